@@ -1,0 +1,260 @@
+"""Stamp the number ("Số: 05/SNN-VP") and the date line onto page 1, as an incremental update.
+
+The approved bytes stay a byte prefix of the result, so anyone can check that only number and
+date were added. The lines are located with pdfminer.six (positions, font size and face of every
+glyph); the new text is drawn with reportlab in Liberation Serif into a small in-memory PDF and
+imported as a form XObject, which gives exact Vietnamese text with a ToUnicode map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from io import BytesIO
+
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LAParams, LTChar, LTTextLineHorizontal
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.generic import pdf_name
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from reportlab.pdfgen.canvas import Canvas
+
+from . import fonts
+from .errors import BadInputError, NotFoundError
+from .pdfinput import open_pdf
+from .vntime import date_phrase
+
+NUMBER_RE = re.compile(r"^\s*Số\s*:")
+DATE_RE = re.compile(r"ngày\b.*tháng\b.*năm\b")
+PLACE_RE = re.compile(r"^\s*(.+?)\s*,\s*ngày\b")
+CODE_RE = re.compile(r"^\d{2,}/\S+$")
+DEFAULT_SIZE = 13.0
+
+Point = tuple[int, float, float]  # (page, x, y): 1-based page, baseline start in points
+
+
+@dataclass
+class TextLine:
+    """A line of text found on a page: its box, baseline, size and face."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    baseline: float
+    size: float
+    bold: bool
+    italic: bool
+
+
+@dataclass
+class _Draw:
+    text: str
+    x: float
+    y: float
+    size: float
+    bold: bool
+    italic: bool
+    centre: bool = False
+    cover: tuple[float, float, float, float] | None = None
+
+
+def page_lines(pdf: bytes, page_ix: int) -> list[TextLine]:
+    """Lines of text on page ``page_ix`` (0-based), top to bottom, MediaBox coordinates."""
+    lines: list[TextLine] = []
+
+    def walk(item):
+        if isinstance(item, LTTextLineHorizontal):
+            chars = [ch for ch in item if isinstance(ch, LTChar)]
+            if chars:
+                lines.append(_line_of(item.get_text(), chars))
+            return
+        for child in getattr(item, "_objs", ()):
+            walk(child)
+
+    # line_overlap/char_margin: keep the number and the date line (same baseline) apart
+    params = LAParams(char_margin=3.0, line_margin=0.2, boxes_flow=None)
+    for layout in extract_pages(BytesIO(pdf), page_numbers=[page_ix], laparams=params):
+        walk(layout)
+    lines.sort(key=lambda ln: (-ln.baseline, ln.x0))
+    return lines
+
+
+def _line_of(text: str, chars) -> TextLine:
+    faces = " ".join(ch.fontname for ch in chars).lower()
+    return TextLine(
+        text=unicodedata.normalize("NFC", text.strip()),
+        x0=min(ch.x0 for ch in chars),
+        y0=min(ch.y0 for ch in chars),
+        x1=max(ch.x1 for ch in chars),
+        y1=max(ch.y1 for ch in chars),
+        baseline=statistics.median(ch.matrix[5] for ch in chars),
+        size=round(statistics.median(ch.size for ch in chars) * 2) / 2,
+        bold="bold" in faces,
+        italic="italic" in faces or "oblique" in faces,
+    )
+
+
+def find_line(lines: list[TextLine], pattern: re.Pattern) -> TextLine | None:
+    """The top-most line matching ``pattern``."""
+    return next((ln for ln in lines if pattern.search(ln.text)), None)
+
+
+def stamp_pdf(
+    pdf: bytes,
+    code: str,
+    date: dt.date,
+    *,
+    place: str | None = None,
+    number_at: Point | None = None,
+    date_at: Point | None = None,
+    font_size: float | None = None,
+) -> bytes:
+    """Write "Số: <code>" and "<place>, ngày DD tháng MM năm YYYY"; returns the updated PDF.
+
+    The lines are found on page 1 ("Số:" and "ngày … tháng … năm"), covered with white and
+    rewritten in their own size and face; ``number_at``/``date_at`` = (page, x, y) (1-based
+    page, left end of the baseline, points) place a line instead. ``place`` defaults to the
+    place written on the template's date line. NotFoundError when a line is neither found nor
+    given; BadInputError for a bad file or code.
+    """
+    code = (code or "").strip()
+    if not CODE_RE.match(code):
+        raise BadInputError(
+            f"Số và ký hiệu không hợp lệ: {code!r} (ví dụ 05/SNN-VP)",
+            f"Invalid number and notation: {code!r} (e.g. 05/SNN-VP)",
+        )
+    reader = open_pdf(pdf)
+    lines = page_lines(pdf, 0) if number_at is None or date_at is None else []
+    draws: dict[int, list[_Draw]] = {}
+
+    number_text = f"Số: {code}"
+    if number_at is not None:
+        page, x, y = _check_point(number_at, reader, "number_at")
+        draws.setdefault(page, []).append(
+            _Draw(number_text, x, y, font_size or DEFAULT_SIZE, False, False)
+        )
+    else:
+        found = find_line(lines, NUMBER_RE)
+        if found is None:
+            raise NotFoundError(
+                'Không tìm thấy dòng số "Số:" ở trang 1; hãy chỉ vị trí (--number-at TRANG,X,Y).',
+                'No number line "Số:" on page 1; give its position (--number-at PAGE,X,Y).',
+            )
+        draws.setdefault(0, []).append(_replace(found, number_text, font_size, centre=False))
+
+    if date_at is not None:
+        page, x, y = _check_point(date_at, reader, "date_at")
+        draws.setdefault(page, []).append(
+            _Draw(date_phrase(date, place), x, y, font_size or DEFAULT_SIZE, False, True)
+        )
+    else:
+        found = find_line(lines, DATE_RE)
+        if found is None:
+            raise NotFoundError(
+                'Không tìm thấy dòng ngày "ngày … tháng … năm" ở trang 1; hãy chỉ vị trí '
+                "(--date-at TRANG,X,Y).",
+                'No date line "ngày … tháng … năm" on page 1; give its position '
+                "(--date-at PAGE,X,Y).",
+            )
+        if place is None:
+            m = PLACE_RE.match(found.text)
+            place = m.group(1) if m else None
+        draws.setdefault(0, []).append(
+            _replace(found, date_phrase(date, place), font_size, centre=True)
+        )
+    return _apply(pdf, draws)
+
+
+def _replace(line: TextLine, text: str, size: float | None, *, centre: bool) -> _Draw:
+    x = (line.x0 + line.x1) / 2 if centre else line.x0
+    return _Draw(
+        text, x, line.baseline, size or line.size, line.bold, line.italic, centre=centre,
+        cover=(line.x0, line.y0, line.x1, line.y1),
+    )
+
+
+def _check_point(point, reader, what: str) -> tuple[int, float, float]:
+    try:
+        page, x, y = point
+        page, x, y = int(page), float(x), float(y)
+    except (TypeError, ValueError):
+        raise BadInputError(
+            f"Vị trí {what} không hợp lệ: {point!r} (cần TRANG,X,Y)",
+            f"Invalid {what} position: {point!r} (expected PAGE,X,Y)",
+        ) from None
+    count = int(reader.root["/Pages"]["/Count"])
+    if not 1 <= page <= count:
+        raise BadInputError(
+            f"Trang {page} không có (tệp có {count} trang).",
+            f"There is no page {page} (the file has {count} pages).",
+        )
+    return page - 1, x, y
+
+
+def _apply(pdf: bytes, draws: dict[int, list[_Draw]]) -> bytes:
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    for page_ix, items in sorted(draws.items()):
+        page_ref, _ = writer.find_page_for_modification(page_ix)
+        page = page_ref.get_object()
+        x0, y0, x1, y1 = (float(v) for v in _inherited(page, "/MediaBox"))
+        overlay = _render_overlay(items, x1 - x0, y1 - y0)
+        xobj = writer.import_page_as_xobject(PdfFileReader(BytesIO(overlay)), page_ix=0)
+        name = "/SnnStamp" + uuid.uuid4().hex[:12]
+        ops = b"Q q 1 0 0 1 %.3f %.3f cm %s Do Q" % (x0, y0, name.encode("ascii"))
+        resources = generic.DictionaryObject(
+            {pdf_name("/XObject"): generic.DictionaryObject({pdf_name(name): xobj})}
+        )
+        # "q" before and "Q" after the existing content: whatever graphics state the page left
+        # behind (an unbalanced cm), our text lands where we measured it.
+        writer.add_stream_to_page(
+            page_ix, writer.add_object(generic.StreamObject(stream_data=b"q")), prepend=True
+        )
+        writer.add_stream_to_page(
+            page_ix, writer.add_object(generic.StreamObject(stream_data=ops)), resources
+        )
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _inherited(page, key: str):
+    node = page
+    while node is not None:
+        if key in node:
+            return node[key]
+        node = node.get("/Parent")
+    return [0, 0, 595.28, 841.89]
+
+
+def _render_overlay(items: list[_Draw], width: float, height: float) -> bytes:
+    """One page of the page's size holding the white covers and the new lines."""
+    fonts.register_reportlab_fonts()
+    out = BytesIO()
+    c = Canvas(out, pagesize=(width, height), invariant=1)
+    for d in items:
+        if d.cover:
+            cx0, cy0, cx1, cy1 = d.cover
+            c.setFillColorRGB(1, 1, 1)
+            c.rect(cx0, cy0, cx1 - cx0, cy1 - cy0, stroke=0, fill=1)
+        face = {
+            (False, False): fonts.FONT,
+            (True, False): fonts.FONT_BOLD,
+            (False, True): fonts.FONT_ITALIC,
+            (True, True): fonts.FONT_BOLD_ITALIC,
+        }[(d.bold, d.italic)]
+        c.setFillColorRGB(0, 0, 0)
+        c.setFont(face, d.size)
+        if d.centre:
+            c.drawCentredString(d.x, d.y, d.text)
+        else:
+            c.drawString(d.x, d.y, d.text)
+    c.showPage()
+    c.save()
+    return out.getvalue()

@@ -1,0 +1,158 @@
+"""Request authentication between a caller (Odoo, `snn-sign`) and the token bridge.
+
+    Authorization: SNN-HMAC client=<name>,ts=<unix seconds>,nonce=<random>,sig=<hex>
+
+``sig`` is HMAC-SHA256 with the client's secret over
+``METHOD \\n PATH \\n TIMESTAMP \\n NONCE \\n SHA256-HEX(body)``, where PATH is the path with
+its query string as sent. The server refuses unknown clients, timestamps more than
+``window`` seconds off, and nonces it has seen (replays). Comparison is constant-time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from snn_sign.errors import BridgeError
+
+SCHEME = "SNN-HMAC"
+DEFAULT_WINDOW = 300  # seconds, both directions (clock skew and staleness)
+_NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+_CLIENT_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def string_to_sign(method: str, path: str, ts: int | str, nonce: str, body: bytes) -> bytes:
+    """The exact bytes the HMAC covers (documented for other client implementations)."""
+    return "\n".join(
+        [method.upper(), path, str(ts), nonce, hashlib.sha256(body).hexdigest()]
+    ).encode()
+
+
+def compute_signature(  # noqa: PLR0917 - mirrors the fields of the signed string
+    secret: bytes, method: str, path: str, ts: int | str, nonce: str, body: bytes
+) -> str:
+    message = string_to_sign(method, path, ts, nonce, body)
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def make_authorization(
+    client: str, secret: bytes, method: str, path: str, body: bytes, *, now: float | None = None
+) -> str:
+    """The ``Authorization`` header value for one request (fresh nonce each call)."""
+    ts = int(time.time() if now is None else now)
+    nonce = secrets.token_urlsafe(18)
+    sig = compute_signature(secret, method, path, ts, nonce, body)
+    return f"{SCHEME} client={client},ts={ts},nonce={nonce},sig={sig}"
+
+
+class AuthError(BridgeError):
+    """Authentication failed (-> HTTP 401). ``reason`` is a short code for the log."""
+
+    def __init__(self, reason: str, vi: str, en: str):
+        super().__init__(vi, en)
+        self.reason = reason
+
+
+def _refuse(reason: str) -> AuthError:
+    # One message for the caller whatever failed (no oracle), the reason only for the log.
+    return AuthError(
+        reason, "Xác thực yêu cầu thất bại.", f"Request authentication failed ({reason})."
+    )
+
+
+@dataclass(frozen=True)
+class Credentials:
+    client: str
+    ts: int
+    nonce: str
+    sig: str
+
+
+def parse_authorization(header: str | None) -> Credentials:
+    if not header:
+        raise _refuse("missing")
+    scheme, _, params = header.partition(" ")
+    if scheme != SCHEME:
+        raise _refuse("scheme")
+    fields = {}
+    for part in params.split(","):
+        key, sep, value = part.strip().partition("=")
+        if not sep or key in fields:
+            raise _refuse("malformed")
+        fields[key] = value
+    try:
+        creds = Credentials(fields["client"], int(fields["ts"]), fields["nonce"], fields["sig"])
+    except (KeyError, ValueError):
+        raise _refuse("malformed") from None
+    if not _CLIENT_RE.match(creds.client) or not _NONCE_RE.match(creds.nonce):
+        raise _refuse("malformed")
+    return creds
+
+
+class NonceCache:
+    """Seen nonces, each kept until its request could no longer pass the time check anyway.
+
+    Bounded: when full of live nonces, new requests are refused (fail closed) instead of
+    forgetting a nonce that could then be replayed."""
+
+    def __init__(self, max_entries: int = 100_000):
+        self.max_entries = max_entries
+        self._expiry: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, client: str, nonce: str, expires: float, now: float) -> bool:
+        """Record the nonce; False if it was already seen (a replay)."""
+        key = (client, nonce)
+        with self._lock:
+            self._purge(now)
+            if key in self._expiry:
+                return False
+            if len(self._expiry) >= self.max_entries:
+                raise _refuse("nonce-cache-full")
+            self._expiry[key] = expires
+            return True
+
+    def _purge(self, now: float) -> None:
+        # Entries go in roughly in time order; stop at the first live one (cheap, amortised).
+        while self._expiry:
+            key, expires = next(iter(self._expiry.items()))
+            if expires > now:
+                break
+            del self._expiry[key]
+
+    def __len__(self) -> int:
+        return len(self._expiry)
+
+
+class Authenticator:
+    """Checks the ``Authorization`` header of a request against the known clients."""
+
+    def __init__(self, secrets_by_client: dict[str, bytes], *, window: int = DEFAULT_WINDOW,
+                 nonce_cache: NonceCache | None = None):
+        self._secrets = dict(secrets_by_client)
+        self.window = window
+        self._nonces = nonce_cache or NonceCache()
+
+    def verify(self, header: str | None, method: str, path: str, body: bytes,
+               *, now: float | None = None) -> str:
+        """Return the client's name, or raise :class:`AuthError`."""
+        now = time.time() if now is None else now
+        creds = parse_authorization(header)
+        secret = self._secrets.get(creds.client)
+        if secret is None:
+            raise _refuse("unknown-client")
+        if abs(now - creds.ts) > self.window:
+            raise _refuse("stale-timestamp")
+        expected = compute_signature(secret, method, path, creds.ts, creds.nonce, body)
+        if not hmac.compare_digest(expected.encode(), creds.sig.encode()):
+            raise _refuse("bad-signature")
+        # Only now (signature valid) remember the nonce, so forgers cannot fill the cache.
+        if not self._nonces.add(creds.client, creds.nonce, creds.ts + self.window + 1, now):
+            raise _refuse("replayed-nonce")
+        return creds.client

@@ -1,0 +1,196 @@
+"""The token bridge's TOML configuration (see config/token-bridge.example.toml).
+
+Secrets (the token PIN, the clients' HMAC secrets) are never in the TOML itself: they come from
+an environment variable or a file, and the PIN may be typed at start on a terminal.
+"""
+
+from __future__ import annotations
+
+import getpass
+import ipaddress
+import os
+import stat
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+from snn_sign.errors import BadInputError
+
+PURPOSES = ("personal", "organization")
+MIN_SECRET_BYTES = 16
+
+
+def _bad(vi: str, en: str) -> BadInputError:
+    return BadInputError(f"Cấu hình token bridge: {vi}", f"Token bridge configuration: {en}")
+
+
+@dataclass(frozen=True)
+class KeyConfig:
+    label: str
+    purpose: str
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    name: str
+    secret: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class BridgeConfig:
+    module: str
+    token_label: str
+    pin: str | None = field(repr=False)
+    host: str
+    port: int
+    clients: tuple[ClientConfig, ...]
+    keys: tuple[KeyConfig, ...]
+    max_body_bytes: int = 64 * 1024
+    auth_window: int = 300
+    chain_files: tuple[Path, ...] = ()  # issuer certificates not stored on the token
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.host)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def read_secret_file(path: str | os.PathLike[str]) -> bytes:
+    """A client secret from a file: its content without surrounding whitespace."""
+    try:
+        secret = Path(path).read_bytes().strip()
+    except OSError as exc:
+        raise _bad(
+            f"không đọc được tệp khóa bí mật {path}: {exc.strerror}",
+            f"cannot read the secret file {path}: {exc.strerror}",
+        ) from None
+    if len(secret) < MIN_SECRET_BYTES:
+        raise _bad(
+            f"khóa bí mật trong {path} quá ngắn (tối thiểu {MIN_SECRET_BYTES} byte)",
+            f"the secret in {path} is too short (at least {MIN_SECRET_BYTES} bytes)",
+        )
+    return secret
+
+
+def _warn_if_readable_by_others(path: Path) -> None:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        print(
+            f"CẢNH BÁO / WARNING: {path} có thể bị người khác đọc; nên chmod 600 / "
+            f"is readable by others; chmod 600 it",
+            file=sys.stderr,
+        )
+
+
+def _read_pin(token: dict, base: Path, *, prompt: bool) -> str | None:
+    if "pin_env" in token:
+        pin = os.environ.get(token["pin_env"])
+        if not pin:
+            raise _bad(
+                f"biến môi trường {token['pin_env']} (mã PIN) chưa được đặt",
+                f"the environment variable {token['pin_env']} (the PIN) is not set",
+            )
+        return pin
+    if "pin_file" in token:
+        path = base / token["pin_file"]
+        _warn_if_readable_by_others(path)
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise _bad(
+                f"không đọc được tệp mã PIN {path}: {exc.strerror}",
+                f"cannot read the PIN file {path}: {exc.strerror}",
+            ) from None
+    if not prompt:
+        return None
+    if not sys.stdin.isatty():
+        raise _bad(
+            "không có pin_env hay pin_file và không có terminal để nhập mã PIN",
+            "no pin_env or pin_file, and no terminal to type the PIN on",
+        )
+    return getpass.getpass("Mã PIN của token / Token PIN: ")
+
+
+def _read_client(entry: dict, base: Path) -> ClientConfig:
+    name = entry.get("name")
+    if not isinstance(name, str) or not name:
+        raise _bad("mỗi [[clients]] cần name", "every [[clients]] needs a name")
+    if "secret_file" in entry:
+        path = base / entry["secret_file"]
+        _warn_if_readable_by_others(path)
+        return ClientConfig(name, read_secret_file(path))
+    if "secret_env" in entry:
+        value = os.environ.get(entry["secret_env"], "").strip().encode()
+        if len(value) < MIN_SECRET_BYTES:
+            raise _bad(
+                f"biến {entry['secret_env']} của client {name} trống hoặc quá ngắn",
+                f"variable {entry['secret_env']} of client {name} is empty or too short",
+            )
+        return ClientConfig(name, value)
+    raise _bad(
+        f"client {name} cần secret_file hoặc secret_env",
+        f"client {name} needs secret_file or secret_env",
+    )
+
+
+def load_config(path: str | os.PathLike[str], *, prompt_pin: bool = True) -> BridgeConfig:
+    """Read and check the TOML file. Relative file paths are relative to the TOML's folder."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise _bad(f"không đọc được {path}: {exc.strerror}",
+                   f"cannot read {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise _bad(f"{path} không phải TOML hợp lệ: {exc}",
+                   f"{path} is not valid TOML: {exc}") from None
+    base = path.resolve().parent
+    token = data.get("token", {})
+    server = data.get("server", {})
+    if not token.get("module") or not token.get("label"):
+        raise _bad("[token] cần module và label", "[token] needs module and label")
+    keys = []
+    for entry in data.get("keys", []):
+        label, purpose = entry.get("label"), entry.get("purpose")
+        if not label or purpose not in PURPOSES:
+            raise _bad(
+                f"[[keys]] cần label và purpose thuộc {PURPOSES}",
+                f"[[keys]] needs a label and a purpose among {PURPOSES}",
+            )
+        keys.append(KeyConfig(label, purpose))
+    if not keys:
+        raise _bad("chưa khai báo khóa nào ([[keys]])", "no keys declared ([[keys]])")
+    clients = tuple(_read_client(entry, base) for entry in data.get("clients", []))
+    if not clients:
+        raise _bad("chưa khai báo client nào ([[clients]])", "no clients declared ([[clients]])")
+    port = server.get("port", 8899)
+    if not isinstance(port, int) or not 0 <= port <= 65535:  # 0 = any free port
+        raise _bad(f"cổng không hợp lệ: {port!r}", f"invalid port: {port!r}")
+    return BridgeConfig(
+        module=token["module"],
+        token_label=token["label"],
+        pin=_read_pin(token, base, prompt=prompt_pin),
+        host=server.get("host", "127.0.0.1"),
+        port=port,
+        clients=clients,
+        keys=tuple(keys),
+        max_body_bytes=int(server.get("max_body_bytes", 64 * 1024)),
+        auth_window=int(server.get("auth_window_seconds", 300)),
+        chain_files=tuple(base / p for p in token.get("chain_files", [])),
+    )

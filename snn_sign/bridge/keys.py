@@ -1,0 +1,130 @@
+"""The keys the bridge exposes: configured labels matched with the token's keys and
+certificates, parsed ONCE at start (the request path only looks things up)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+
+from snn_sign.bridge.config import KeyConfig
+from snn_sign.errors import TokenError
+from snn_sign.token import TokenWorker
+
+
+@dataclass(frozen=True)
+class BridgeKey:
+    label: str
+    purpose: str
+    key_type: str
+    key_size: int
+    not_before: dt.datetime
+    not_after: dt.datetime
+    info: dict  # JSON for GET /v1/keys, without the time-dependent fields
+
+    def validity_problem(self, now: dt.datetime) -> str | None:
+        """'expired', 'not-yet-valid' or None."""
+        if now > self.not_after:
+            return "expired"
+        if now < self.not_before:
+            return "not-yet-valid"
+        return None
+
+    def public_info(self, now: dt.datetime) -> dict:
+        return {**self.info, "valid_now": self.validity_problem(now) is None}
+
+
+def _pem(cert: x509.Certificate) -> str:
+    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def _chain(leaf: x509.Certificate, pool: list[x509.Certificate]) -> list[x509.Certificate]:
+    """Leaf first, then issuers found in ``pool`` (signature-checked), up to a root."""
+    chain = [leaf]
+    current = leaf
+    while current.issuer != current.subject and len(chain) < 8:
+        for candidate in pool:
+            if candidate.subject != current.issuer or candidate in chain:
+                continue
+            if not _issued_by(current, candidate):
+                continue
+            chain.append(candidate)
+            current = candidate
+            break
+        else:
+            break
+    return chain
+
+
+def load_keys(
+    worker: TokenWorker, configured: tuple[KeyConfig, ...], extra_chain: tuple[Path, ...] = ()
+) -> dict[str, BridgeKey]:
+    """Match the configured keys with the token. A configured key missing from the token, or
+    without a certificate, stops the bridge at start with a clear error."""
+    on_token = {k.label: k for k in worker.list_keys()}
+    pool = [x509.load_der_x509_certificate(der) for _, der in worker.list_certificates()]
+    for path in extra_chain:
+        pool.extend(x509.load_pem_x509_certificates(Path(path).read_bytes()))
+    result = {}
+    for conf in configured:
+        token_key = on_token.get(conf.label)
+        if token_key is None:
+            raise TokenError(
+                f"Token không có khóa {conf.label!r} đã khai báo trong cấu hình.",
+                f"The token has no key {conf.label!r} declared in the configuration.",
+            )
+        if token_key.cert_der is None:
+            raise TokenError(
+                f"Token không có chứng thư cho khóa {conf.label!r} (cùng CKA_ID).",
+                f"The token has no certificate for key {conf.label!r} (same CKA_ID).",
+            )
+        if token_key.key_type != "rsa":
+            raise TokenError(
+                f"Khóa {conf.label!r} không phải RSA; bridge chỉ ký RSA.",
+                f"Key {conf.label!r} is not RSA; the bridge signs with RSA only.",
+            )
+        cert = x509.load_der_x509_certificate(token_key.cert_der)
+        chain = _chain(cert, pool)
+        info = {
+            "label": conf.label,
+            "purpose": conf.purpose,
+            "subject": cert.subject.rfc4514_string(),
+            "issuer": cert.issuer.rfc4514_string(),
+            "serial": format(cert.serial_number, "x"),
+            "not_before": cert.not_valid_before_utc.isoformat(),
+            "not_after": cert.not_valid_after_utc.isoformat(),
+            "key_type": token_key.key_type,
+            "key_size": token_key.key_size,
+            "certificate": _pem(cert),
+            "chain": [_pem(c) for c in chain],
+        }
+        result[conf.label] = BridgeKey(
+            conf.label,
+            conf.purpose,
+            token_key.key_type,
+            token_key.key_size,
+            cert.not_valid_before_utc,
+            cert.not_valid_after_utc,
+            info,
+        )
+    return result

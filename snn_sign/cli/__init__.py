@@ -1,0 +1,1 @@
+"""Command-line entry points: ``snn-sign`` (sign_cli) and ``snn-token-bridge`` (bridge_cli)."""

@@ -1,0 +1,226 @@
+"""Access to a PKCS#11 token: every call on ONE dedicated worker thread.
+
+SoftHSM2 with python-pkcs11 fails (GeneralError) when two sessions are used from two threads at
+once, and real USB tokens are single-threaded devices anyway. So the worker owns the library,
+the one session and the key handles; callers submit work and wait for (or await) the result.
+
+A wrong PIN is reported and never retried: tokens lock after a few wrong PINs.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+from dataclasses import dataclass
+
+import pkcs11  # importing loads no module; pkcs11.lib() in the worker does
+from pkcs11 import Attribute, KeyType, ObjectClass
+from pkcs11 import exceptions as p11e
+
+from snn_sign.errors import TokenError
+
+log = logging.getLogger(__name__)
+
+# Digest algorithm (pyHanko / asn1crypto name) -> (PKCS#11 RSA mechanism name, digest size).
+RSA_MECHANISMS = {
+    "sha256": ("SHA256_RSA_PKCS", 32),
+    "sha384": ("SHA384_RSA_PKCS", 48),
+    "sha512": ("SHA512_RSA_PKCS", 64),
+}
+
+
+class UnknownKeyError(TokenError):
+    """The token holds no private key with the requested label."""
+
+
+@dataclass(frozen=True)
+class TokenKey:
+    """A private key on the token with its certificate (DER, or None when the token has no
+    certificate with the same ID)."""
+
+    label: str
+    key_id: bytes
+    key_type: str  # "rsa" (the only type signed here)
+    key_size: int  # bits
+    cert_der: bytes | None
+
+
+class TokenWorker:
+    """One PKCS#11 session, logged in, used from one worker thread.
+
+    ``start()`` loads the module, finds the token by label (SoftHSM2 shows an extra empty slot,
+    so slot numbers are not stable) and logs in; it raises :class:`TokenError` with a bilingual
+    message when the module, the token or the PIN is wrong. The PIN is forgotten after login.
+    """
+
+    def __init__(self, module_path: str, token_label: str, pin: str | None):
+        self.module_path = module_path
+        self.token_label = token_label
+        self._pin = pin
+        self._executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="pkcs11"
+        )
+        self._session = None
+        self._keys: dict[str, object] = {}  # label -> pkcs11 PrivateKey handle (worker-only)
+        self._mechanisms: dict[str, object] = {}
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        self._call(self._open)
+
+    def close(self) -> None:
+        if self._session is not None:
+            try:
+                self._call(self._close_session)
+            except Exception:
+                log.debug("closing the PKCS#11 session failed", exc_info=True)
+        self._executor.shutdown(wait=True)
+
+    def __enter__(self) -> TokenWorker:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- public operations (blocking) --------------------------------------------------------
+    def list_keys(self) -> list[TokenKey]:
+        return self._call(self._list_keys)
+
+    def list_certificates(self) -> list[tuple[str, bytes]]:
+        """(label, DER) of every certificate on the token (issuers for the chains)."""
+        return self._call(self._list_certificates)
+
+    def sign(self, label: str, data: bytes, digest_algorithm: str = "sha256") -> bytes:
+        return self._call(self._sign, label, data, digest_algorithm)
+
+    def submit_sign(
+        self, label: str, data: bytes, digest_algorithm: str = "sha256"
+    ) -> concurrent.futures.Future[bytes]:
+        """Non-blocking: wrap with ``asyncio.wrap_future`` in an event loop."""
+        return self._executor.submit(self._sign, label, data, digest_algorithm)
+
+    # -- worker-thread side ------------------------------------------------------------------
+    def _call(self, fn, *args):
+        return self._executor.submit(fn, *args).result()
+
+    def _open(self) -> None:
+
+        try:
+            lib = pkcs11.lib(self.module_path)
+        except Exception as exc:
+            raise TokenError(
+                f"Không nạp được mô-đun PKCS#11 {self.module_path}: {exc}",
+                f"Cannot load the PKCS#11 module {self.module_path}: {exc}",
+            ) from None
+        try:
+            token = lib.get_token(token_label=self.token_label)
+        except p11e.NoSuchToken:
+            raise TokenError(
+                f"Không thấy token có nhãn {self.token_label!r} (token chưa cắm?).",
+                f"No token labelled {self.token_label!r} (token not plugged in?).",
+            ) from None
+        except p11e.MultipleTokensReturned:
+            raise TokenError(
+                f"Có nhiều token cùng nhãn {self.token_label!r}; hãy chỉ cắm một.",
+                f"Several tokens are labelled {self.token_label!r}; plug in only one.",
+            ) from None
+        except p11e.PKCS11Error as exc:
+            raise TokenError(
+                f"Lỗi khi tìm token: {type(exc).__name__}",
+                f"Error while looking for the token: {type(exc).__name__}",
+            ) from None
+        pin, self._pin = self._pin, None  # forget it whatever happens
+        try:
+            self._session = token.open(user_pin=pin)
+        except (p11e.PinIncorrect, p11e.PinInvalid, p11e.PinLenRange):
+            raise TokenError(
+                "Mã PIN của token sai. Dịch vụ dừng và KHÔNG thử lại (token sẽ bị khóa nếu "
+                "nhập sai nhiều lần).",
+                "Wrong token PIN. The service stops and does NOT retry (the token locks after "
+                "a few wrong PINs).",
+            ) from None
+        except p11e.PinLocked:
+            raise TokenError(
+                "Token đã bị khóa PIN; cần mở khóa bằng PUK/SO PIN.",
+                "The token's PIN is locked; unlock it with the PUK/SO PIN.",
+            ) from None
+        except p11e.UserAlreadyLoggedIn:
+            # Another session of this process is logged in; login state is per process.
+            self._session = token.open()
+        except p11e.PKCS11Error as exc:
+            raise TokenError(
+                f"Không đăng nhập được token: {type(exc).__name__}",
+                f"Cannot log in to the token: {type(exc).__name__}",
+            ) from None
+        self._mechanisms = {
+            name: getattr(pkcs11.Mechanism, mech) for name, (mech, _) in RSA_MECHANISMS.items()
+        }
+
+    def _close_session(self) -> None:
+        session, self._session = self._session, None
+        self._keys.clear()
+        if session is not None:
+            session.close()
+
+    def _list_keys(self) -> list[TokenKey]:
+
+        session = self._require_session()
+        certs: dict[bytes, bytes] = {}
+        for cert in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
+            certs.setdefault(bytes(cert[Attribute.ID]), bytes(cert[Attribute.VALUE]))
+        keys = []
+        for key in session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY}):
+            label = key[Attribute.LABEL]
+            key_id = bytes(key[Attribute.ID])
+            if key.key_type == KeyType.RSA:
+                key_type, size = "rsa", int(key.key_length)
+            else:
+                key_type, size = str(key.key_type.name).lower(), int(key.key_length or 0)
+            keys.append(TokenKey(label, key_id, key_type, size, certs.get(key_id)))
+            self._keys[label] = key
+        return keys
+
+    def _list_certificates(self) -> list[tuple[str, bytes]]:
+
+        session = self._require_session()
+        return [
+            (str(cert[Attribute.LABEL]), bytes(cert[Attribute.VALUE]))
+            for cert in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE})
+        ]
+
+    def _sign(self, label: str, data: bytes, digest_algorithm: str) -> bytes:
+
+        self._require_session()
+        key = self._keys.get(label)
+        if key is None:
+            self._list_keys()
+            key = self._keys.get(label)
+        if key is None:
+            raise UnknownKeyError(
+                f"Token không có khóa {label!r}.", f"The token has no key {label!r}."
+            )
+        mechanism = self._mechanisms.get(digest_algorithm)
+        if mechanism is None:
+            raise TokenError(
+                f"Thuật toán băm không được hỗ trợ: {digest_algorithm!r}.",
+                f"Unsupported digest algorithm: {digest_algorithm!r}.",
+            )
+        try:
+            return bytes(key.sign(data, mechanism=mechanism))
+        except (p11e.DeviceRemoved, p11e.TokenNotPresent, p11e.SessionClosed,
+                p11e.SessionHandleInvalid) as exc:
+            raise TokenError(
+                f"Token đã bị rút hoặc phiên đã đóng ({type(exc).__name__}).",
+                f"The token was removed or the session closed ({type(exc).__name__}).",
+            ) from None
+        except p11e.PKCS11Error as exc:
+            raise TokenError(
+                f"Token không ký được: {type(exc).__name__}",
+                f"The token failed to sign: {type(exc).__name__}",
+            ) from None
+
+    def _require_session(self):
+        if self._session is None:
+            raise TokenError("Chưa mở phiên với token.", "No session with the token is open.")
+        return self._session

@@ -1,4 +1,43 @@
 """snn_sign: stamp, sign (PAdES through a PKCS#11 token bridge) and verify outgoing documents.
 
 Plain Python: this package never imports Odoo. The Odoo module ``snn_signing`` calls it.
+
+Public API (all on bytes, no temporary files)::
+
+    stamp_pdf(pdf, code, date, *, place=None, number_at=None, date_at=None) -> bytes
+    sign_pdf(pdf, signer, *, appearance, image_png=None, code=None, org_name=None, at=None,
+             seal_size_mm=36, tsa_url=None, signing_time=None, field_name=None) -> bytes
+    verify_pdf(pdf, trust_roots) -> VerifyReport
+    make_letter_pdf(pages=1, *, with_images_mb=0) -> bytes
+
+Heavy imports (pyHanko, reportlab, pdfminer) happen on first use of these names.
 """
+
+from __future__ import annotations
+
+__all__ = [
+    "async_sign_pdf",
+    "async_verify_pdf",
+    "make_letter_pdf",
+    "sign_pdf",
+    "stamp_pdf",
+    "verify_pdf",
+]
+
+_WHERE = {
+    "stamp_pdf": "snn_sign.stamp",
+    "sign_pdf": "snn_sign.signing",
+    "async_sign_pdf": "snn_sign.signing",
+    "verify_pdf": "snn_sign.verify",
+    "async_verify_pdf": "snn_sign.verify",
+    "make_letter_pdf": "snn_sign.sample_letter",
+}
+
+
+def __getattr__(name: str):
+    # Lazy: ``import snn_sign`` (and the bridge, which shares the package) stays light.
+    if name in _WHERE:
+        import importlib  # noqa: PLC0415
+
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'snn_sign' has no attribute {name!r}")

@@ -1,0 +1,211 @@
+"""Verify every signature of a PDF: integrity, trust (to the given roots), modifications.
+
+The verdict per signature is pyHanko's ``bottom_line``: it alone catches a later revision that
+draws over the page (ILLEGAL modification level), which ``intact``/``valid`` do not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from io import BytesIO
+
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+
+# Our certificates (and VGCA's) carry digitalSignature, usually also nonRepudiation; pyHanko's
+# default demands nonRepudiation alone, which would reject digitalSignature-only certificates.
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy,
+    FreshnessReqType,
+    RevocationCheckingPolicy,
+    RevocationCheckingRule,
+)
+
+from .errors import BadInputError
+from .pdfinput import open_pdf
+from .vntime import iso_vn
+
+KEY_USAGE = KeyUsageConstraints(
+    key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
+)
+# Demo and test certificates have no CRL/OCSP address; revocation is checked when they do.
+REVOCATION = CertRevTrustPolicy(
+    RevocationCheckingPolicy(
+        ee_certificate_rule=RevocationCheckingRule.CHECK_IF_DECLARED_SOFT,
+        intermediate_ca_cert_rule=RevocationCheckingRule.CHECK_IF_DECLARED_SOFT,
+    ),
+    freshness_req_type=FreshnessReqType.DEFAULT,
+)
+ALLOWED_LEVELS = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES,
+                  ModificationLevel.FORM_FILLING}
+
+
+@dataclass
+class SignatureReport:
+    """One signature, as a person would want to read it."""
+
+    field: str
+    signer_subject: str
+    serial: str
+    issuer: str
+    signing_time: str | None
+    intact: bool
+    valid: bool
+    trusted: bool
+    modification_level: str | None
+    bottom_line: bool
+    timestamped: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.bottom_line and not self.reasons
+
+
+@dataclass
+class VerifyReport:
+    """All signatures of a file; ``ok`` only with ≥ 1 signature and every one fine."""
+
+    signatures: list[SignatureReport] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.signatures) and not self.problems and all(
+            s.ok for s in self.signatures
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "problems": list(self.problems),
+            "signatures": [asdict(s) | {"ok": s.ok} for s in self.signatures],
+        }
+
+
+def load_roots(roots: list[bytes]) -> list[asn1_x509.Certificate]:
+    """Certificates from PEM (one or several per item) or DER bytes."""
+    certs = []
+    for data in roots:
+        try:
+            if pem.detect(data):
+                blocks = pem.unarmor(data, multiple=True)
+                certs += [asn1_x509.Certificate.load(der) for _t, _h, der in blocks]
+            else:
+                certs.append(asn1_x509.Certificate.load(data))
+        except ValueError as exc:
+            raise BadInputError(
+                f"Chứng thư gốc tin cậy không đọc được: {exc}",
+                f"A trusted root certificate cannot be read: {exc}",
+            ) from exc
+    return certs
+
+
+def verify_pdf(pdf: bytes, trust_roots: list[bytes]) -> VerifyReport:
+    """Verify every signature in ``pdf`` against ``trust_roots`` (PEM or DER bytes)."""
+    return asyncio.run(async_verify_pdf(pdf, trust_roots))
+
+
+async def async_verify_pdf(pdf: bytes, trust_roots: list[bytes]) -> VerifyReport:
+    """See :func:`verify_pdf`."""
+    report = VerifyReport()
+    roots = load_roots(trust_roots)
+    try:
+        open_pdf(pdf)
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except BadInputError as exc:
+        report.problems.append(str(exc))
+        return report
+    except Exception as exc:  # a damaged file fails in many ways inside the parser
+        report.problems.append(
+            f"Không đọc được chữ ký trong tệp (hỏng hoặc bị cắt cụt) / "
+            f"The signatures cannot be read (damaged or truncated file): {exc}"
+        )
+        return report
+    if not embedded:
+        report.problems.append("Tệp không có chữ ký số / The file has no digital signature")
+        return report
+    for sig in embedded:
+        report.signatures.append(await _check(sig, roots))
+    return report
+
+
+async def _check(sig, roots) -> SignatureReport:
+    context = ValidationContext(
+        trust_roots=roots, allow_fetching=False, revinfo_policy=REVOCATION
+    )
+    cert = sig.signer_cert
+    when = sig.self_reported_timestamp
+    base = {
+        "field": sig.field_name,
+        "signer_subject": cert.subject.human_friendly,
+        "serial": format(cert.serial_number, "X"),
+        "issuer": cert.issuer.human_friendly,
+        "signing_time": iso_vn(when) if isinstance(when, dt.datetime) else None,
+    }
+    try:
+        status = await async_validate_pdf_signature(
+            sig, signer_validation_context=context, key_usage_settings=KEY_USAGE
+        )
+    except Exception as exc:  # pyHanko raises for structurally broken signatures
+        return SignatureReport(
+            **base, intact=False, valid=False, trusted=False, modification_level=None,
+            bottom_line=False,
+            reasons=[f"Chữ ký hỏng / Broken signature: {exc}"],
+        )
+    level = status.modification_level
+    rep = SignatureReport(
+        **base,
+        intact=bool(status.intact),
+        valid=bool(status.valid),
+        trusted=bool(status.trusted),
+        modification_level=level.name if level is not None else None,
+        bottom_line=bool(status.bottom_line),
+        timestamped=status.timestamp_validity is not None,
+    )
+    rep.reasons = _reasons(status, level)
+    return rep
+
+
+def _reasons(status, level) -> list[str]:
+    reasons = []
+    if not status.intact:
+        reasons.append(
+            "Nội dung đã bị thay đổi sau khi ký (sai mã băm) / "
+            "The content changed after signing (digest mismatch)"
+        )
+    elif not status.valid:
+        reasons.append(
+            "Chữ ký số không hợp lệ về mật mã / The signature is cryptographically invalid"
+        )
+    if not status.trusted:
+        why = status.trust_problem_indic.name if status.trust_problem_indic else "UNKNOWN"
+        reasons.append(
+            f"Chứng thư số không dẫn tới CA tin cậy ({why}) / "
+            f"The certificate does not chain to a trusted CA ({why})"
+        )
+    if level is not None and level not in ALLOWED_LEVELS:
+        reasons.append(
+            f"Tệp bị sửa trái phép sau khi ký (mức {level.name}) / "
+            f"Illegal modification after signing (level {level.name})"
+        )
+    if status.docmdp_ok is False and not any("level" in r for r in reasons):
+        reasons.append(
+            "Thay đổi sau khi ký vi phạm quyền DocMDP / Changes after signing break DocMDP"
+        )
+    if status.timestamp_validity is not None and not status.timestamp_validity.valid:
+        reasons.append("Dấu thời gian không hợp lệ / The timestamp token is invalid")
+    if not reasons and not status.bottom_line:
+        reasons.append(
+            "Chữ ký không đạt kiểm tra tổng thể của pyHanko / "
+            "The signature fails pyHanko's overall check"
+        )
+    return reasons

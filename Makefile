@@ -1,0 +1,32 @@
+# Every target is a one-line call into tools/devenv.py (standard library only), so any working
+# python3 >= 3.10 starts it; devenv then makes .venv and runs everything else on that.
+# A pyenv shim named python3 can exist and still fail, hence the probe below.
+PYTHON3 ?= $(shell for p in python3 /usr/bin/python3 /usr/local/bin/python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null && { echo $$p; break; }; done)
+DEVENV = $(PYTHON3) tools/devenv.py
+
+.PHONY: run test test-sign lint stop reset-demo clean venv
+
+run:  ## serve the demo on http://localhost:8069 (Ctrl-C stops Odoo; the database stays)
+	$(DEVENV) run
+
+test:  ## every test on throwaway databases; extra pytest options: make test ARGS="-k foo"
+	$(DEVENV) test $(ARGS)
+
+test-sign:  ## only the Odoo-free tests (signing engine, bridge, CLI)
+	$(DEVENV) test-sign $(ARGS)
+
+lint:  ## ruff and pylint-odoo, as in .pre-commit-config.yaml
+	$(DEVENV) lint
+
+stop:  ## stop the demo PostgreSQL cluster
+	$(DEVENV) stop
+
+reset-demo:  ## drop the demo database and build it again
+	$(DEVENV) reset-demo
+
+clean:  ## stop the demo cluster, delete .run/ (demo database included) and caches
+	$(DEVENV) clean
+
+venv:  ## only make (or refresh) .venv
+	$(DEVENV) venv

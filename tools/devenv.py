@@ -1,0 +1,1029 @@
+#!/usr/bin/env python3
+"""Developer environment behind `make run`, `make test` and friends.
+
+Standard library only: it must run on any python3 >= 3.10 *before* the project's virtualenv
+exists. It makes that virtualenv, checks the Debian packages the signing code needs, finds
+Odoo 19 (never copying it into the project), starts a private PostgreSQL cluster when no
+database server is configured, and then either serves the demo or runs every test on a
+throwaway database.
+
+    python3 tools/devenv.py venv | run | reset-demo | stop | test [pytest args] |
+                            test-sign [pytest args] | lint | clean
+
+Configuration (environment variables) is described in README.md, section "Configuration".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+RUN = ROOT / ".run"
+ADDONS = ROOT / "addons"
+RESULTS = RUN / "test-results"
+TOOLS = ROOT / "tools"
+
+# Interpreters in order of preference: 3.12 is what the pins in requirements.txt ran on.
+PY_PREFERENCE = ((3, 12), (3, 13), (3, 11), (3, 10))
+STAMP_INPUTS = ("requirements.txt", "requirements-test.txt", "setup.cfg", "pyproject.toml")
+
+# Debian packages the signing engine and its tests need, each with a file it installs (checked
+# instead of dpkg on systems without dpkg). Browser tests will add chromium here.
+SYSTEM_PACKAGES = {
+    "softhsm2": "/usr/lib/softhsm/libsofthsm2.so",
+    "opensc": "/usr/bin/pkcs11-tool",
+    "poppler-utils": "/usr/bin/pdfsig",
+    "fonts-liberation2": "/usr/share/fonts/truetype/liberation2",
+    "fonts-dejavu-core": "/usr/share/fonts/truetype/dejavu",
+}
+
+ODOO_MAJOR = 19
+ODOO_ARCHIVE_URL = "https://nightly.odoo.com/19.0/nightly/src/odoo_19.0.latest.tar.gz"
+ODOO_HOME = Path.home() / ".local" / "share" / "snn-docflow" / "odoo-19.0"
+ODOO_WELL_KNOWN = (Path("/opt/odoo/19.0"), ODOO_HOME)
+ODOO_HOWTO = (
+    "Provide Odoo 19 in one of these ways:\n"
+    "  - export ODOO_SRC=/path/to/odoo, a checkout of https://github.com/odoo/odoo\n"
+    "    (branch 19.0, containing odoo-bin and odoo/release.py), or\n"
+    "  - install the official Odoo 19 package so that `import odoo` works in .venv, or\n"
+    f"  - unpack {ODOO_ARCHIVE_URL} into {ODOO_HOME}"
+)
+
+PG_MIN_MAJOR = 13
+PG_ROLE = "odoo"  # Odoo refuses to connect as `postgres`
+DEMO_DB = "snn_demo"
+ODOO_LOG_PROBLEM = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) ")
+ODOO_LOG_WARNING = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ WARNING ")
+
+
+class Fail(Exception):
+    """A problem the user must fix; printed without a traceback."""
+
+
+def say(message: str) -> None:
+    """Progress goes to stderr so that CI logs interleave it with subprocess output."""
+    print(f"[devenv] {message}", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def step(name: str):
+    """Time each phase: the report and CI logs show where a slow run spends its time."""
+    say(f"{name} ...")
+    start = time.monotonic()
+    yield
+    say(f"{name}: done in {time.monotonic() - start:.1f}s")
+
+
+def run(cmd: list, *, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
+    """Run a command and fail loudly: a half-made environment is worse than a clear stop."""
+    try:
+        return subprocess.run([str(c) for c in cmd], check=check, **kwargs)
+    except subprocess.CalledProcessError as exc:
+        detail = (exc.stderr or exc.stdout or "") if kwargs.get("capture_output") else ""
+        command = " ".join(map(str, cmd))
+        raise Fail(f"command failed ({exc.returncode}): {command}\n{detail}") from exc
+
+
+def probe(cmd: list, **kwargs) -> subprocess.CompletedProcess:
+    """Run a command whose failure is an answer, not an error; output captured as text."""
+    return run(cmd, check=False, capture_output=True, text=True, **kwargs)
+
+
+def is_root() -> bool:
+    """Root needs special care: initdb and postgres refuse to run as root."""
+    return os.geteuid() == 0
+
+
+# --------------------------------------------------------------------------- Python and venv
+
+
+def probe_python(exe: str) -> tuple[int, int] | None:
+    """Run a candidate: a pyenv shim can sit on PATH and still fail, so only a run tells."""
+    code = "import sys, venv, ensurepip; print(*sys.version_info[:2])"
+    try:
+        out = probe([exe, "-c", code], timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if out.returncode != 0:
+        return None
+    major, minor = (int(x) for x in out.stdout.split())
+    return major, minor
+
+
+def pyenv_roots() -> list[Path]:
+    """pyenv keeps interpreters under its root even when no shim is active."""
+    roots = []
+    if shutil.which("pyenv"):
+        out = probe(["pyenv", "root"])
+        if out.returncode == 0 and out.stdout.strip():
+            roots.append(Path(out.stdout.strip()))
+    roots += [Path(p) for p in (os.environ.get("PYENV_ROOT"), Path.home() / ".pyenv") if p]
+    return list(dict.fromkeys(roots))
+
+
+def python_candidates():
+    """Yield interpreters to try, most preferred first (PATH name, then pyenv installs)."""
+    for major, minor in PY_PREFERENCE:
+        name = f"python{major}.{minor}"
+        if shutil.which(name):
+            yield shutil.which(name)
+        for root in pyenv_roots():
+            found = sorted(root.glob(f"versions/{major}.{minor}*/bin/{name}"), reverse=True)
+            yield from (str(p) for p in found)
+    if shutil.which("python3"):
+        yield shutil.which("python3")
+
+
+def find_base_python() -> str:
+    """Pick the interpreter for .venv: $PYTHON when given, else the best one that runs."""
+    if os.environ.get("PYTHON"):
+        exe = os.environ["PYTHON"]
+        if probe_python(exe) not in PY_PREFERENCE:
+            raise Fail(f"$PYTHON={exe} does not run as Python 3.10-3.13 with venv/ensurepip")
+        return exe
+    for exe in python_candidates():
+        if probe_python(exe) in PY_PREFERENCE:
+            return exe
+    raise Fail(
+        "no working Python 3.10-3.13 with the venv module found (3.12 recommended). "
+        "Install one (Debian: apt-get install python3 python3-venv) or set PYTHON=/path/to/python3"
+    )
+
+
+def venv_python() -> Path:
+    """The project's interpreter; everything after bootstrap runs on it."""
+    return VENV / "bin" / "python"
+
+
+def requirements_stamp(version: tuple[int, int]) -> str:
+    """Hash of what decides the venv's content, so an unchanged venv is not re-installed."""
+    digest = hashlib.sha256(repr(version).encode())
+    for name in STAMP_INPUTS:
+        path = ROOT / name
+        if path.exists():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv() -> Path:
+    """Create .venv if missing or broken, install requirements when they changed."""
+    py = venv_python()
+    version = probe_python(str(py)) if py.exists() else None
+    if version not in PY_PREFERENCE:
+        if VENV.exists():
+            say(f"{VENV} exists but its Python does not run; re-creating it")
+            shutil.rmtree(VENV)
+        base = find_base_python()
+        with step(f"creating .venv with {base}"):
+            run([base, "-m", "venv", VENV])
+        version = probe_python(str(py))
+    stamp_file = VENV / ".snn-requirements.sha256"
+    stamp = requirements_stamp(version)
+    if stamp_file.exists() and stamp_file.read_text().strip() == stamp:
+        return py
+    with step(f"installing Python requirements into .venv (Python {version[0]}.{version[1]})"):
+        pip = [py, "-m", "pip", "--disable-pip-version-check"]
+        run([*pip, "install", "-r", ROOT / "requirements-test.txt"], cwd=ROOT)
+        run([*pip, "install", "-e", ROOT], cwd=ROOT)
+    stamp_file.write_text(stamp + "\n")
+    return py
+
+
+# --------------------------------------------------------------------------- system packages
+
+
+def missing_system_packages() -> list[str]:
+    """Ask dpkg when there is one; elsewhere look for a file each package installs."""
+    names = list(SYSTEM_PACKAGES)
+    if not shutil.which("dpkg-query"):
+        return [n for n in names if not Path(SYSTEM_PACKAGES[n]).exists()]
+    fmt = "${Package} ${db:Status-Status}\n"
+    out = probe(["dpkg-query", "-W", f"-f={fmt}", *names])
+    installed = {line.split()[0] for line in out.stdout.splitlines() if line.endswith(" installed")}
+    return [n for n in names if n not in installed]
+
+
+def ensure_system_packages() -> None:
+    """Install missing Debian packages as root; otherwise say exactly what to run."""
+    missing = missing_system_packages()
+    if not missing:
+        return
+    command = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
+    if not (is_root() and shutil.which("apt-get")):
+        raise Fail("missing system packages; install them with:\n  sudo " + " ".join(command))
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    with step(f"installing system packages: {' '.join(missing)}"):
+        run(["apt-get", "update"], env=env)
+        run(command, env=env)
+
+
+# --------------------------------------------------------------------------- Odoo
+
+
+@dataclass
+class Odoo:
+    """Where Odoo 19 lives: `root` holds the `odoo` package (a source tree or site-packages)."""
+
+    root: Path
+    from_source: bool  # a source tree must go on PYTHONPATH; an installed package must not
+
+    def addons_path(self) -> list[Path]:
+        """Odoo's own addon folders plus the project's, in Odoo's usual order."""
+        dirs = [self.root / "odoo" / "addons", self.root / "addons", ADDONS]
+        return [d for d in dirs if d.is_dir()]
+
+    def env(self, extra_paths: tuple = ()) -> dict:
+        """Environment for any process that imports odoo."""
+        env = dict(os.environ)
+        paths = ([str(self.root)] if self.from_source else []) + [str(p) for p in extra_paths]
+        if env.get("PYTHONPATH"):
+            paths.append(env["PYTHONPATH"])
+        if paths:
+            env["PYTHONPATH"] = os.pathsep.join(paths)
+        return env
+
+
+def tree_major(root: Path) -> int | None:
+    """Read the major version from odoo/release.py without importing anything."""
+    release = root / "odoo" / "release.py"
+    if not release.is_file():
+        return None
+    match = re.search(r"^version_info\s*=\s*\(\s*(\d+)", release.read_text(), re.M)
+    return int(match.group(1)) if match else None
+
+
+def is_source_tree(root: Path) -> bool:
+    """A runnable tree: release.py plus a launcher (odoo-bin, or odoo/__main__.py in archives)."""
+    launcher = (root / "odoo-bin").is_file() or (root / "odoo" / "__main__.py").is_file()
+    return launcher and tree_major(root) is not None
+
+
+def odoo_from_env() -> Odoo | None:
+    """ODOO_SRC wins over everything: an explicit choice is never silently replaced."""
+    src = os.environ.get("ODOO_SRC")
+    if not src:
+        return None
+    root = Path(src).expanduser().resolve()
+    if not is_source_tree(root):
+        raise Fail(f"ODOO_SRC={src} is not an Odoo source tree (no odoo-bin / odoo/release.py)")
+    if tree_major(root) != ODOO_MAJOR:
+        raise Fail(f"ODOO_SRC={src} holds Odoo {tree_major(root)}, this project needs Odoo 19")
+    return Odoo(root, from_source=True)
+
+
+def odoo_importable(py: Path) -> Odoo | None:
+    """An `odoo` that the venv's Python already imports (official package, pip install)."""
+    code = (
+        "import os, odoo.release as r; "
+        "print(r.version_info[0]); print(os.path.dirname(os.path.dirname(r.__file__)))"
+    )
+    out = probe([py, "-c", code], cwd="/")
+    if out.returncode != 0:
+        return None
+    major, root = out.stdout.split("\n")[:2]
+    if major.strip() != str(ODOO_MAJOR):
+        say(f"ignoring the importable Odoo {major.strip()} at {root}: Odoo 19 is needed")
+        return None
+    return Odoo(Path(root), from_source=False)
+
+
+def odoo_well_known() -> Odoo | None:
+    """The places a developer or an earlier download put Odoo 19."""
+    for root in ODOO_WELL_KNOWN:
+        if is_source_tree(root) and tree_major(root) == ODOO_MAJOR:
+            return Odoo(root, from_source=True)
+    return None
+
+
+def download_with_progress(url: str, target: Path) -> None:
+    """Fetch the archive (a few hundred MB) showing progress, so a slow link is not a hang."""
+    with urllib.request.urlopen(url, timeout=60) as response, target.open("wb") as out:  # noqa: S310
+        total = int(response.headers.get("Content-Length") or 0)
+        done, shown = 0, -1
+        while chunk := response.read(1 << 20):
+            out.write(chunk)
+            done += len(chunk)
+            percent = done * 100 // total if total else done >> 20
+            if percent != shown and (not total or percent % 5 == 0):
+                unit = "%" if total else " MB"
+                print(f"\r  {percent}{unit}", end="", file=sys.stderr, flush=True)
+                shown = percent
+    print(file=sys.stderr)
+
+
+def odoo_download() -> Odoo:
+    """Last resort: Odoo's official source archive, unpacked next to (never inside) the project."""
+    ODOO_HOME.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=ODOO_HOME.parent) as tmp:
+        archive = Path(tmp) / "odoo.tar.gz"
+        try:
+            with step(f"downloading Odoo 19 from {ODOO_ARCHIVE_URL}"):
+                download_with_progress(ODOO_ARCHIVE_URL, archive)
+            with step("unpacking Odoo 19"), tarfile.open(archive) as tar:
+                kwargs = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+                tar.extractall(Path(tmp) / "x", **kwargs)  # noqa: S202
+        except (OSError, tarfile.TarError) as exc:
+            raise Fail(f"could not download or unpack Odoo 19: {exc}\n{ODOO_HOWTO}") from exc
+        trees = [p for p in (Path(tmp) / "x").iterdir() if is_source_tree(p)]
+        if len(trees) != 1 or tree_major(trees[0]) != ODOO_MAJOR:
+            raise Fail(f"the archive did not unpack to one Odoo 19 source tree\n{ODOO_HOWTO}")
+        trees[0].rename(ODOO_HOME)
+    return Odoo(ODOO_HOME, from_source=True)
+
+
+def find_odoo(py: Path) -> Odoo:
+    """ODOO_SRC, then an importable odoo, then well-known places, then the official archive."""
+    odoo = odoo_from_env() or odoo_importable(py) or odoo_well_known() or odoo_download()
+    say(f"Odoo 19 found at {odoo.root}")
+    return odoo
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+@dataclass
+class DbServer:
+    """Connection settings Odoo and our SQL helper use."""
+
+    host: str
+    port: int
+    user: str
+    password: str = ""
+
+    def dsn(self, dbname: str = "postgres") -> dict:
+        """psycopg2 keyword arguments."""
+        return {
+            "host": self.host,
+            "port": self.port,
+            "user": self.user,
+            "password": self.password or None,
+            "dbname": dbname,
+        }
+
+
+@dataclass
+class Site:
+    """What every Odoo step needs: the venv's Python, Odoo, and a database server."""
+
+    py: Path
+    odoo: Odoo
+    server: DbServer
+
+    def odoo_command(self, conf: Path, *args) -> list:
+        """`python -m odoo` works for a source tree and an installed package alike."""
+        return [self.py, "-m", "odoo", "-c", conf, *args]
+
+
+def configured_server() -> DbServer | None:
+    """SNN_DB_HOST selects an existing server; without it we run our own private cluster."""
+    host = os.environ.get("SNN_DB_HOST")
+    if not host:
+        return None
+    server = DbServer(
+        host,
+        int(os.environ.get("SNN_DB_PORT", "5432")),
+        os.environ.get("SNN_DB_USER", PG_ROLE),
+        os.environ.get("SNN_DB_PASSWORD", ""),
+    )
+    if server.user == "postgres":
+        raise Fail("SNN_DB_USER=postgres: Odoo refuses that role; use a role with CREATEDB")
+    return server
+
+
+def sql(site: Site, statement: str, params=(), dbname="postgres") -> list:
+    """Run one statement with the venv's psycopg2 (no psql needed on a configured server)."""
+    code = (
+        "import json, sys, psycopg2\n"
+        "a = json.loads(sys.argv[1])\n"
+        "c = psycopg2.connect(**a['dsn']); c.autocommit = True; cur = c.cursor()\n"
+        "cur.execute(a['sql'], a['params'])\n"
+        "print(json.dumps(cur.fetchall() if cur.description else []))\n"
+    )
+    payload = {"dsn": site.server.dsn(dbname), "sql": statement, "params": list(params)}
+    out = run([site.py, "-c", code, json.dumps(payload)], capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def free_port() -> int:
+    """Ask the kernel for a free TCP port: the cluster must never collide with another one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pg_major(bindir: Path) -> int | None:
+    """Major version of a server installation, from `postgres --version`."""
+    out = probe([bindir / "postgres", "--version"])
+    match = re.search(r"(\d+)(?:\.\d+)?", out.stdout)
+    return int(match.group(1)) if out.returncode == 0 and match else None
+
+
+def pg_bindir_candidates() -> list[Path]:
+    """pg_config's answer, Debian's versioned dirs, then whatever `postgres` PATH has."""
+    dirs = []
+    if shutil.which("pg_config"):
+        out = probe(["pg_config", "--bindir"])
+        dirs.append(Path(out.stdout.strip()))
+    dirs += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    dirs.append(Path("/usr/local/pgsql/bin"))
+    if shutil.which("postgres"):
+        dirs.append(Path(shutil.which("postgres")).resolve().parent)
+    tools = ("initdb", "pg_ctl", "postgres")
+    return [d for d in dict.fromkeys(dirs) if all((d / t).is_file() for t in tools)]
+
+
+def find_pg_bindir(major: int | None = None) -> Path:
+    """The newest server >= 13, or exactly `major` for an existing data directory."""
+    found = [(pg_major(d) or 0, d) for d in pg_bindir_candidates()]
+    usable = [(v, d) for v, d in found if v >= PG_MIN_MAJOR and (major is None or v == major)]
+    if not usable:
+        want = f"PostgreSQL {major}" if major else f"PostgreSQL >= {PG_MIN_MAJOR}"
+        raise Fail(
+            f"no {want} server binaries (initdb, pg_ctl, postgres) found.\n"
+            "Install them (Debian: apt-get install postgresql) or point SNN_DB_HOST "
+            "(and SNN_DB_PORT, SNN_DB_USER, SNN_DB_PASSWORD) at an existing server."
+        )
+    return max(usable, key=lambda vd: vd[0])[1]
+
+
+def pg_os_user() -> str | None:
+    """As root, run PostgreSQL as `postgres` (or `nobody`); otherwise as ourselves."""
+    if not is_root():
+        return None
+    import pwd  # noqa: PLC0415 - POSIX only, and only needed as root
+
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        return "nobody"
+    return "postgres"
+
+
+def as_pg_user(cmd: list) -> list:
+    """Prefix a command so it runs as the unprivileged cluster owner."""
+    user = pg_os_user()
+    if user is None:
+        return cmd
+    if shutil.which("runuser"):
+        return ["runuser", "-u", user, "--", *cmd]
+    return ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups", *cmd]
+
+
+def give_to_pg_user(path: Path) -> None:
+    """chown a directory to the cluster owner (no-op when not root)."""
+    user = pg_os_user()
+    if user is None:
+        return
+    import pwd  # noqa: PLC0415
+
+    entry = pwd.getpwnam(user)
+    os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+def pg_user_can_use(path: Path) -> bool:
+    """Can the cluster owner reach and write this directory (every parent traversable)?"""
+    if pg_os_user() is None:
+        return True
+    return probe(as_pg_user(["test", "-w", path, "-a", "-x", path])).returncode == 0
+
+
+def utf8_locale() -> str:
+    """C.UTF-8 gives UTF-8 character classes (Vietnamese case folding) with C sorting."""
+    out = probe(["locale", "-a"])
+    names = {n.lower().replace("-", "") for n in out.stdout.split()}
+    return "C.UTF-8" if "c.utf8" in names else "C"
+
+
+@dataclass
+class Cluster:
+    """A private cluster: our own data directory, superuser role `odoo`, TCP on 127.0.0.1."""
+
+    bindir: Path
+    data: Path
+
+    def pg(self, tool: str, *args, **kwargs) -> subprocess.CompletedProcess:
+        """Run a server tool as the cluster owner."""
+        return run(as_pg_user([self.bindir / tool, *args]), **kwargs)
+
+    def init(self, throwaway: bool) -> None:
+        """initdb with trust auth on 127.0.0.1 only and no unix socket at all."""
+        self.pg(
+            "initdb",
+            "-D",
+            self.data,
+            "-U",
+            PG_ROLE,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            f"--locale={utf8_locale()}",
+            capture_output=True,
+            text=True,
+        )
+        (self.data / "pg_hba.conf").write_text("host all all 127.0.0.1/32 trust\n")
+        settings = ["listen_addresses = '127.0.0.1'", "unix_socket_directories = ''"]
+        if throwaway:  # durability is pointless for a cluster deleted after the run
+            settings += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write("\n# snn-docflow private cluster\n" + "\n".join(settings) + "\n")
+
+    def running_port(self) -> int | None:
+        """Port of the running server, from postmaster.pid, or None when it is down."""
+        pid_file = self.data / "postmaster.pid"
+        if not pid_file.exists():
+            return None
+        if probe(as_pg_user([self.bindir / "pg_ctl", "status", "-D", self.data])).returncode:
+            return None
+        return int(pid_file.read_text().splitlines()[3])
+
+    def start(self) -> int:
+        """Start on a free port and wait until it accepts connections."""
+        port = free_port()
+        log = self.data / "server.log"
+        self.pg(
+            "pg_ctl",
+            "start",
+            "-D",
+            self.data,
+            "-l",
+            log,
+            "-w",
+            "-t",
+            "120",
+            "-o",
+            f"-p {port}",
+            capture_output=True,
+            text=True,
+        )
+        return port
+
+    def stop(self) -> None:
+        """Fast shutdown: disconnect clients, no waiting for them."""
+        self.pg(
+            "pg_ctl", "stop", "-D", self.data, "-m", "fast", "-w", check=False, capture_output=True
+        )
+
+    def server(self, port: int) -> DbServer:
+        """How Odoo connects to this cluster."""
+        return DbServer("127.0.0.1", port, PG_ROLE)
+
+
+@contextlib.contextmanager
+def throwaway_server():
+    """A configured server as is, else a fresh cluster in /tmp, removed however the run ends."""
+    configured = configured_server()
+    if configured:
+        yield configured
+        return
+    # /tmp, not $TMPDIR: as root the cluster owner must be able to traverse the path.
+    base = Path(tempfile.mkdtemp(prefix="snn-pg-", dir="/tmp" if is_root() else None))
+    try:
+        give_to_pg_user(base)
+        cluster = Cluster(find_pg_bindir(), base / "data")
+        with step(f"throwaway PostgreSQL cluster in {cluster.data}"):
+            cluster.init(throwaway=True)
+            port = cluster.start()
+        try:
+            yield cluster.server(port)
+        finally:
+            cluster.stop()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def demo_data_dirs() -> list[Path]:
+    """Inside the project when the cluster owner can reach it, else a per-project /var/tmp dir."""
+    tag = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+    return [RUN / "pgdata", Path("/var/tmp") / f"snn-docflow-{tag}" / "pgdata"]
+
+
+def existing_demo_cluster() -> Cluster | None:
+    """The demo cluster made by an earlier `make run`, wherever it was put."""
+    for data in demo_data_dirs():
+        version_file = data / "PG_VERSION"
+        if version_file.exists():
+            return Cluster(find_pg_bindir(int(version_file.read_text().strip())), data)
+    return None
+
+
+def prepare_demo_data_dir() -> Path:
+    """Make an empty data directory owned by the cluster owner, preferring .run/pgdata."""
+    for data in demo_data_dirs():
+        data.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+        data.mkdir(exist_ok=True, mode=0o700)
+        give_to_pg_user(data)
+        if pg_user_can_use(data):
+            if data != demo_data_dirs()[0]:
+                say(f"user {pg_os_user()} cannot reach {RUN}; demo cluster lives in {data}")
+            return data
+        data.rmdir()
+    raise Fail("no directory the PostgreSQL user can use for the demo cluster")
+
+
+def demo_server() -> DbServer:
+    """The configured server, or the demo cluster: reused if running, started (or made) if not."""
+    configured = configured_server()
+    if configured:
+        return configured
+    cluster = existing_demo_cluster()
+    if cluster is None:
+        cluster = Cluster(find_pg_bindir(), prepare_demo_data_dir())
+        with step(f"creating the demo PostgreSQL cluster in {cluster.data}"):
+            cluster.init(throwaway=False)
+    port = cluster.running_port()
+    if port is None:
+        with step("starting the demo PostgreSQL cluster"):
+            port = cluster.start()
+    say(f"demo PostgreSQL on 127.0.0.1:{port} (data in {cluster.data}; `make stop` stops it)")
+    return cluster.server(port)
+
+
+# --------------------------------------------------------------------------- Odoo databases
+
+
+def project_modules() -> list[str]:
+    """Every installable module in addons/: the project installs and tests all of them."""
+    mods = []
+    for manifest in sorted(ADDONS.glob("*/__manifest__.py")):
+        text = manifest.read_text()
+        if not re.search(r"['\"]installable['\"]\s*:\s*False", text):
+            mods.append(manifest.parent.name)
+    return mods
+
+
+def write_odoo_conf(site: Site, path: Path, data_dir: Path, **extra) -> Path:
+    """An Odoo config for this run; the admin (master) password is random, never a default."""
+    odoo, server = site.odoo, site.server
+    options = {
+        "addons_path": ",".join(str(p) for p in odoo.addons_path()),
+        "db_host": server.host,
+        "db_port": server.port,
+        "db_user": server.user,
+        "admin_passwd": secrets.token_urlsafe(24),
+        "data_dir": data_dir,
+        "log_level": "warn",
+        **extra,
+    }
+    if server.password:
+        options["db_password"] = server.password
+    path.write_text("[options]\n" + "".join(f"{k} = {v}\n" for k, v in options.items()))
+    path.chmod(0o600)
+    return path
+
+
+def installed_modules(site: Site, dbname: str, modules: list[str]) -> set[str]:
+    """Which of `modules` are installed in a database (empty when it has no Odoo yet)."""
+    if not database_exists(site, dbname):
+        return set()
+    rows = sql(site, "SELECT to_regclass('ir_module_module') IS NOT NULL", dbname=dbname)
+    if not rows[0][0]:
+        return set()
+    query = "SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s)"
+    return {r[0] for r in sql(site, query, [modules], dbname=dbname)}
+
+
+def database_exists(site: Site, dbname: str) -> bool:
+    """Whether a database exists on the server."""
+    return bool(sql(site, "SELECT 1 FROM pg_database WHERE datname = %s", [dbname]))
+
+
+def drop_database(site: Site, dbname: str) -> None:
+    """Drop a database, disconnecting whoever still uses it."""
+    sql(
+        site,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = %s AND pid <> pg_backend_pid()",
+        [dbname],
+    )
+    sql(site, f'DROP DATABASE IF EXISTS "{dbname}"')
+
+
+def stream_to_log(cmd: list, log: Path, env: dict) -> int:
+    """Run a command, showing its output and keeping it in a log file for later reading."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [str(c) for c in cmd],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
+        for line in proc.stdout:
+            sys.stderr.write(line)
+            out.write(line)
+        return proc.wait()
+
+
+def install_modules(
+    site: Site, conf: Path, dbname: str, modules: list, *, log: Path, demo: bool = False
+) -> None:
+    """Install modules with Odoo and refuse any ERROR/CRITICAL in its log (Odoo exits 0 then)."""
+    args = ["-d", dbname, "-i", ",".join(modules), "--stop-after-init"]
+    if demo:
+        args.append("--with-demo")  # Odoo 19 installs no demo data unless asked
+    with step(f"installing {', '.join(modules)} into database {dbname}"):
+        rc = stream_to_log(site.odoo_command(conf, *args), log, site.odoo.env())
+    lines = log.read_text().splitlines()
+    problems = [line for line in lines if ODOO_LOG_PROBLEM.match(line)]
+    warnings = [line for line in lines if ODOO_LOG_WARNING.match(line)]
+    if warnings:
+        say(f"{len(warnings)} WARNING line(s) in the install log ({log})")
+    missing = set(modules) - installed_modules(site, dbname, modules)
+    if rc != 0 or problems or missing:
+        shown = "\n".join(problems[:50]) or "(no ERROR lines; see the log)"
+        raise Fail(
+            f"module installation failed (exit {rc}, not installed: "
+            f"{', '.join(sorted(missing)) or 'none'}); full log: {log}\n{shown}"
+        )
+
+
+# --------------------------------------------------------------------------- tests
+
+
+@dataclass
+class JunitCounts:
+    """What a pytest run did, split into Odoo tests and Odoo-free tests."""
+
+    odoo_ran: int = 0
+    odoo_skipped: int = 0
+    free_ran: int = 0
+    free_skipped: int = 0
+    misimported: int = 0
+
+
+def count_junit(path: Path) -> JunitCounts:
+    """Odoo tests are those imported as odoo.addons.* (recorded by tools/snn_pytest_plugin)."""
+    counts = JunitCounts()
+    if not path.exists():
+        return counts
+    for case in ET.parse(path).iter("testcase"):  # noqa: S314 - our own pytest's output
+        props = {p.get("name"): p.get("value") for p in case.iter("property")}
+        module = props.get("python_module", "")
+        skipped = case.find("skipped") is not None
+        if module.startswith("odoo.addons."):
+            counts.odoo_ran += not skipped
+            counts.odoo_skipped += skipped
+        else:
+            counts.misimported += case.get("classname", "").startswith("addons.")
+            counts.free_ran += not skipped
+            counts.free_skipped += skipped
+    return counts
+
+
+def pytest_command(py: Path, paths: list, junit: Path, extra: list) -> list:
+    """One pytest over all given paths; our plugin tags each test with its import name."""
+    return [
+        py,
+        "-m",
+        "pytest",
+        *paths,
+        f"--junitxml={junit}",
+        "-p",
+        "snn_pytest_plugin",
+        "-o",
+        "junit_family=xunit1",
+        *extra,
+    ]
+
+
+def report_counts(counts: JunitCounts, rc: int, need_odoo: bool) -> int:
+    """Print the counts CI looks for and turn 'nothing ran' into a failure."""
+    print(f"Odoo tests: {counts.odoo_ran} ran ({counts.odoo_skipped} skipped)", flush=True)
+    print(f"Odoo-free tests: {counts.free_ran} ran ({counts.free_skipped} skipped)", flush=True)
+    if counts.misimported:
+        say(
+            f"{counts.misimported} test(s) in addons/ were not imported as odoo.addons.*: "
+            "is there an __init__.py in addons/ or the repository root?"
+        )
+        return 1
+    if need_odoo and counts.odoo_ran == 0:
+        say("no Odoo test ran: that is a failure, not a pass")
+        return 1
+    if rc == 5:
+        say("pytest collected no tests")
+    if rc != 0:
+        say(f"pytest failed (exit {rc})")
+    return 1 if rc else 0
+
+
+def test_paths(with_odoo: bool) -> list[Path]:
+    """tests/ always; every module's tests/ when Odoo is part of the run."""
+    paths = [ROOT / "tests"] if (ROOT / "tests").is_dir() else []
+    if with_odoo:
+        paths += [p.parent for p in sorted(ADDONS.glob("*/tests/__init__.py"))]
+    return [p.relative_to(ROOT) for p in paths]
+
+
+def run_odoo_tests(site: Site, workdir: Path, args: list) -> int:
+    """Install every module into a fresh database, then run all tests in one pytest."""
+    modules = project_modules()
+    if not modules:
+        raise Fail(f"no Odoo module in {ADDONS}: nothing to install, no Odoo test can run")
+    dbname = "snn_test" if not configured_server() else f"snn_test_{secrets.token_hex(4)}"
+    conf = write_odoo_conf(
+        site,
+        workdir / "odoo.conf",
+        workdir / "data",
+        http_interface="127.0.0.1",
+        http_port=free_port(),
+        gevent_port=free_port(),
+    )
+    try:
+        install_modules(site, conf, dbname, modules, log=RESULTS / "install.log")
+        junit = RESULTS / "junit.xml"
+        junit.unlink(missing_ok=True)
+        cmd = pytest_command(
+            site.py,
+            test_paths(with_odoo=True),
+            junit,
+            ["--odoo-config", conf, "--odoo-database", dbname, "--odoo-http", *args],
+        )
+        with step("pytest (Odoo and Odoo-free tests)"):
+            rc = run(cmd, check=False, env=site.odoo.env((TOOLS,)), cwd=ROOT).returncode
+        return report_counts(count_junit(junit), rc, need_odoo=True)
+    finally:
+        if configured_server():
+            drop_database(site, dbname)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_venv(_args: list) -> int:
+    """Make (or refresh) .venv only."""
+    say(f"virtualenv ready: {ensure_venv()}")
+    return 0
+
+
+def cmd_test(args: list) -> int:
+    """Everything, on throwaway databases: what CI runs through .ci/run."""
+    py = ensure_venv()
+    ensure_system_packages()
+    odoo = find_odoo(py)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="snn-test-") as tmp, throwaway_server() as server:
+        return run_odoo_tests(Site(py, odoo, server), Path(tmp), args)
+
+
+def cmd_test_sign(args: list) -> int:
+    """Only the Odoo-free tests (engine, bridge, CLI): no Odoo, no database."""
+    py = ensure_venv()
+    ensure_system_packages()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    junit = RESULTS / "junit-sign.xml"
+    junit.unlink(missing_ok=True)
+    cmd = pytest_command(py, test_paths(with_odoo=False), junit, ["-p", "no:odoo", *args])
+    paths = [str(TOOLS), os.environ.get("PYTHONPATH")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    rc = run(cmd, check=False, env=env, cwd=ROOT).returncode
+    return report_counts(count_junit(junit), rc, need_odoo=False)
+
+
+def prepare_demo() -> tuple[Site, Path]:
+    """Venv, packages, Odoo, database server and config shared by run and reset-demo."""
+    py = ensure_venv()
+    ensure_system_packages()
+    site = Site(py, find_odoo(py), demo_server())
+    (RUN / "data").mkdir(parents=True, exist_ok=True)
+    conf = write_odoo_conf(
+        site,
+        RUN / "odoo.conf",
+        RUN / "data",
+        http_interface=os.environ.get("SNN_HTTP_INTERFACE", "0.0.0.0"),
+        http_port=os.environ.get("SNN_HTTP_PORT", "8069"),
+        list_db="False",
+        log_level="info",
+    )
+    return site, conf
+
+
+def ensure_demo_database(site: Site, conf: Path) -> None:
+    """Create snn_demo with demo data and every module, or add modules it still lacks."""
+    modules = project_modules()
+    if not modules:
+        raise Fail(f"no Odoo module in {ADDONS}: nothing to demonstrate")
+    missing = [m for m in modules if m not in installed_modules(site, DEMO_DB, modules)]
+    if missing:
+        install_modules(site, conf, DEMO_DB, missing, log=RUN / "install-demo.log", demo=True)
+
+
+def cmd_run(_args: list) -> int:
+    """Serve the demo on http://localhost:8069; Ctrl-C stops Odoo, the cluster stays up."""
+    site, conf = prepare_demo()
+    ensure_demo_database(site, conf)
+    port = os.environ.get("SNN_HTTP_PORT", "8069")
+    say(
+        f"serving database {DEMO_DB} on http://localhost:{port}  (log in as admin/admin, "
+        "drafter/drafter, head/head, director/director, clerk/clerk, manager/manager)"
+    )
+    say("Ctrl-C stops Odoo; `make stop` stops the demo PostgreSQL cluster")
+    cmd = [str(c) for c in site.odoo_command(conf, "-d", DEMO_DB, "--db-filter", f"^{DEMO_DB}$")]
+    os.chdir(ROOT)
+    os.execve(cmd[0], cmd, site.odoo.env())  # noqa: S606 - Odoo takes over this process (and Ctrl-C)
+    return 0  # not reached
+
+
+def cmd_reset_demo(_args: list) -> int:
+    """Drop the demo database and its files, then build it again from scratch."""
+    site, conf = prepare_demo()
+    with step(f"dropping database {DEMO_DB}"):
+        drop_database(site, DEMO_DB)
+        shutil.rmtree(RUN / "data" / "filestore" / DEMO_DB, ignore_errors=True)
+    ensure_demo_database(site, conf)
+    say("demo database recreated; `make run` serves it")
+    return 0
+
+
+def cmd_stop(_args: list) -> int:
+    """Stop the demo cluster (a configured server is not ours to stop)."""
+    cluster = existing_demo_cluster()
+    if cluster is None or cluster.running_port() is None:
+        say("the demo PostgreSQL cluster is not running")
+        return 0
+    cluster.stop()
+    say(f"demo PostgreSQL cluster stopped ({cluster.data})")
+    return 0
+
+
+def cmd_clean(_args: list) -> int:
+    """Stop the demo cluster and delete everything generated (the demo database too), not .venv."""
+    cmd_stop([])
+    for data in demo_data_dirs():
+        shutil.rmtree(data.parent if data.parent != RUN else data, ignore_errors=True)
+    for path in [RUN, ROOT / ".pytest_cache", ROOT / ".ruff_cache", *ROOT.rglob("__pycache__")]:
+        if VENV not in path.parents:
+            shutil.rmtree(path, ignore_errors=True)
+    say("removed .run (demo database included) and caches; .venv kept (rm -rf .venv to drop it)")
+    return 0
+
+
+def cmd_lint(_args: list) -> int:
+    """The same checks as .pre-commit-config.yaml, with the tools pinned in .venv."""
+    py = ensure_venv()
+    bindir = py.parent
+    checks = [
+        [bindir / "ruff", "check", "."],
+        [bindir / "ruff", "format", "--check", "."],
+    ]
+    if project_modules():
+        checks.append([bindir / "pylint", "--rcfile=.pylintrc", "--recursive=y", "addons"])
+    failed = [c for c in checks if run(c, check=False, cwd=ROOT).returncode]
+    for check in failed:
+        say(f"lint failed: {' '.join(str(x) for x in check[1:])}")
+    return 1 if failed else 0
+
+
+COMMANDS = {
+    "venv": cmd_venv,
+    "run": cmd_run,
+    "reset-demo": cmd_reset_demo,
+    "stop": cmd_stop,
+    "test": cmd_test,
+    "test-sign": cmd_test_sign,
+    "lint": cmd_lint,
+    "clean": cmd_clean,
+}
+
+
+def exit_on_signal(signum, _frame):
+    """Turn SIGTERM/SIGHUP into SystemExit so `finally` blocks stop the throwaway cluster."""
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str]) -> int:
+    """Dispatch by hand: everything after the command goes to pytest untouched."""
+    if not argv or argv[0] not in COMMANDS:
+        print(__doc__, file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, exit_on_signal)
+    signal.signal(signal.SIGHUP, exit_on_signal)
+    try:
+        return COMMANDS[argv[0]](argv[1:])
+    except Fail as exc:
+        say(f"ERROR: {exc}")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -20,7 +20,7 @@ from snn_sign.pki import create_demo_pki
 def pki(tmp_path_factory):
     """DemoPki (see snn_sign.pki): token "snn-demo" with keys "signer" and "seal"; ``pki.pin``."""
     directory = tmp_path_factory.mktemp("pki")
-    demo = create_demo_pki(directory, pin=secrets.token_hex(4), so_pin=secrets.token_hex(8))
+    demo = create_demo_pki(directory, pin=f"P-{secrets.token_hex(6)}", so_pin=secrets.token_hex(8))
     previous = os.environ.get("SOFTHSM2_CONF")
     os.environ["SOFTHSM2_CONF"] = str(demo.softhsm2_conf)
     yield demo

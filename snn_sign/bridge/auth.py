@@ -137,7 +137,7 @@ class Authenticator:
                  nonce_cache: NonceCache | None = None):
         self._secrets = dict(secrets_by_client)
         self.window = window
-        self._nonces = nonce_cache or NonceCache()
+        self._nonces = nonce_cache if nonce_cache is not None else NonceCache()
 
     def verify(self, header: str | None, method: str, path: str, body: bytes,
                *, now: float | None = None) -> str:

@@ -1,0 +1,30 @@
+{
+    "name": "Outgoing Documents (Văn bản đi)",
+    "summary": "Draft, review, approve, number and issue outgoing documents "
+    "of a Vietnamese government department (Decree 30/2020/NĐ-CP)",
+    "version": "19.0.1.0.0",
+    "category": "Productivity/Documents",
+    "website": "https://github.com/snn-docflow/snn-docflow",
+    "author": "SNN Docflow contributors",
+    "license": "LGPL-3",
+    "depends": ["mail", "hr"],
+    "data": [
+        "security/snn_docflow_security.xml",
+        "security/ir.model.access.csv",
+        "security/ir_rule.xml",
+        "data/mail_activity_type_data.xml",
+        "wizards/snn_document_reason_wizard_views.xml",
+        "views/snn_document_views.xml",
+        "views/snn_document_type_views.xml",
+        "views/snn_register_views.xml",
+        "views/snn_approval_views.xml",
+        "views/res_company_views.xml",
+        "views/hr_department_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        
+    ],
+    "application": True,
+    "installable": True,
+}

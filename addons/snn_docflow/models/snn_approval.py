@@ -1,0 +1,103 @@
+import hashlib
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+ACTIONS = [
+    ("submit", "Submitted"),
+    ("forward", "Forwarded"),
+    ("return", "Returned"),
+    ("approve", "Approved"),
+    ("issue", "Issued"),
+    ("cancel", "Cancelled"),
+]
+
+
+class SnnApproval(models.Model):
+    """The trail of a document: one row per transition, chained by SHA-256.
+
+    Each row stores sha256(previous row's hash + its own content), so editing or deleting a
+    row in the database breaks every later link. Nobody may edit or delete rows through Odoo.
+    """
+
+    _name = "snn.approval"
+    _description = "Outgoing Document Trail"
+    _order = "document_id, id"
+
+    document_id = fields.Many2one("snn.document", required=True, ondelete="restrict", index=True)
+    user_id = fields.Many2one("res.users", required=True, ondelete="restrict")
+    action = fields.Selection(ACTIONS, required=True)
+    from_state = fields.Char(required=True)
+    to_state = fields.Char(required=True)
+    comment = fields.Text()
+    timestamp = fields.Datetime(required=True)
+    file_sha256 = fields.Char(string="File SHA-256")
+    previous_hash = fields.Char()
+    hash = fields.Char(required=True)
+
+    def _content(self):
+        """The fields the hash covers, in a canonical form that survives a round trip."""
+        return json.dumps(
+            [
+                self.document_id.id,
+                self.user_id.id,
+                self.action,
+                self.from_state,
+                self.to_state,
+                self.comment or "",
+                fields.Datetime.to_string(self.timestamp),
+                self.file_sha256 or "",
+            ],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    @staticmethod
+    def _chain(previous_hash, content):
+        return hashlib.sha256(((previous_hash or "") + content).encode()).hexdigest()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = self.browse()
+        # One at a time: each row's hash depends on the row before it.
+        for vals in vals_list:
+            document = self.env["snn.document"].browse(vals["document_id"])
+            last = self.search([("document_id", "=", document.id)], order="id desc", limit=1)
+            record = super().create(
+                dict(vals, hash="pending", previous_hash=last.hash or False)
+            )
+            super(SnnApproval, record).write(
+                {"hash": self._chain(record.previous_hash, record._content())}
+            )
+            records |= record
+        return records
+
+    def write(self, vals):
+        raise UserError(
+            self.env._(
+                "The trail of a document cannot be changed. / "
+                "Không được sửa nhật ký xử lý văn bản."
+            )
+        )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._(
+                "The trail of a document cannot be deleted. / "
+                "Không được xóa nhật ký xử lý văn bản."
+            )
+        )
+
+    def _broken_links(self):
+        """Rows of this trail (one document's, in order) whose hash does not match."""
+        broken = self.browse()
+        previous_hash = False
+        for row in self.sorted("id"):
+            if row.previous_hash != previous_hash or row.hash != self._chain(
+                previous_hash, row._content()
+            ):
+                broken |= row
+            previous_hash = row.hash
+        return broken

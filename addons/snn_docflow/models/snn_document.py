@@ -1,0 +1,545 @@
+import base64
+import hashlib
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+SUBJECT_MAX_LENGTH = 500  # edXML Subject, and what fits under the number line
+
+STATES = [
+    ("draft", "Draft"),
+    ("head_review", "Head Review"),
+    ("director_review", "Director Review"),
+    ("approved", "Approved"),
+    ("issued", "Issued"),
+    ("cancelled", "Cancelled"),
+]
+
+# Fields the drafter writes; frozen once the document leaves draft (a change needs a return).
+CONTENT_FIELDS = frozenset(
+    {
+        "subject",
+        "document_type_id",
+        "department_id",
+        "company_id",
+        "signer_id",
+        "signer_authority",
+        "signer_position",
+        "recipient_ids",
+        "related_document_ids",
+        "urgency",
+        "confidentiality",
+        "file",
+        "file_name",
+    }
+)
+# Fields only the transitions write.
+WORKFLOW_FIELDS = frozenset(
+    {
+        "state",
+        "drafter_id",
+        "register_id",
+        "number",
+        "number_year",
+        "code",
+        "issue_date",
+        "return_reason",
+        "cancel_reason",
+    }
+)
+ACTIVITY_REVIEW = "snn_docflow.mail_activity_type_review"
+ACTIVITY_FIX = "snn_docflow.mail_activity_type_fix"
+ACTIVITY_ISSUE = "snn_docflow.mail_activity_type_issue"
+
+
+def vietnam_today():
+    """Issue dates and number years follow the calendar in Vietnam (UTC+7), not the server's."""
+    return datetime.now(VIETNAM_TZ).date()
+
+
+class SnnDocument(models.Model):
+    _name = "snn.document"
+    _description = "Outgoing Document"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _rec_name = "subject"
+    # Reviewers only read documents; they still comment on them.
+    _mail_post_access = "read"
+
+    subject = fields.Char(required=True, tracking=True, help="Trích yếu: at most 500 characters.")
+    document_type_id = fields.Many2one(
+        "snn.document.type", required=True, tracking=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, readonly=True
+    )
+    department_id = fields.Many2one(
+        "hr.department",
+        string="Drafting Unit",
+        required=True,
+        default=lambda self: self.env.user.employee_id.department_id,
+        tracking=True,
+    )
+    head_id = fields.Many2one(
+        "res.users",
+        string="Head of Unit",
+        related="department_id.manager_id.user_id",
+    )
+    drafter_id = fields.Many2one(
+        "res.users", required=True, default=lambda self: self.env.user, readonly=True
+    )
+    signer_id = fields.Many2one(
+        "res.users",
+        tracking=True,
+        domain=lambda self: [("all_group_ids", "in", self.env.ref("snn_docflow.group_director").ids)],
+        help="The director who approves and signs.",
+    )
+    signer_authority = fields.Char(
+        string="Authority Line", help="E.g. KT. GIÁM ĐỐC (signing on behalf of the director)."
+    )
+    signer_position = fields.Char(string="Signer's Position", help="E.g. PHÓ GIÁM ĐỐC.")
+    recipient_ids = fields.One2many("snn.document.recipient", "document_id", copy=True)
+    related_document_ids = fields.Many2many(
+        "snn.document",
+        "snn_document_related_rel",
+        "document_id",
+        "related_id",
+        string="Related Documents",
+    )
+    urgency = fields.Selection(
+        [
+            ("normal", "Normal"),
+            ("urgent", "Urgent (Khẩn)"),
+            ("very_urgent", "Very Urgent (Thượng khẩn)"),
+            ("flash", "Flash (Hỏa tốc)"),
+        ],
+        default="normal",
+        required=True,
+        tracking=True,
+    )
+    confidentiality = fields.Selection(
+        [
+            ("normal", "Normal"),
+            ("confidential", "Confidential (Mật)"),
+            ("secret", "Secret (Tối mật)"),
+            ("top_secret", "Top Secret (Tuyệt mật)"),
+        ],
+        default="normal",
+        required=True,
+        tracking=True,
+    )
+    file = fields.Binary(string="PDF to Sign", attachment=True, copy=False)
+    file_name = fields.Char(copy=False)
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True)
+    register_id = fields.Many2one("snn.register", readonly=True, copy=False, index=True)
+    number = fields.Integer(readonly=True, copy=False)
+    number_year = fields.Integer(readonly=True, copy=False)
+    code = fields.Char(string="Number and Notation", readonly=True, copy=False, index=True)
+    issue_date = fields.Date(readonly=True, copy=False, tracking=True)
+    return_reason = fields.Text(readonly=True, copy=False)
+    cancel_reason = fields.Text(readonly=True, copy=False)
+    approval_ids = fields.One2many("snn.approval", "document_id", string="Trail", readonly=True)
+    trail_intact = fields.Boolean(compute="_compute_trail_intact")
+    code_conflict = fields.Boolean(
+        compute="_compute_code_conflict",
+        help="Another document of this organisation carries the same number and notation.",
+    )
+    can_submit = fields.Boolean(compute="_compute_can_act")
+    can_forward = fields.Boolean(compute="_compute_can_act")
+    can_return = fields.Boolean(compute="_compute_can_act")
+    can_approve = fields.Boolean(compute="_compute_can_act")
+    can_issue = fields.Boolean(compute="_compute_can_act")
+    can_cancel = fields.Boolean(compute="_compute_can_act")
+    can_edit = fields.Boolean(compute="_compute_can_act")
+
+    _number_uniq = models.Constraint(
+        "UNIQUE(register_id, number_year, number)",
+        "A number can be taken only once per register and year.",
+    )
+    _number_complete = models.Constraint(
+        "CHECK(number IS NULL OR (register_id IS NOT NULL AND number_year IS NOT NULL))",
+        "A number belongs to a register and a year.",
+    )
+
+    @api.depends("approval_ids")
+    def _compute_trail_intact(self):
+        for document in self:
+            document.trail_intact = not document.sudo().approval_ids._broken_links()
+
+    @api.depends("code", "number_year", "company_id")
+    def _compute_code_conflict(self):
+        for document in self:
+            document.code_conflict = bool(document.code) and bool(
+                self.sudo().search_count(
+                    [
+                        ("id", "!=", document.id),
+                        ("code", "=", document.code),
+                        ("number_year", "=", document.number_year),
+                        ("company_id", "=", document.company_id.id),
+                    ],
+                    limit=1,
+                )
+            )
+
+    @api.depends("state", "drafter_id", "signer_id", "department_id")
+    @api.depends_context("uid")
+    def _compute_can_act(self):
+        for document in self:
+            for action in ("submit", "forward", "return", "approve", "issue", "cancel"):
+                document[f"can_{action}"] = not document._refusal(action)
+            document.can_edit = document.state == "draft" and document._is_drafter_or_manager()
+
+    @api.constrains("subject")
+    def _check_subject_length(self):
+        for document in self:
+            if len(document.subject or "") > SUBJECT_MAX_LENGTH:
+                raise UserError(
+                    self.env._(
+                        "The subject is %(length)s characters long; at most %(max)s are allowed.",
+                        length=len(document.subject),
+                        max=SUBJECT_MAX_LENGTH,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(vals.keys() & WORKFLOW_FIELDS for vals in vals_list):
+            raise UserError(self.env._("A new document starts as a draft of its author."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.context.get("snn_transition"):
+            if vals.keys() & WORKFLOW_FIELDS and not self.env.su:
+                raise UserError(
+                    self.env._("The state and number change only through the document's buttons.")
+                )
+            if vals.keys() & CONTENT_FIELDS:
+                self._check_content_editable()
+        return super().write(vals)
+
+    def _check_content_editable(self):
+        """Content changes only in draft, by its drafter or a manager; else a return is needed."""
+        for document in self:
+            if document.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "“%(doc)s” is %(state)s: its content is frozen. "
+                        "Ask the reviewer to return it to draft to change it.",
+                        doc=document.display_name,
+                        state=document._state_label(),
+                    )
+                )
+            if not self.env.su and not document._is_drafter_or_manager():
+                raise AccessError(
+                    self.env._("Only the drafter can change the draft “%s”.", document.display_name)
+                )
+
+    @api.depends("subject", "code")
+    def _compute_display_name(self):
+        for document in self:
+            document.display_name = (
+                f"{document.code} — {document.subject}" if document.code else document.subject
+            )
+
+    # ------------------------------------------------------------------ actions
+
+    def action_submit(self):
+        """Drafter: draft → head review."""
+        return self._transition("submit", "head_review")
+
+    def action_forward(self):
+        """Head of the drafting unit: head review → director review."""
+        return self._transition("forward", "director_review")
+
+    def action_return(self, reason=None):
+        """Head or signer: back to draft, with what to fix."""
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say what must be fixed: a return needs a reason."))
+        return self._transition("return", "draft", reason.strip())
+
+    def action_approve(self):
+        """Signer (a director): director review → approved, for the clerk."""
+        return self._transition("approve", "approved")
+
+    def action_issue(self):
+        """Clerk: take the number, fix the issue date (Vietnam time), approved → issued."""
+        return self._transition("issue", "issued")
+
+    def action_cancel(self, reason=None):
+        """Cancel; an issued document keeps its number, the register shows it cancelled."""
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why the document is cancelled: a reason is required."))
+        return self._transition("cancel", "cancelled", reason.strip())
+
+    def action_open_return_wizard(self):
+        return self._open_reason_wizard("return")
+
+    def action_open_cancel_wizard(self):
+        return self._open_reason_wizard("cancel")
+
+    def _open_reason_wizard(self, mode):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "snn.document.reason.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_document_id": self.id, "default_mode": mode},
+        }
+
+    # ------------------------------------------------------------------ rules
+
+    def _transition(self, action, to_state, comment=None):
+        for document in self:
+            document.check_access("read")
+            refusal = document._refusal(action)
+            if refusal:
+                raise refusal
+            document._check_content_ready(action)
+        for document in self:
+            # The checks above are the permission; reviewers have no write access of their own.
+            document.sudo().with_context(snn_transition=True)._do_transition(
+                action, to_state, comment
+            )
+        return True
+
+    def _refusal(self, action):
+        """Why the current user may not do ``action`` now (an exception), or None."""
+        self.ensure_one()
+        allowed_states, who_ok = self._rules()[action]
+        if self.state not in allowed_states:
+            return UserError(
+                self.env._(
+                    "“%(doc)s” is %(state)s: this step is not possible in that state.",
+                    doc=self.display_name,
+                    state=self._state_label(),
+                )
+            )
+        if not who_ok():
+            return AccessError(
+                self.env._(
+                    "You are not the person who may do this on “%(doc)s”. %(who)s",
+                    doc=self.display_name,
+                    who=self._who_may(action),
+                )
+            )
+        return None
+
+    def _rules(self):
+        """action → (states it starts from, who may do it)."""
+        user = self.env.user
+        return {
+            "submit": (("draft",), self._is_drafter_or_manager),
+            "forward": (("head_review",), self._is_head),
+            "return": (
+                ("head_review", "director_review"),
+                lambda: self._is_head() if self.state == "head_review" else self._is_signer(),
+            ),
+            "approve": (("director_review",), self._is_signer),
+            "issue": (("approved",), lambda: user.has_group("snn_docflow.group_clerk")),
+            "cancel": (
+                ("draft", "head_review", "director_review", "approved", "issued"),
+                self._may_cancel,
+            ),
+        }
+
+    def _who_may(self, action):
+        messages = {
+            "submit": self.env._("Only its drafter submits a draft."),
+            "forward": self.env._("Only the head of the drafting unit forwards it."),
+            "return": self.env._("Only the head of the unit or the signer returns it."),
+            "approve": self.env._("Only the signer approves it."),
+            "issue": self.env._("Only a clerk issues it."),
+            "cancel": self.env._(
+                "Its drafter cancels a draft; a clerk an approved or issued document; "
+                "a manager any."
+            ),
+        }
+        return messages[action]
+
+    def _is_manager(self):
+        return self.env.user.has_group("snn_docflow.group_manager")
+
+    def _is_drafter_or_manager(self):
+        return self.drafter_id == self.env.user or self._is_manager()
+
+    def _is_head(self):
+        return self.env.user.has_group("snn_docflow.group_head") and self.head_id == self.env.user
+
+    def _is_signer(self):
+        return (
+            self.env.user.has_group("snn_docflow.group_director")
+            and self.signer_id == self.env.user
+        )
+
+    def _may_cancel(self):
+        if self._is_manager():
+            return True
+        if self.state == "draft":
+            return self.drafter_id == self.env.user
+        if self.state in ("approved", "issued"):
+            return self.env.user.has_group("snn_docflow.group_clerk")
+        return False
+
+    def _check_content_ready(self, action):
+        """What a draft must hold before it goes to review (step 3 of the procedure)."""
+        if action != "submit":
+            return
+        missing = []
+        if not self.file:
+            missing.append(self.env._("the PDF file to sign"))
+        if not self.signer_id:
+            missing.append(self.env._("the signer"))
+        if not self.recipient_ids:
+            missing.append(self.env._("at least one recipient"))
+        if not self.head_id:
+            missing.append(
+                self.env._("a head (manager with a user) of the unit %s", self.department_id.name)
+            )
+        if missing:
+            raise UserError(
+                self.env._("“%s” cannot be submitted yet. Missing: ", self.display_name)
+                + ", ".join(missing)
+                + "."
+            )
+        if not self._file_is_pdf():
+            raise UserError(
+                self.env._(
+                    "The file “%s” is not a PDF. Export the document to PDF and attach it again.",
+                    self.file_name or "",
+                )
+            )
+
+    def _file_bytes(self):
+        return base64.b64decode(self.file) if self.file else b""
+
+    def _file_is_pdf(self):
+        data = self._file_bytes()
+        return data[:1024].lstrip().startswith(b"%PDF-") and b"%%EOF" in data[-2048:]
+
+    def _file_sha256(self):
+        return hashlib.sha256(self._file_bytes()).hexdigest() if self.file else False
+
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    # ------------------------------------------------------------------ effects
+
+    def _do_transition(self, action, to_state, comment):
+        """Write the new state, number if issuing, log the trail, move the to-dos on."""
+        self.ensure_one()
+        from_state = self.state
+        vals = {"state": to_state}
+        if action == "issue":
+            vals.update(self._numbering_values())
+        elif action == "return":
+            vals["return_reason"] = comment
+        elif action == "cancel":
+            vals["cancel_reason"] = comment
+        elif action == "submit":
+            vals["return_reason"] = False
+        self.write(vals)
+        self.env["snn.approval"].create(
+            {
+                "document_id": self.id,
+                "user_id": self.env.uid,  # sudo() keeps the acting user's uid
+                "action": action,
+                "from_state": from_state,
+                "to_state": to_state,
+                "comment": comment or False,
+                "timestamp": fields.Datetime.now(),
+                "file_sha256": self._file_sha256(),
+            }
+        )
+        self._move_activities(action, comment)
+
+    def _numbering_values(self):
+        if self.number:  # a number, once taken, stays with its document
+            return {}
+        register = self.env["snn.register"]._find_for(self)
+        if not register:
+            raise UserError(
+                self.env._(
+                    "No %s register is configured for this organisation: "
+                    "ask a manager to create one.",
+                    self.env._("confidential")
+                    if self.confidentiality != "normal"
+                    else self.env._("outgoing"),
+                )
+            )
+        notation = self._notation()  # before the number: a refusal must not hold the register
+        issue_date = vietnam_today()
+        number = register._take_next_number(issue_date.year)
+        return {
+            "register_id": register.id,
+            "number": number,
+            "number_year": issue_date.year,
+            "issue_date": issue_date,
+            "code": f"{number:02d}/{notation}",
+        }
+
+    def _notation(self):
+        """`SNN-VP` for a letter (organisation - unit); `QĐ-SNN` for a named type."""
+        org = self.company_id.snn_org_code
+        if not org:
+            raise UserError(
+                self.env._("Set the organisation abbreviation of %s first.", self.company_id.name)
+            )
+        type_code = self.document_type_id.code
+        if type_code:
+            return f"{type_code}-{org}"
+        if not self.department_id.snn_code:
+            raise UserError(
+                self.env._("Set the abbreviation of the unit %s first.", self.department_id.name)
+            )
+        return f"{org}-{self.department_id.snn_code}"
+
+    def _move_activities(self, action, comment):
+        """Close the to-do that this step answers and open one for whoever acts next."""
+        closing = {
+            "submit": [ACTIVITY_FIX],
+            "forward": [ACTIVITY_REVIEW],
+            "return": [ACTIVITY_REVIEW],
+            "approve": [ACTIVITY_REVIEW],
+            "issue": [ACTIVITY_ISSUE],
+            "cancel": [ACTIVITY_FIX, ACTIVITY_REVIEW, ACTIVITY_ISSUE],
+        }[action]
+        uid = self.env.uid
+        self.activity_feedback(closing, user_id=uid)
+        self.activity_unlink(closing)
+        if action == "submit":
+            self._schedule(ACTIVITY_REVIEW, self.head_id)
+        elif action == "forward":
+            self._schedule(ACTIVITY_REVIEW, self.signer_id)
+        elif action == "approve":
+            self._schedule(ACTIVITY_ISSUE, self._clerks())
+        elif action == "return":
+            self._schedule(ACTIVITY_FIX, self.drafter_id, note=comment)
+            # The head sees why, too: the drafter and the head are told in the chatter.
+            self.message_post(
+                body=self.env._("Returned for changes: %s", comment),
+                partner_ids=(self.drafter_id | self.head_id).partner_id.ids,
+                author_id=self.env["res.users"].browse(uid).partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def _schedule(self, activity_xmlid, users, note=None):
+        for user in users:
+            self.activity_schedule(activity_xmlid, user_id=user.id, note=note or "")
+
+    def _clerks(self):
+        clerk_group = self.env.ref("snn_docflow.group_clerk")
+        return clerk_group.all_user_ids.filtered(
+            lambda u: self.company_id in u.company_ids and not u.share
+        )
+
+    # ------------------------------------------------------------------ trail
+
+    def check_trail(self):
+        """Rows of this document's trail that were altered outside Odoo (empty when intact)."""
+        self.ensure_one()
+        return self.sudo().approval_ids._broken_links()

@@ -1,0 +1,61 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import DocflowCase
+
+
+@tagged("post_install", "-at_install")
+class TestTrail(DocflowCase):
+    def test_chain_links_every_row_to_the_previous(self):
+        document = self.walk(self.make_draft(), "issued")
+        rows = document.approval_ids
+        self.assertFalse(rows[0].previous_hash)
+        for previous, row in zip(rows, rows[1:]):
+            self.assertEqual(row.previous_hash, previous.hash)
+        self.assertFalse(document.check_trail())
+        self.assertTrue(document.trail_intact)
+
+    def test_an_edited_row_is_detected(self):
+        document = self.walk(self.make_draft(), "issued")
+        forward = document.approval_ids.filtered(lambda r: r.action == "forward")
+        # Someone with database access rewrites who forwarded it.
+        self.env.cr.execute(
+            "UPDATE snn_approval SET user_id = %s WHERE id = %s", (self.manager.id, forward.id)
+        )
+        self.env.invalidate_all()
+        self.assertEqual(document.check_trail(), forward)
+        self.assertFalse(document.trail_intact)
+
+    def test_a_deleted_row_is_detected(self):
+        document = self.walk(self.make_draft(), "issued")
+        forward = document.approval_ids.filtered(lambda r: r.action == "forward")
+        self.env.cr.execute("DELETE FROM snn_approval WHERE id = %s", (forward.id,))
+        self.env.invalidate_all()
+        self.assertTrue(document.check_trail(), "the row after the gap no longer links")
+
+    def test_nobody_edits_or_deletes_the_trail(self):
+        document = self.walk(self.make_draft(), "approved")
+        row = document.approval_ids[0]
+        for user in (self.drafter, self.manager):
+            with self.subTest(user=user.login):
+                with self.assertRaises(UserError):
+                    row.with_user(user).write({"comment": "rewritten"})
+                with self.assertRaises(UserError):
+                    row.with_user(user).unlink()
+                with self.assertRaises(AccessError):
+                    self.env["snn.approval"].with_user(user).create(
+                        {
+                            "document_id": document.id,
+                            "user_id": user.id,
+                            "action": "approve",
+                            "from_state": "x",
+                            "to_state": "y",
+                            "timestamp": "2019-01-01 00:00:00",
+                        }
+                    )
+        # Not even the superuser, through the ORM.
+        with self.assertRaises(UserError):
+            row.sudo().write({"comment": "rewritten"})
+        with self.assertRaises(UserError):
+            row.sudo().unlink()
+        self.assertFalse(document.check_trail())

@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+
+class SnnDocumentReasonWizard(models.TransientModel):
+    """Asks for the reason of a return or a cancellation, which both require one."""
+
+    _name = "snn.document.reason.wizard"
+    _description = "Reason for Returning or Cancelling a Document"
+
+    document_id = fields.Many2one("snn.document", required=True, ondelete="cascade")
+    mode = fields.Selection([("return", "Return"), ("cancel", "Cancel")], required=True)
+    reason = fields.Text(required=True)
+
+    def action_confirm(self):
+        self.ensure_one()
+        if self.mode == "return":
+            self.document_id.action_return(self.reason)
+        else:
+            self.document_id.action_cancel(self.reason)
+        return {"type": "ir.actions.act_window_close"}

@@ -44,11 +44,17 @@ def date_phrase(day: dt.date, place: str | None = None) -> str:
 
 
 def parse_date(text: str) -> dt.date:
-    """``YYYY-MM-DD`` from a command line, with a bilingual error."""
+    """``YYYY-MM-DD`` from a command line, or an ISO 8601 moment with an offset (e.g.
+    ``2019-02-17T23:30:00Z``), which gives that moment's date in Vietnam."""
     try:
+        if "T" in text:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                raise ValueError("no offset")
+            return to_vn(moment).date()
         return dt.date.fromisoformat(text)
     except ValueError:
         raise BadInputError(
-            f"Ngày không hợp lệ: {text!r} (cần dạng NNNN-TT-NN)",
-            f"Invalid date: {text!r} (expected YYYY-MM-DD)",
+            f"Ngày không hợp lệ: {text!r} (cần dạng NNNN-TT-NN hoặc ISO 8601 có múi giờ)",
+            f"Invalid date: {text!r} (expected YYYY-MM-DD or ISO 8601 with an offset)",
         ) from None

@@ -1,0 +1,102 @@
+"""Helpers for the engine and CLI tests: run snn-sign, read PDFs back, render pixels."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdf
+from PIL import Image
+
+CLI = [sys.executable, "-m", "snn_sign.cli.sign_cli"]
+
+
+def run_cli(*args, env_extra: dict | None = None, timeout: float = 120):
+    """Run the real ``snn-sign`` command; returns the CompletedProcess (text mode)."""
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(
+        [*CLI, *map(str, args)], capture_output=True, text=True, env=env, timeout=timeout,
+        check=False,
+    )
+
+
+def sign_args(bridge, key: str, appearance: str, src: Path, dst: Path, *extra) -> list:
+    return [
+        "sign", src, dst, "--bridge", bridge.url, "--client", bridge.client_name,
+        "--secret-file", bridge.secret_file, "--key", key, "--appearance", appearance, *extra,
+    ]
+
+
+def page_text(pdf: bytes, page_ix: int = 0) -> str:
+    return pypdf.PdfReader(io.BytesIO(pdf)).pages[page_ix].extract_text()
+
+
+def field_widgets(pdf: bytes) -> dict[str, tuple[int, tuple[float, float, float, float]]]:
+    """Signature field name -> (0-based page, rect), read with pypdf (not our code)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    found = {}
+    for ix, page in enumerate(reader.pages):
+        for ref in page.get("/Annots") or ():
+            annot = ref.get_object()
+            if annot.get("/FT") == "/Sig" or annot.get("/Parent", {}).get("/FT") == "/Sig":
+                rect = tuple(float(v) for v in annot["/Rect"])
+                found[str(annot.get("/T"))] = (ix, rect)
+    return found
+
+
+def appearance_text(pdf: bytes, field: str) -> str:
+    """Text drawn in a signature widget's normal appearance (placed on a blank page)."""
+    from pypdf.generic import (  # noqa: PLC0415
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+    )
+
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(pdf))
+    for page in list(writer.pages):
+        for ref in page.get("/Annots") or ():
+            annot = ref.get_object()
+            if str(annot.get("/T")) != field:
+                continue
+            blank = writer.add_blank_page(600, 800)
+            blank[NameObject("/Resources")] = DictionaryObject(
+                {NameObject("/XObject"): DictionaryObject(
+                    {NameObject("/Ap"): annot["/AP"].raw_get("/N")})}
+            )
+            content = DecodedStreamObject()
+            content.set_data(b"q /Ap Do Q")
+            blank[NameObject("/Contents")] = writer._add_object(content)
+            return blank.extract_text()
+    raise KeyError(field)
+
+
+def render_page(path: Path, page_no: int, dpi: int = 72) -> Image.Image:
+    """Render one page (1-based) with poppler's pdftoppm, annotations included."""
+    out = subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-f", str(page_no), "-l", str(page_no), str(path)],
+        capture_output=True, check=True,
+    ).stdout
+    return Image.open(io.BytesIO(out)).convert("RGB")
+
+
+def count_pixels(img: Image.Image, rect, page_height: float, kind: str, dpi: int = 72) -> int:
+    """Pixels of a colour family inside a PDF rect (points, origin bottom left)."""
+    scale = dpi / 72
+    x1, y1, x2, y2 = rect
+    box = (int(x1 * scale), int((page_height - y2) * scale),
+           int(x2 * scale), int((page_height - y1) * scale))
+    n = 0
+    for r, g, b in img.crop(box).getdata():
+        if kind == "blue" and b > 120 and b > r + 60 and b > g + 30:
+            n += 1
+        elif kind == "red" and r > 150 and r > g + 80 and r > b + 80:
+            n += 1
+    return n
+
+
+def pdfsig(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["pdfsig", "-nocert", str(path)], capture_output=True, text=True,
+                          check=False)

@@ -1,0 +1,135 @@
+"""The clerk's chain through the real commands and the real bridge (SoftHSM2 token):
+stamp number and date, signer signature, seal signature; checked by snn-sign verify and by
+poppler's pdfsig, an implementation that shares no code with pyHanko."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from helpers_sign import (
+    appearance_text,
+    count_pixels,
+    field_widgets,
+    page_text,
+    pdfsig,
+    render_page,
+    run_cli,
+    sign_args,
+)
+
+from snn_sign.sample_letter import SIGNER_NAME, SIGNER_TITLE, make_letter_pdf
+from snn_sign.stamp import page_lines
+
+
+@dataclass
+class Flow:
+    pages: int
+    dir: Path
+    letter: bytes
+    stamped: bytes
+    signed: bytes
+    sealed: bytes
+    sealed_path: Path
+    ca: Path
+
+
+@pytest.fixture(scope="module", params=[1, 50], ids=["1-page", "50-page"])
+def flow(request, bridge, tmp_path_factory) -> Flow:
+    pages = request.param
+    d = tmp_path_factory.mktemp(f"flow{pages}")
+    (d / "letter.pdf").write_bytes(make_letter_pdf(pages))
+    r = run_cli("stamp", d / "letter.pdf", d / "stamped.pdf", "--code", "05/SNN-VP",
+                "--date", "2019-02-18")
+    assert r.returncode == 0, r.stderr
+    r = run_cli(*sign_args(bridge, "signer", "signer", d / "stamped.pdf", d / "signed.pdf",
+                           "--image", bridge.pki.signature_png))
+    assert r.returncode == 0, r.stderr
+    r = run_cli(*sign_args(bridge, "seal", "seal", d / "signed.pdf", d / "sealed.pdf",
+                           "--image", bridge.pki.seal_png))
+    assert r.returncode == 0, r.stderr
+    return Flow(pages, d, *(
+        (d / name).read_bytes() for name in ("letter.pdf", "stamped.pdf", "signed.pdf",
+                                             "sealed.pdf")
+    ), d / "sealed.pdf", bridge.pki.ca_cert)
+
+
+def test_stamped_text_reads_back_exactly(flow):
+    text = page_text(flow.sealed)
+    assert "Số: 05/SNN-VP" in text.splitlines()
+    assert "Tuyên Quang, ngày 18 tháng 02 năm 2019" in text.splitlines()
+
+
+def test_every_version_is_a_byte_prefix_of_the_final_file(flow):
+    assert flow.sealed.startswith(flow.signed)
+    assert flow.signed.startswith(flow.stamped)
+    assert flow.stamped.startswith(flow.letter)
+    assert len(flow.letter) < len(flow.stamped) < len(flow.signed) < len(flow.sealed)
+
+
+def test_snn_sign_verify_accepts_both_signatures(flow):
+    r = run_cli("verify", flow.sealed_path, "--trust", flow.ca, "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    report = json.loads(r.stdout)
+    assert report["ok"] is True
+    sigs = report["signatures"]
+    assert [s["field"] for s in sigs] == ["SignerSignature", "SealSignature"]
+    assert SIGNER_NAME in sigs[0]["signer_subject"]
+    assert "Sở Nông nghiệp và PTNT Tuyên Quang" in sigs[1]["signer_subject"]
+    for s in sigs:
+        assert s["intact"] and s["valid"] and s["trusted"] and s["bottom_line"]
+        assert s["signing_time"].endswith("+07:00")
+        assert "SNN Demo CA" in s["issuer"]
+    # the signer's signature was followed only by a form-filling update (the seal)
+    assert sigs[0]["modification_level"] == "FORM_FILLING"
+
+
+def test_verify_without_the_trust_root_fails(flow):
+    r = run_cli("verify", flow.sealed_path)
+    assert r.returncode != 0
+    assert "trusted CA" in r.stdout
+
+
+def test_pdfsig_reports_every_signature_valid(flow):
+    r = pdfsig(flow.sealed_path)
+    # -nocert skips the chain (our test CA is unknown to NSS); the signature itself must hold
+    assert r.stdout.count("Signature Validation: Signature is Valid.") == 2, r.stdout + r.stderr
+    assert "ETSI.CAdES.detached" in r.stdout
+    assert "SHA-256" in r.stdout
+    assert r.stdout.count("Total document signed") == 1  # the last one covers everything
+
+
+def test_signer_image_sits_between_title_and_name(flow):
+    widgets = field_widgets(flow.sealed)
+    page_ix, (x1, y1, x2, y2) = widgets["SignerSignature"]
+    assert page_ix == flow.pages - 1  # the signer block is on the last page
+    lines = page_lines(flow.sealed, page_ix)
+    name = next(ln for ln in lines if ln.text == SIGNER_NAME)
+    title = next(ln for ln in lines if ln.text == SIGNER_TITLE[-1])
+    assert name.y1 <= y1 and y2 <= title.y0  # between title and name
+    assert abs((x1 + x2) / 2 - (name.x0 + name.x1) / 2) < 1  # centred on the name
+    img = render_page(flow.sealed_path, page_ix + 1)
+    # the blue signature shows inside its field
+    assert count_pixels(img, (x1, y1, x2, y2), 841.89, "blue") > 100
+
+
+def test_seal_at_real_size_over_left_third_of_the_signature(flow):
+    widgets = field_widgets(flow.sealed)
+    _, (sx1, sy1, sx2, sy2) = widgets["SignerSignature"]
+    page_ix, (x1, y1, x2, y2) = widgets["SealSignature"]
+    assert page_ix == flow.pages - 1
+    mm36 = 36 * 72 / 25.4
+    assert x2 - x1 >= mm36 - 0.5  # the seal is not shrunk
+    # the seal image (centred in its field, mm36 wide) ends a third of the way into the signature
+    image_right = (x1 + x2) / 2 + mm36 / 2
+    assert abs(image_right - (sx1 + (sx2 - sx1) / 3)) < 1
+    assert y1 < sy2 and y2 > sy1  # level with the signature
+    img = render_page(flow.sealed_path, page_ix + 1)
+    assert count_pixels(img, (x1, y1, x2, y2), 841.89, "red") > 500
+    text = appearance_text(flow.sealed, "SealSignature")
+    assert "Sở Nông nghiệp và PTNT Tuyên Quang" in text
+    report = json.loads(run_cli("verify", flow.sealed_path, "--trust", flow.ca, "--json").stdout)
+    # the time on the seal is the signature's signing time, ISO 8601 with +07:00
+    assert report["signatures"][1]["signing_time"] in text

@@ -146,3 +146,11 @@ def test_missing_pin_without_terminal_is_a_clear_error(pki, tmp_path):
     result = _run_once(config, pki.env())
     assert result.returncode == 2
     assert "không có terminal" in result.stderr and "no terminal" in result.stderr
+
+
+def test_sigterm_stops_cleanly(second_pki, tmp_path):
+    running = start_bridge(tmp_path / "term", second_pki)
+    running.stop()
+    assert running.process.returncode == 0
+    assert "stopped; token session closed" in running.log_text()
+    assert "Traceback" not in running.log_text()

@@ -186,6 +186,7 @@ def run(config: BridgeConfig, worker: TokenWorker) -> None:
 
     async def _close_worker(_app: web.Application) -> None:
         worker.close()
+        log.info("stopped; token session closed")
 
     app.on_cleanup.append(_close_worker)
     web.run_app(app, host=config.host, port=config.port, access_log=None,

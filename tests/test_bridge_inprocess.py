@@ -10,7 +10,8 @@ import concurrent.futures
 import json
 
 from aiohttp.test_utils import TestClient, TestServer
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from helpers_bridge import signed_attrs
 
 from snn_sign.bridge.auth import make_authorization
@@ -73,3 +74,28 @@ def test_token_failure_is_503_and_errors_are_json():
     assert missing[0] == 404 and missing[1]["error_en"]
     assert wrong_method[0] == 405 and wrong_method[1]["error_vi"]
     assert keys[0] == 200 and len(keys[1]["keys"][0]["chain"]) == 2
+
+
+class WrongKeyWorker(FakeWorker):
+    """The token signs with a key that does not match the certificate."""
+
+    def submit_sign(self, label, data, digest_algorithm):
+        other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        future = concurrent.futures.Future()
+        future.set_result(other.sign(data, padding.PKCS1v15(), hashes.SHA256()))
+        return future
+
+
+async def _sign_with(worker) -> tuple[int, dict]:
+    async with TestClient(TestServer(create_app(_config(), worker))) as client:
+        body = json.dumps({"key": "signer", "digest_algorithm": "sha256",
+                           "signed_attrs": base64.b64encode(signed_attrs(bytes(32))).decode()})
+        auth = make_authorization("odoo", SECRET, "POST", "/v1/sign", body.encode())
+        response = await client.post("/v1/sign", data=body, headers={"Authorization": auth})
+        return response.status, await response.json()
+
+
+def test_signature_not_matching_the_certificate_is_withheld():
+    status, data = asyncio.run(_sign_with(WrongKeyWorker()))
+    assert status == 503 and "signature" not in data
+    assert "does not match" in data["error_en"] and "không khớp" in data["error_vi"]

@@ -52,6 +52,18 @@ def test_malformed_headers(header, reason):
     assert info.value.vi and info.value.en
 
 
+def test_unknown_client_and_wrong_secret_look_the_same():
+    auth = _auth()
+    errors = []
+    for client, secret in (("mallory", SECRET), ("odoo", b"w" * 32)):
+        header = make_authorization(client, secret, "GET", "/v1/keys", b"", now=NOW)
+        with pytest.raises(AuthError) as info:
+            auth.verify(header, "GET", "/v1/keys", b"", now=NOW)
+        errors.append(info.value)
+    assert [e.reason for e in errors] == ["unknown-client", "bad-signature"]
+    assert str(errors[0]) == str(errors[1])
+
+
 def test_window_is_five_minutes_both_ways():
     auth = _auth()
     for skew, ok in ((300, True), (-300, True), (301, False), (-301, False)):
@@ -59,8 +71,9 @@ def test_window_is_five_minutes_both_ways():
         if ok:
             assert auth.verify(header, "GET", "/v1/keys", b"", now=NOW) == "odoo"
         else:
-            with pytest.raises(AuthError, match="stale-timestamp"):
+            with pytest.raises(AuthError) as info:
                 auth.verify(header, "GET", "/v1/keys", b"", now=NOW)
+            assert info.value.reason == "stale-timestamp" and "clock" in info.value.en
 
 
 def test_forged_requests_do_not_fill_the_nonce_cache():
@@ -68,8 +81,9 @@ def test_forged_requests_do_not_fill_the_nonce_cache():
     auth = _auth(nonce_cache=cache)
     for _ in range(5):
         header = make_authorization("odoo", b"x" * 32, "GET", "/v1/keys", b"", now=NOW)
-        with pytest.raises(AuthError, match="bad-signature"):
+        with pytest.raises(AuthError) as info:
             auth.verify(header, "GET", "/v1/keys", b"", now=NOW)
+        assert info.value.reason == "bad-signature"
     assert len(cache) == 0
 
 
@@ -79,9 +93,10 @@ def test_full_nonce_cache_fails_closed_then_recovers_after_expiry():
     for _ in range(2):
         auth.verify(make_authorization("odoo", SECRET, "GET", "/", b"", now=NOW), "GET", "/", b"",
                     now=NOW)
-    with pytest.raises(AuthError, match="nonce-cache-full"):
+    with pytest.raises(AuthError) as info:
         auth.verify(make_authorization("odoo", SECRET, "GET", "/", b"", now=NOW), "GET", "/", b"",
                     now=NOW)
+    assert info.value.reason == "nonce-cache-full"
     later = NOW + 302
     header = make_authorization("odoo", SECRET, "GET", "/", b"", now=later)
     assert auth.verify(header, "GET", "/", b"", now=later) == "odoo"

@@ -59,10 +59,23 @@ class AuthError(BridgeError):
         self.reason = reason
 
 
+# Reasons the caller may see (they help fix a client or a clock and reveal nothing); an unknown
+# client and a wrong signature get the same answer, so client names cannot be probed.
+_SHOWN = {
+    "missing": ("thiếu tiêu đề Authorization", "missing Authorization header"),
+    "scheme": ("sai kiểu xác thực", "wrong authentication scheme"),
+    "malformed": ("tiêu đề Authorization sai dạng", "malformed Authorization header"),
+    "stale-timestamp": ("thời điểm yêu cầu lệch quá 5 phút (kiểm tra đồng hồ)",
+                        "request time off by more than 5 minutes (check the clock)"),
+    "replayed-nonce": ("yêu cầu bị gửi lại (nonce đã dùng)", "replayed request (nonce seen)"),
+    "nonce-cache-full": ("quá nhiều yêu cầu, hãy thử lại sau", "too many requests, retry later"),
+}
+
+
 def _refuse(reason: str) -> AuthError:
-    # One message for the caller whatever failed (no oracle), the reason only for the log.
+    vi, en = _SHOWN.get(reason, ("thông tin xác thực không hợp lệ", "invalid credentials"))
     return AuthError(
-        reason, "Xác thực yêu cầu thất bại.", f"Request authentication failed ({reason})."
+        reason, f"Xác thực yêu cầu thất bại: {vi}.", f"Request authentication failed: {en}."
     )
 
 

@@ -9,11 +9,14 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from snn_sign.bridge.config import KeyConfig
 from snn_sign.errors import TokenError
 from snn_sign.token import TokenWorker
+
+_HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,17 @@ class BridgeKey:
     not_before: dt.datetime
     not_after: dt.datetime
     info: dict  # JSON for GET /v1/keys, without the time-dependent fields
+    public_key: rsa.RSAPublicKey
+
+    def signature_ok(self, signature: bytes, data: bytes, digest_algorithm: str) -> bool:
+        """Check the token's answer before releasing it: a faulty RSA-CRT signature would
+        leak the private key, and a wrong key/certificate pairing would make invalid PDFs."""
+        try:
+            self.public_key.verify(signature, data, padding.PKCS1v15(),
+                                   _HASHES[digest_algorithm]())
+        except InvalidSignature:
+            return False
+        return True
 
     def validity_problem(self, now: dt.datetime) -> str | None:
         """'expired', 'not-yet-valid' or None."""
@@ -104,6 +118,12 @@ def load_keys(
                 f"Key {conf.label!r} is not RSA; the bridge signs with RSA only.",
             )
         cert = x509.load_der_x509_certificate(token_key.cert_der)
+        public_key = cert.public_key()
+        if not isinstance(public_key, rsa.RSAPublicKey):
+            raise TokenError(
+                f"Chứng thư của khóa {conf.label!r} không chứa khóa công khai RSA.",
+                f"The certificate of key {conf.label!r} has no RSA public key.",
+            )
         chain = _chain(cert, pool)
         info = {
             "label": conf.label,
@@ -126,5 +146,6 @@ def load_keys(
             cert.not_valid_before_utc,
             cert.not_valid_after_utc,
             info,
+            public_key,
         )
     return result

@@ -139,6 +139,13 @@ async def sign(request: web.Request) -> web.Response:
             signature = await asyncio.wrap_future(future)
         except UnknownKeyError as exc:
             raise _Refusal(404, "key-not-on-token", exc.vi, exc.en) from None
+        if not key.signature_ok(signature, sign_request.signed_attrs,
+                                sign_request.digest_algorithm):
+            raise TokenError(
+                f"Token trả về chữ ký không khớp chứng thư của khóa {key.label!r}.",
+                f"The token returned a signature that does not match key {key.label!r}'s "
+                "certificate.",
+            )
     except _Refusal as refusal:
         _refused(request, refusal.status, refusal.reason, client)
         return _error(refusal.status, refusal.reason.replace("-", "_"), refusal.vi, refusal.en)

@@ -79,7 +79,8 @@ def page_lines(pdf: bytes, page_ix: int) -> list[TextLine]:
             walk(child)
 
     # line_overlap/char_margin: keep the number and the date line (same baseline) apart
-    params = LAParams(char_margin=3.0, line_margin=0.2, boxes_flow=None)
+    # all_texts: also lay out text inside form XObjects (figures), where some producers put it
+    params = LAParams(char_margin=3.0, line_margin=0.2, boxes_flow=None, all_texts=True)
     for layout in extract_pages(BytesIO(pdf), page_numbers=[page_ix], laparams=params):
         walk(layout)
     lines.sort(key=lambda ln: (-ln.baseline, ln.x0))

@@ -48,7 +48,12 @@ def field_widgets(pdf: bytes) -> dict[str, tuple[int, tuple[float, float, float,
 
 
 def appearance_text(pdf: bytes, field: str) -> str:
-    """Text drawn in a signature widget's normal appearance (placed on a blank page)."""
+    """Text drawn in a signature widget's normal appearance."""
+    return pypdf.PdfReader(io.BytesIO(appearance_pdf(pdf, field))).pages[0].extract_text()
+
+
+def appearance_pdf(pdf: bytes, field: str) -> bytes:
+    """A one-page PDF showing only a signature widget's normal appearance, at (0, 0)."""
     from pypdf.generic import (  # noqa: PLC0415
         DecodedStreamObject,
         DictionaryObject,
@@ -69,7 +74,11 @@ def appearance_text(pdf: bytes, field: str) -> str:
             content = DecodedStreamObject()
             content.set_data(b"q /Ap Do Q")
             blank[NameObject("/Contents")] = writer._add_object(content)
-            return blank.extract_text()
+            single = pypdf.PdfWriter()
+            single.add_page(blank)
+            out = io.BytesIO()
+            single.write(out)
+            return out.getvalue()
     raise KeyError(field)
 
 

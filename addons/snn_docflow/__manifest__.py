@@ -23,7 +23,7 @@
         "views/menus.xml",
     ],
     "demo": [
-        
+        "demo/snn_docflow_demo.xml",
     ],
     "application": True,
     "installable": True,

@@ -59,6 +59,10 @@ class SnnRegister(models.Model):
         )
         cr.execute(query, (self.id, year))
         own_max = cr.fetchone()[0]
+        if not self.env.registry.ready:
+            # Modules are loading (install, upgrade, demo data): no other issuer runs, and
+            # tables this transaction creates are not visible to another cursor yet.
+            return own_max + 1
         with self.env.registry.cursor() as fresh_cr:
             fresh_cr.execute(query, (self.id, year))
             committed_max = fresh_cr.fetchone()[0]

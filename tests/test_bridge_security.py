@@ -76,6 +76,21 @@ def test_refused_and_nothing_signed(bridge, case):
     _assert_refused(bridge, response, status, digest, before)
 
 
+def test_authentication_answers(bridge):
+    answers = {}
+    for case in ("wrong-hmac", "unknown-client", "stale-timestamp", "no-auth"):
+        response = raw_request(bridge, "POST", "/v1/sign", **CASES[case][1](_digest()))
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"] == "SNN-HMAC"
+        answers[case] = response.json()
+        assert answers[case]["code"] == "unauthorized"
+    # A wrong secret and an unknown client look the same from outside.
+    assert answers["wrong-hmac"] == answers["unknown-client"]
+    assert "clock" in answers["stale-timestamp"]["error_en"]
+    assert "đồng hồ" in answers["stale-timestamp"]["error_vi"]
+    assert "Authorization" in answers["no-auth"]["error_en"]
+
+
 def test_replayed_nonce_is_refused_and_signed_only_once(bridge):
     digest = _digest()
     nonce = secrets.token_urlsafe(18)
@@ -84,7 +99,7 @@ def test_replayed_nonce_is_refused_and_signed_only_once(bridge):
     assert first.status_code == 200
     replay = raw_request(bridge, "POST", "/v1/sign", _body(digest), nonce=nonce, ts=ts)
     assert replay.status_code == 401
-    assert replay.json()["error_en"]
+    assert "replayed" in replay.json()["error_en"]
     assert bridge.log_text().count(digest.hex()) == 1
 
 

@@ -34,10 +34,11 @@ KEYS: web.AppKey[dict[str, BridgeKey]] = web.AppKey("keys", dict)
 AUTH: web.AppKey[Authenticator] = web.AppKey("auth", Authenticator)
 
 
-def _error(status: int, code: str, vi: str, en: str) -> web.Response:
+def _error(status: int, code: str, vi: str, en: str, *,
+           headers: dict[str, str] | None = None) -> web.Response:
     body = {"error": f"{vi} / {en}", "error_vi": vi, "error_en": en, "code": code}
     return web.Response(status=status, body=json.dumps(body, ensure_ascii=False).encode(),
-                        content_type="application/json")
+                        content_type="application/json", headers=headers)
 
 
 def _json(data: dict) -> web.Response:
@@ -50,11 +51,26 @@ def _refused(request: web.Request, status: int, reason: str, client: str = "-") 
                 status, reason, client, request.path, request.remote)
 
 
+class _Refusal(Exception):
+    """A request the bridge will not serve: status, reason (log and ``code``), bilingual text."""
+
+    def __init__(self, status: int, reason: str, vi: str, en: str, client: str = "-"):
+        super().__init__(reason)
+        self.status, self.reason, self.vi, self.en = status, reason, vi, en
+        self.client = client
+
+
 @web.middleware
 async def json_errors(request: web.Request, handler):
-    """aiohttp's own errors (404 route, 405, 413 too large) as bilingual JSON too."""
+    """Refusals, and aiohttp's own errors (404 route, 405, 413 too large), as bilingual JSON."""
     try:
         return await handler(request)
+    except _Refusal as refusal:
+        _refused(request, refusal.status, refusal.reason, refusal.client)
+        if refusal.status == 401:  # one code for every authentication failure (no oracle)
+            return _error(401, "unauthorized", refusal.vi, refusal.en,
+                          headers={"WWW-Authenticate": "SNN-HMAC"})
+        return _error(refusal.status, refusal.reason.replace("-", "_"), refusal.vi, refusal.en)
     except web.HTTPRequestEntityTooLarge:
         _refused(request, 413, "body-too-large")
         return _error(413, "too_large", "Yêu cầu quá lớn.", "Request body too large.")
@@ -71,13 +87,7 @@ async def _authenticate(request: web.Request) -> tuple[str, bytes]:
             request.headers.get("Authorization"), request.method, request.raw_path, body
         )
     except AuthError as exc:
-        _refused(request, 401, exc.reason)
-        raise web.HTTPUnauthorized(
-            body=json.dumps({"error": str(exc), "error_vi": exc.vi, "error_en": exc.en,
-                             "code": "unauthorized"}, ensure_ascii=False),
-            content_type="application/json",
-            headers={"WWW-Authenticate": "SNN-HMAC"},
-        ) from None
+        raise _Refusal(401, exc.reason, exc.vi, exc.en) from None
     return client, body
 
 
@@ -89,14 +99,6 @@ async def keys(request: web.Request) -> web.Response:
     await _authenticate(request)
     now = dt.datetime.now(dt.timezone.utc)
     return _json({"keys": [k.public_info(now) for k in request.app[KEYS].values()]})
-
-
-class _Refusal(Exception):
-    """A request the bridge will not sign: status, code and a bilingual message."""
-
-    def __init__(self, status: int, reason: str, vi: str, en: str):
-        super().__init__(reason)
-        self.status, self.reason, self.vi, self.en = status, reason, vi, en
 
 
 def _checked_request(app: web.Application, body: bytes) -> tuple[SignRequest, BridgeKey]:
@@ -147,8 +149,8 @@ async def sign(request: web.Request) -> web.Response:
                 "certificate.",
             )
     except _Refusal as refusal:
-        _refused(request, refusal.status, refusal.reason, client)
-        return _error(refusal.status, refusal.reason.replace("-", "_"), refusal.vi, refusal.en)
+        refusal.client = client
+        raise
     except TokenError as exc:
         log.error("token failure client=%s key=%s: %s", client, key.label, exc.en)
         return _error(503, "token_error", exc.vi, exc.en)

@@ -26,5 +26,4 @@
         "demo/snn_docflow_demo.xml",
     ],
     "application": True,
-    "installable": True,
 }

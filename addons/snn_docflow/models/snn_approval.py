@@ -36,22 +36,32 @@ class SnnApproval(models.Model):
     previous_hash = fields.Char()
     hash = fields.Char(required=True)
 
+    _HASHED = (
+        "document_id",
+        "user_id",
+        "action",
+        "from_state",
+        "to_state",
+        "comment",
+        "timestamp",
+        "file_sha256",
+    )
+
     def _content(self):
-        """The fields the hash covers, in a canonical form that survives a round trip."""
-        return json.dumps(
-            [
-                self.document_id.id,
-                self.user_id.id,
-                self.action,
-                self.from_state,
-                self.to_state,
-                self.comment or "",
-                fields.Datetime.to_string(self.timestamp),
-                self.file_sha256 or "",
-            ],
-            ensure_ascii=False,
-            separators=(",", ":"),
+        """The fields the hash covers, as stored."""
+        self.ensure_one()
+        values = {name: self[name] for name in self._HASHED}
+        values.update(document_id=self.document_id.id, user_id=self.user_id.id)
+        return self._canonical(values)
+
+    @classmethod
+    def _canonical(cls, values):
+        """One canonical text for a row, the same from create's values and from the record."""
+        row = [values.get(name) or "" for name in cls._HASHED]
+        row[cls._HASHED.index("timestamp")] = fields.Datetime.to_string(
+            fields.Datetime.to_datetime(values["timestamp"])
         )
+        return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
     @staticmethod
     def _chain(previous_hash, content):
@@ -62,22 +72,20 @@ class SnnApproval(models.Model):
         records = self.browse()
         # One at a time: each row's hash depends on the row before it.
         for vals in vals_list:
-            document = self.env["snn.document"].browse(vals["document_id"])
-            last = self.search([("document_id", "=", document.id)], order="id desc", limit=1)
-            record = super().create(
-                dict(vals, hash="pending", previous_hash=last.hash or False)
+            last = self.search(
+                [("document_id", "=", vals["document_id"])], order="id desc", limit=1
             )
-            super(SnnApproval, record).write(
-                {"hash": self._chain(record.previous_hash, record._content())}
+            content = self._canonical(vals)
+            previous_hash = last.hash or False
+            records |= super().create(
+                dict(vals, previous_hash=previous_hash, hash=self._chain(previous_hash, content))
             )
-            records |= record
         return records
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(
             self.env._(
-                "The trail of a document cannot be changed. / "
-                "Không được sửa nhật ký xử lý văn bản."
+                "The trail of a document cannot be changed. / Không được sửa nhật ký xử lý văn bản."
             )
         )
 
@@ -85,8 +93,7 @@ class SnnApproval(models.Model):
     def _unlink_never(self):
         raise UserError(
             self.env._(
-                "The trail of a document cannot be deleted. / "
-                "Không được xóa nhật ký xử lý văn bản."
+                "The trail of a document cannot be deleted. / Không được xóa nhật ký xử lý văn bản."
             )
         )
 

@@ -94,7 +94,9 @@ class SnnDocument(models.Model):
     signer_id = fields.Many2one(
         "res.users",
         tracking=True,
-        domain=lambda self: [("all_group_ids", "in", self.env.ref("snn_docflow.group_director").ids)],
+        domain=lambda self: [
+            ("all_group_ids", "in", self.env.ref("snn_docflow.group_director").ids)
+        ],
         help="The director who approves and signs.",
     )
     signer_authority = fields.Char(

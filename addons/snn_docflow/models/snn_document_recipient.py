@@ -10,9 +10,7 @@ class SnnDocumentRecipient(models.Model):
     _order = "sequence, id"
 
     sequence = fields.Integer(default=10)
-    document_id = fields.Many2one(
-        "snn.document", required=True, ondelete="cascade", index=True
-    )
+    document_id = fields.Many2one("snn.document", required=True, ondelete="cascade", index=True)
     partner_id = fields.Many2one(
         "res.partner", string="Outside Organisation", help="Receives by e-mail and edXML."
     )

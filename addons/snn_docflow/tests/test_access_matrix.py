@@ -5,7 +5,15 @@ from .common import DocflowCase
 
 STATES = ("draft", "head_review", "director_review", "approved", "issued", "cancelled")
 ROLES = (
-    "drafter", "drafter2", "head", "head2", "director", "director2", "clerk", "manager", "outsider"
+    "drafter",
+    "drafter2",
+    "head",
+    "head2",
+    "director",
+    "director2",
+    "clerk",
+    "manager",
+    "outsider",
 )
 # Who may do what, from which state: written from the procedure, not from the code.
 ALLOWED = {

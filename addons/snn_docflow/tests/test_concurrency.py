@@ -73,7 +73,7 @@ class TestConcurrentIssue(BaseCase):
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, clerk_id, {"tracking_disable": True})
                     env["snn.document"].browse(document_id).action_issue()
-            except Exception as error:  # noqa: BLE001 - any error is what the test reports
+            except Exception as error:
                 errors.append(f"clerk {clerk_id}, document {document_id}: {error!r}")
 
     def test_eight_clerks_issue_200_documents_at_once(self):
@@ -102,7 +102,8 @@ class TestConcurrentIssue(BaseCase):
             rows = cr.fetchall()
         self.assertEqual([number for number, _state in rows], list(range(1, DOCUMENTS + 1)))
         self.assertEqual({state for _number, state in rows}, {"issued"})
-        print(  # noqa: T201 - the figure the issue asks for, shown with pytest -rP
+        # The figures the issue asks for, for people to read: shown with pytest -rP.
+        print(  # pylint: disable=print-used
             f"concurrency: {CLERKS} clerks issued {DOCUMENTS} documents in {elapsed:.2f} s "
             f"({DOCUMENTS / elapsed:.1f} documents/s), 0 retries, numbers 1..{DOCUMENTS} "
             "each once"

@@ -11,13 +11,10 @@ class TestRecordRules(DocflowCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Built as superuser so the set-up does not depend on the rules under test.
-        case = cls
         cls.docs = {}
         for state in ("draft", "head_review", "director_review", "approved", "issued"):
             for secret in (False, True):
-                document = case._make(state, secret)
-                cls.docs[(state, secret)] = document
+                cls.docs[(state, secret)] = cls._make(state, secret)
         # A draft of another unit by another drafter.
         cls.other_unit_draft = cls._make("head_review", False, other=True)
 
@@ -25,17 +22,21 @@ class TestRecordRules(DocflowCase):
     def _make(cls, state, secret, other=False):
         env = cls.env
         drafter = cls.drafter2 if other else cls.drafter
-        document = env["snn.document"].with_user(drafter).create(
-            {
-                "subject": f"{state} {'secret' if secret else 'normal'}",
-                "document_type_id": cls.type_letter.id,
-                "department_id": (cls.unit_khtc if other else cls.unit_vp).id,
-                "signer_id": cls.director.id,
-                "confidentiality": "secret" if secret else "normal",
-                "file": "JVBERi0xLjQKJSVFT0YK",  # "%PDF-1.4\n%%EOF\n"
-                "file_name": "x.pdf",
-                "recipient_ids": [(0, 0, {"partner_id": cls.partner.id})],
-            }
+        document = (
+            env["snn.document"]
+            .with_user(drafter)
+            .create(
+                {
+                    "subject": f"{state} {'secret' if secret else 'normal'}",
+                    "document_type_id": cls.type_letter.id,
+                    "department_id": (cls.unit_khtc if other else cls.unit_vp).id,
+                    "signer_id": cls.director.id,
+                    "confidentiality": "secret" if secret else "normal",
+                    "file": "JVBERi0xLjQKJSVFT0YK",  # "%PDF-1.4\n%%EOF\n"
+                    "file_name": "x.pdf",
+                    "recipient_ids": [(0, 0, {"partner_id": cls.partner.id})],
+                }
+            )
         )
         steps = [
             ("head_review", drafter, "action_submit"),
@@ -43,7 +44,7 @@ class TestRecordRules(DocflowCase):
             ("approved", cls.director, "action_approve"),
             ("issued", cls.clerk, "action_issue"),
         ]
-        for target, user, method in steps:
+        for _target, user, method in steps:
             if document.state == state:
                 break
             getattr(document.with_user(user), method)()
@@ -60,7 +61,7 @@ class TestRecordRules(DocflowCase):
 
     def test_drafter_sees_own_and_issued_non_secret(self):
         seen = self._visible(self.drafter)
-        self.assertEqual(self._keys(seen), {key for key in self.docs})  # all are their own
+        self.assertEqual(self._keys(seen), set(self.docs))  # all are their own
         self.assertNotIn(self.other_unit_draft, seen)
         seen2 = self._visible(self.drafter2)
         self.assertEqual(self._keys(seen2), {("issued", False)})
@@ -81,9 +82,7 @@ class TestRecordRules(DocflowCase):
 
     def test_clerk_sees_approved_and_issued_secret_included(self):
         seen = self._visible(self.clerk)
-        self.assertEqual(
-            self._keys(seen), {k for k in self.docs if k[0] in ("approved", "issued")}
-        )
+        self.assertEqual(self._keys(seen), {k for k in self.docs if k[0] in ("approved", "issued")})
 
     def test_manager_sees_all(self):
         seen = self._visible(self.manager)

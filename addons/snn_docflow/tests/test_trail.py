@@ -1,3 +1,5 @@
+import itertools
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -10,7 +12,7 @@ class TestTrail(DocflowCase):
         document = self.walk(self.make_draft(), "issued")
         rows = document.approval_ids
         self.assertFalse(rows[0].previous_hash)
-        for previous, row in zip(rows, rows[1:]):
+        for previous, row in itertools.pairwise(rows):
             self.assertEqual(row.previous_hash, previous.hash)
         self.assertFalse(document.check_trail())
         self.assertTrue(document.trail_intact)

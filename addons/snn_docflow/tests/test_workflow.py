@@ -20,7 +20,9 @@ class TestWorkflow(DocflowCase):
 
         document.with_user(self.drafter).action_submit()
         self.assertEqual(document.state, "head_review")
-        self.assertEqual(self._todo_users(document, "snn_docflow.mail_activity_type_review"), self.head)
+        self.assertEqual(
+            self._todo_users(document, "snn_docflow.mail_activity_type_review"), self.head
+        )
 
         document.with_user(self.head).action_forward()
         self.assertEqual(document.state, "director_review")
@@ -31,7 +33,9 @@ class TestWorkflow(DocflowCase):
         document.with_user(self.director).action_approve()
         self.assertEqual(document.state, "approved")
         self.assertFalse(self._todo_users(document, "snn_docflow.mail_activity_type_review"))
-        self.assertIn(self.clerk, self._todo_users(document, "snn_docflow.mail_activity_type_issue"))
+        self.assertIn(
+            self.clerk, self._todo_users(document, "snn_docflow.mail_activity_type_issue")
+        )
 
         document.with_user(self.clerk).action_issue()
         self.assertEqual(document.state, "issued")
@@ -115,7 +119,7 @@ class TestWorkflow(DocflowCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.head)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Thiếu chữ ký nháy"})
         )
         wizard.action_confirm()

@@ -109,7 +109,8 @@ def make_seal_png(org_name: str, *, diameter_mm: float = SEAL_DIAMETER_MM) -> by
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     ring = max(3, size // 60)
-    draw.ellipse((ring, ring, size - ring, size - ring), outline=_RED, width=ring * 2)
+    # The outer ring touches the image edge: the image width is the seal's real diameter.
+    draw.ellipse((1, 1, size - 2, size - 2), outline=_RED, width=ring * 2)
     inner = size * 0.32
     c = size / 2
     draw.ellipse((c - inner, c - inner, c + inner, c + inner), outline=_RED, width=ring)

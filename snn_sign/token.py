@@ -105,7 +105,6 @@ class TokenWorker:
         return self._executor.submit(fn, *args).result()
 
     def _open(self) -> None:
-
         try:
             lib = pkcs11.lib(self.module_path)
         except Exception as exc:
@@ -164,7 +163,6 @@ class TokenWorker:
             session.close()
 
     def _list_keys(self) -> list[TokenKey]:
-
         session = self._require_session()
         certs: dict[bytes, bytes] = {}
         for cert in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
@@ -182,7 +180,6 @@ class TokenWorker:
         return keys
 
     def _list_certificates(self) -> list[tuple[str, bytes]]:
-
         session = self._require_session()
         return [
             (str(cert[Attribute.LABEL]), bytes(cert[Attribute.VALUE]))
@@ -190,7 +187,6 @@ class TokenWorker:
         ]
 
     def _sign(self, label: str, data: bytes, digest_algorithm: str) -> bytes:
-
         self._require_session()
         key = self._keys.get(label)
         if key is None:

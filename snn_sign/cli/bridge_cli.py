@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     except SnnSignError as exc:
         print(f"snn-token-bridge: {exc}", file=sys.stderr)
         return exc.exit_code
+    except KeyboardInterrupt:  # Ctrl+C at the PIN prompt
+        return 130
     except OSError as exc:  # e.g. the port is taken
         print(f"snn-token-bridge: Không khởi động được / Cannot start: {exc}", file=sys.stderr)
         return 2

@@ -808,23 +808,24 @@ def pytest_command(py: Path, paths: list, junit: Path, extra: list) -> list:
 
 
 def report_counts(counts: JunitCounts, rc: int, need_odoo: bool) -> int:
-    """Print the counts CI looks for and turn 'nothing ran' into a failure."""
+    """Print the counts CI looks for; 'nothing ran' is a failure, never a pass."""
     print(f"Odoo tests: {counts.odoo_ran} ran ({counts.odoo_skipped} skipped)", flush=True)
     print(f"Odoo-free tests: {counts.free_ran} ran ({counts.free_skipped} skipped)", flush=True)
+    problems = []
     if counts.misimported:
-        say(
+        problems.append(
             f"{counts.misimported} test(s) in addons/ were not imported as odoo.addons.*: "
             "is there an __init__.py in addons/ or the repository root?"
         )
-        return 1
-    if need_odoo and counts.odoo_ran == 0:
-        say("no Odoo test ran: that is a failure, not a pass")
-        return 1
     if rc == 5:
-        say("pytest collected no tests")
-    if rc != 0:
-        say(f"pytest failed (exit {rc})")
-    return 1 if rc else 0
+        problems.append("pytest collected no tests (exit 5)")
+    elif rc:
+        problems.append(f"pytest failed (exit {rc})")
+    if need_odoo and counts.odoo_ran == 0:
+        problems.append("no Odoo test ran")
+    for problem in problems:
+        say(f"FAILED: {problem}")
+    return 1 if problems else 0
 
 
 def test_paths(with_odoo: bool) -> list[Path]:

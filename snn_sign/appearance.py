@@ -85,7 +85,11 @@ class _ImportedPdfBytes(ImportedPdfPage):
 
 
 def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    """Case- and accent-insensitive form: certificates often carry the name without diacritics
+    or in capitals ("NGUYEN CONG HAM"), the document has "Nguyễn Công Hàm"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
 
 
 def find_signer_box(

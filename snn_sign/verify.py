@@ -109,7 +109,16 @@ def load_roots(roots: list[bytes]) -> list[asn1_x509.Certificate]:
 
 
 def verify_pdf(pdf: bytes, trust_roots: list[bytes]) -> VerifyReport:
-    """Verify every signature in ``pdf`` against ``trust_roots`` (PEM or DER bytes)."""
+    """Verify every signature in ``pdf`` against ``trust_roots`` (PEM or DER bytes).
+
+    Blocking; inside an event loop, await :func:`async_verify_pdf` instead.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        raise RuntimeError("verify_pdf() called inside an event loop: await async_verify_pdf()")
     return asyncio.run(async_verify_pdf(pdf, trust_roots))
 
 

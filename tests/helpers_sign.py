@@ -106,6 +106,7 @@ def count_pixels(img: Image.Image, rect, page_height: float, kind: str, dpi: int
     return n
 
 
-def pdfsig(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(["pdfsig", "-nocert", str(path)], capture_output=True, text=True,
-                          check=False)
+def pdfsig(path: Path, *, nocert: bool = True) -> subprocess.CompletedProcess:
+    """poppler's pdfsig; ``-nocert`` skips the certificate chain (NSS does not know our CA)."""
+    cmd = ["pdfsig", "-nocert", str(path)] if nocert else ["pdfsig", str(path)]
+    return subprocess.run(cmd, capture_output=True, text=True, check=False)

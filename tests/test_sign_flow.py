@@ -99,6 +99,11 @@ def test_pdfsig_reports_every_signature_valid(flow):
     assert "ETSI.CAdES.detached" in r.stdout
     assert "SHA-256" in r.stdout
     assert r.stdout.count("Total document signed") == 1  # the last one covers everything
+    # Without -nocert pdfsig also checks the chain against NSS's store, which does not know our
+    # test CA: it must say so (trust is snn-sign verify's job, with --trust).
+    chained = pdfsig(flow.sealed_path, nocert=False).stdout
+    assert chained.count("Signature is Valid.") == 2
+    assert chained.count("Certificate issuer isn't Trusted.") == 2
 
 
 def test_signer_image_sits_between_title_and_name(flow):

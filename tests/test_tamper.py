@@ -10,7 +10,7 @@ import pytest
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
-from helpers_sign import run_cli, sign_args
+from helpers_sign import pdfsig, run_cli, sign_args
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.signers import SimpleSigner
@@ -58,6 +58,10 @@ def test_a_byte_changed_in_the_signed_range(signed, bridge, tmp_path):
     r = _verify(tmp_path, bytes(data), bridge.pki.ca_cert)
     assert r.returncode != 0
     assert "content changed after signing" in r.stdout
+    # poppler's verifier, sharing no code with ours, agrees
+    independent = pdfsig(tmp_path / "suspect.pdf").stdout
+    assert "Signature is Valid." not in independent
+    assert "Digest Mismatch" in independent
 
 
 def test_an_appended_revision_that_draws_over_the_page(signed, bridge, tmp_path):

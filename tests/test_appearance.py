@@ -1,0 +1,73 @@
+"""Where the signer's image goes when the certificate's name differs from the document's,
+is missing, or a position is given (in-process signer: placement is what is tested here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from helpers_sign import field_widgets
+from pyhanko.sign.signers import SimpleSigner
+
+from snn_sign.errors import BadInputError, NotFoundError
+from snn_sign.pki import issue_cert, make_ca
+from snn_sign.sample_letter import make_letter_pdf
+from snn_sign.signing import sign_pdf
+from snn_sign.stamp import stamp_pdf
+
+
+@pytest.fixture(scope="module")
+def ca():
+    return make_ca("Appearance test CA")
+
+
+def _signer(ca, name: str) -> SimpleSigner:
+    cert, key = issue_cert(*ca, common_name=name, org="Sở Nông nghiệp và PTNT Tuyên Quang")
+    der = serialization.Encoding.DER
+    return SimpleSigner(
+        signing_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
+        signing_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+            der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
+        cert_registry=None,
+    )
+
+
+@pytest.fixture(scope="module")
+def letter():
+    return stamp_pdf(make_letter_pdf(3), "05/SNN-VP", dt.date(2019, 2, 18))
+
+
+def test_name_without_diacritics_in_capitals_is_found(ca, letter, pki):
+    signed = sign_pdf(letter, _signer(ca, "NGUYEN CONG HAM"), appearance="signer",
+                      image_png=pki.signature_png.read_bytes())
+    page_ix, _rect = field_widgets(signed)["SignerSignature"]
+    assert page_ix == 2
+
+
+def test_unknown_name_asks_for_a_position(ca, letter, pki):
+    with pytest.raises(NotFoundError) as err:
+        sign_pdf(letter, _signer(ca, "Trần Văn Khác"), appearance="signer",
+                 image_png=pki.signature_png.read_bytes())
+    assert "--at" in err.value.en and "Trần Văn Khác" in err.value.vi
+
+
+def test_explicit_position_is_used(ca, letter, pki):
+    signed = sign_pdf(letter, _signer(ca, "Trần Văn Khác"), appearance="signer",
+                      image_png=pki.signature_png.read_bytes(), at=(2, 100, 200))
+    page_ix, (x1, y1, _x2, _y2) = field_widgets(signed)["SignerSignature"]
+    assert page_ix == 1 and (x1, y1) == pytest.approx((100, 200))
+    with pytest.raises(BadInputError):
+        sign_pdf(letter, _signer(ca, "X"), appearance="signer",
+                 image_png=pki.signature_png.read_bytes(), at=(9, 100, 200))
+
+
+def test_seal_needs_a_signer_signature_or_a_position(ca, letter, pki):
+    with pytest.raises(NotFoundError):
+        sign_pdf(letter, _signer(ca, "Sở"), appearance="seal",
+                 image_png=pki.seal_png.read_bytes())
+    sealed = sign_pdf(letter, _signer(ca, "Sở"), appearance="seal",
+                      image_png=pki.seal_png.read_bytes(), at=(1, 300, 100))
+    assert "SealSignature" in field_widgets(sealed)

@@ -62,8 +62,10 @@ def make_signature_png(name: str, *, width: int = 600, height: int = 240) -> byt
     draw.line(points, fill=_BLUE, width=5, joint="curve")
     # A small slanted loop where the pen starts, as a hand would.
     loop = [
-        (width * 0.14 + 22 * math.cos(a / 20) + 0.3 * (40 * math.sin(a / 20)),
-         height * 0.58 + 40 * math.sin(a / 20))
+        (
+            width * 0.14 + 22 * math.cos(a / 20) + 0.3 * (40 * math.sin(a / 20)),
+            height * 0.58 + 40 * math.sin(a / 20),
+        )
         for a in range(126)
     ]
     draw.line(loop, fill=_BLUE, width=4, joint="curve")

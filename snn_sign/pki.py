@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -303,22 +304,24 @@ def _import_main() -> int:
                 )
                 session.create_object(attrs)
             cert_attrs = decode_x509_certificate(base64.b64decode(obj["cert"]))
-            cert_attrs.update(
-                {Attribute.TOKEN: True, Attribute.LABEL: label, Attribute.ID: key_id}
-            )
+            cert_attrs.update({Attribute.TOKEN: True, Attribute.LABEL: label, Attribute.ID: key_id})
             assert cert_attrs[Attribute.CLASS] == ObjectClass.CERTIFICATE
             session.create_object(cert_attrs)
     return 0
 
 
 def _init_token(conf: Path, label: str, pin: str, so_pin: str) -> None:
-    proc = subprocess.run(  # noqa: S603 - fixed tool, arguments as a list
-        ["softhsm2-util", "--init-token", "--free", "--label", label,  # noqa: S607
-         "--pin", pin, "--so-pin", so_pin],
-        env=_child_env(conf),
-        capture_output=True,
-        check=False,
-        timeout=60,
+    # softhsm2-util from PATH (Debian: /usr/bin); the PINs of a throwaway demo token are on its
+    # command line for the instant it runs, which is acceptable for test keys only.
+    tool = shutil.which("softhsm2-util")
+    if tool is None:
+        raise TokenError(
+            "Không tìm thấy softhsm2-util; hãy cài gói softhsm2 (apt-get install softhsm2).",
+            "softhsm2-util not found; install the softhsm2 package (apt-get install softhsm2).",
+        )
+    command = [tool, "--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", so_pin]
+    proc = subprocess.run(  # noqa: S603 - fixed tool, arguments as a list, no shell
+        command, env=_child_env(conf), capture_output=True, check=False, timeout=60
     )
     if proc.returncode != 0:
         raise TokenError(

@@ -204,8 +204,12 @@ class TokenWorker:
             )
         try:
             return bytes(key.sign(data, mechanism=mechanism))
-        except (p11e.DeviceRemoved, p11e.TokenNotPresent, p11e.SessionClosed,
-                p11e.SessionHandleInvalid) as exc:
+        except (
+            p11e.DeviceRemoved,
+            p11e.TokenNotPresent,
+            p11e.SessionClosed,
+            p11e.SessionHandleInvalid,
+        ) as exc:
             raise TokenError(
                 f"Token đã bị rút hoặc phiên đã đóng ({type(exc).__name__}).",
                 f"The token was removed or the session closed ({type(exc).__name__}).",

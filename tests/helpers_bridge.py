@@ -34,10 +34,16 @@ def write_secret(path: Path) -> bytes:
     return secret
 
 
-def write_config(path: Path, pki: DemoPki, *, port: int, secret_file: Path,
-                 client_name: str = "odoo", pin_file: Path | None = None,
-                 keys: tuple[tuple[str, str], ...] = (("signer", "personal"),
-                                                      ("seal", "organization"))) -> None:
+def write_config(
+    path: Path,
+    pki: DemoPki,
+    *,
+    port: int,
+    secret_file: Path,
+    client_name: str = "odoo",
+    pin_file: Path | None = None,
+    keys: tuple[tuple[str, str], ...] = (("signer", "personal"), ("seal", "organization")),
+) -> None:
     lines = [
         "[token]",
         f'module = "{pki.module}"',
@@ -85,9 +91,14 @@ def bridge_command(config_path: Path) -> list[str]:
     return [sys.executable, "-m", "snn_sign.cli.bridge_cli", "--config", str(config_path)]
 
 
-def start_bridge(workdir: Path, pki: DemoPki, *, client_name: str = "odoo",
-                 keys: tuple[tuple[str, str], ...] | None = None,
-                 timeout: float = 30.0) -> RunningBridge:
+def start_bridge(
+    workdir: Path,
+    pki: DemoPki,
+    *,
+    client_name: str = "odoo",
+    keys: tuple[tuple[str, str], ...] | None = None,
+    timeout: float = 30.0,
+) -> RunningBridge:
     """Start ``snn-token-bridge`` as a subprocess on a free loopback port; wait for health."""
     workdir.mkdir(parents=True, exist_ok=True)
     secret_file = workdir / "client.secret"
@@ -95,8 +106,9 @@ def start_bridge(workdir: Path, pki: DemoPki, *, client_name: str = "odoo",
     port = free_port()
     config_path = workdir / "bridge.toml"
     kwargs = {} if keys is None else {"keys": keys}
-    write_config(config_path, pki, port=port, secret_file=secret_file,
-                 client_name=client_name, **kwargs)
+    write_config(
+        config_path, pki, port=port, secret_file=secret_file, client_name=client_name, **kwargs
+    )
     log_path = workdir / "bridge.log"
     env = {**os.environ, **pki.env()}
     with open(log_path, "wb") as log_file:
@@ -117,20 +129,31 @@ def start_bridge(workdir: Path, pki: DemoPki, *, client_name: str = "odoo",
             process.kill()
             raise RuntimeError(f"bridge did not start:\n{log_path.read_text()}")
         time.sleep(0.1)
-    return RunningBridge(url, client_name, secret, secret_file, config_path, log_path, pki,
-                         process, BridgeClient(url, client_name, secret))
+    return RunningBridge(
+        url,
+        client_name,
+        secret,
+        secret_file,
+        config_path,
+        log_path,
+        pki,
+        process,
+        BridgeClient(url, client_name, secret),
+    )
 
 
-def signed_attrs(digest: bytes, *, with_content_type: bool = True,
-                 with_digest: bool = True) -> bytes:
+def signed_attrs(
+    digest: bytes, *, with_content_type: bool = True, with_digest: bool = True
+) -> bytes:
     """DER of CMS signed attributes as pyHanko would send (content-type, message-digest)."""
     attrs = []
     if with_content_type:
         attrs.append(cms.CMSAttribute({"type": "content_type", "values": ["data"]}))
     if with_digest:
         attrs.append(cms.CMSAttribute({"type": "message_digest", "values": [digest]}))
-    attrs.append(cms.CMSAttribute({"type": "signing_time",
-                                   "values": [cms.Time({"utc_time": _utc_now()})]}))
+    attrs.append(
+        cms.CMSAttribute({"type": "signing_time", "values": [cms.Time({"utc_time": _utc_now()})]})
+    )
     return cms.CMSAttributes(attrs).dump()
 
 
@@ -138,11 +161,21 @@ def _utc_now():
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
-def raw_request(bridge: RunningBridge, method: str, path: str, body: bytes = b"", *,
-                client: str | None = None, secret: bytes | None = None,
-                ts: int | None = None, nonce: str | None = None,
-                signed_path: str | None = None, signed_body: bytes | None = None,
-                authorization: str | None = None, auth: bool = True) -> requests.Response:
+def raw_request(
+    bridge: RunningBridge,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    *,
+    client: str | None = None,
+    secret: bytes | None = None,
+    ts: int | None = None,
+    nonce: str | None = None,
+    signed_path: str | None = None,
+    signed_body: bytes | None = None,
+    authorization: str | None = None,
+    auth: bool = True,
+) -> requests.Response:
     """A request with a hand-made Authorization header, to test what the bridge refuses."""
     headers = {"Content-Type": "application/json"}
     if authorization is not None:
@@ -150,8 +183,14 @@ def raw_request(bridge: RunningBridge, method: str, path: str, body: bytes = b""
     elif auth:
         ts = int(time.time()) if ts is None else ts
         nonce = nonce or secrets.token_urlsafe(18)
-        sig = compute_signature(secret or bridge.secret, method, signed_path or path, ts, nonce,
-                                body if signed_body is None else signed_body)
+        sig = compute_signature(
+            secret or bridge.secret,
+            method,
+            signed_path or path,
+            ts,
+            nonce,
+            body if signed_body is None else signed_body,
+        )
         headers["Authorization"] = (
             f"SNN-HMAC client={client or bridge.client_name},ts={ts},nonce={nonce},sig={sig}"
         )

@@ -61,8 +61,13 @@ def test_signature_verifies_against_certificate(bridge, label, digest_algorithm)
 
 def test_sign_with_raw_request_and_json_answer(bridge):
     digest = hashlib.sha256(b"raw").digest()
-    body = json.dumps({"key": "signer", "digest_algorithm": "sha256",
-                       "signed_attrs": base64.b64encode(signed_attrs(digest)).decode()}).encode()
+    body = json.dumps(
+        {
+            "key": "signer",
+            "digest_algorithm": "sha256",
+            "signed_attrs": base64.b64encode(signed_attrs(digest)).decode(),
+        }
+    ).encode()
     response = raw_request(bridge, "POST", "/v1/sign", body)
     assert response.status_code == 200
     data = response.json()

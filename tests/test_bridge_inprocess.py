@@ -46,25 +46,39 @@ class FakeWorker:
 
 
 def _config() -> BridgeConfig:
-    return BridgeConfig(module="fake.so", token_label="fake", pin=None, host="127.0.0.1", port=0,
-                        clients=(ClientConfig("odoo", SECRET),),
-                        keys=(KeyConfig("signer", "personal"),))
+    return BridgeConfig(
+        module="fake.so",
+        token_label="fake",
+        pin=None,
+        host="127.0.0.1",
+        port=0,
+        clients=(ClientConfig("odoo", SECRET),),
+        keys=(KeyConfig("signer", "personal"),),
+    )
 
 
 async def _exercise():
     app = create_app(_config(), FakeWorker())
     async with TestClient(TestServer(app)) as client:
-        body = json.dumps({"key": "signer", "digest_algorithm": "sha256",
-                           "signed_attrs": base64.b64encode(signed_attrs(bytes(32))).decode()})
+        body = json.dumps(
+            {
+                "key": "signer",
+                "digest_algorithm": "sha256",
+                "signed_attrs": base64.b64encode(signed_attrs(bytes(32))).decode(),
+            }
+        )
         auth = make_authorization("odoo", SECRET, "POST", "/v1/sign", body.encode())
         sign = await client.post("/v1/sign", data=body, headers={"Authorization": auth})
         missing = await client.get("/v1/nothing")
         wrong_method = await client.get("/v1/sign")
         auth = make_authorization("odoo", SECRET, "GET", "/v1/keys", b"")
         keys = await client.get("/v1/keys", headers={"Authorization": auth})
-        return ((sign.status, await sign.json()), (missing.status, await missing.json()),
-                (wrong_method.status, await wrong_method.json()),
-                (keys.status, await keys.json()))
+        return (
+            (sign.status, await sign.json()),
+            (missing.status, await missing.json()),
+            (wrong_method.status, await wrong_method.json()),
+            (keys.status, await keys.json()),
+        )
 
 
 def test_token_failure_is_503_and_errors_are_json():
@@ -88,8 +102,13 @@ class WrongKeyWorker(FakeWorker):
 
 async def _sign_with(worker) -> tuple[int, dict]:
     async with TestClient(TestServer(create_app(_config(), worker))) as client:
-        body = json.dumps({"key": "signer", "digest_algorithm": "sha256",
-                           "signed_attrs": base64.b64encode(signed_attrs(bytes(32))).decode()})
+        body = json.dumps(
+            {
+                "key": "signer",
+                "digest_algorithm": "sha256",
+                "signed_attrs": base64.b64encode(signed_attrs(bytes(32))).decode(),
+            }
+        )
         auth = make_authorization("odoo", SECRET, "POST", "/v1/sign", body.encode())
         response = await client.post("/v1/sign", data=body, headers={"Authorization": auth})
         return response.status, await response.json()

@@ -18,8 +18,9 @@ def _sign(data: bytes, signer, field_name: str) -> bytes:
     meta = signers.PdfSignatureMetadata(
         field_name=field_name, subfilter=fields.SigSeedSubFilter.PADES
     )
-    return signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), meta,
-                            signer=signer).getvalue()
+    return signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(data)), meta, signer=signer
+    ).getvalue()
 
 
 @pytest.mark.parametrize("label", ["signer", "seal"])
@@ -35,7 +36,8 @@ def test_pades_signature_through_bridge_validates(pki, bridge_signer, label):
     assert status.bottom_line, status.pretty_print_details()
     assert status.signing_cert.subject == signer.signing_cert.subject
     assert embedded.signer_info["signature_algorithm"]["algorithm"].native in (
-        "sha256_rsa", "rsassa_pkcs1v15"
+        "sha256_rsa",
+        "rsassa_pkcs1v15",
     )
 
 

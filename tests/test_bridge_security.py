@@ -20,11 +20,21 @@ def _digest() -> bytes:
     return hashlib.sha256(os.urandom(16)).digest()
 
 
-def _body(digest: bytes, *, key: str = "signer", attrs: bytes | None = None,
-          digest_algorithm: str = "sha256") -> bytes:
+def _body(
+    digest: bytes,
+    *,
+    key: str = "signer",
+    attrs: bytes | None = None,
+    digest_algorithm: str = "sha256",
+) -> bytes:
     der = signed_attrs(digest) if attrs is None else attrs
-    return json.dumps({"key": key, "digest_algorithm": digest_algorithm,
-                       "signed_attrs": base64.b64encode(der).decode()}).encode()
+    return json.dumps(
+        {
+            "key": key,
+            "digest_algorithm": digest_algorithm,
+            "signed_attrs": base64.b64encode(der).decode(),
+        }
+    ).encode()
 
 
 def _signed_count(bridge) -> int:
@@ -54,15 +64,21 @@ CASES = {
     "body-swapped": (401, lambda d: {"body": _body(d), "signed_body": _body(_digest())}),
     "path-swapped": (401, lambda d: {"body": _body(d), "signed_path": "/v1/keys"}),
     "random-bytes": (400, lambda d: {"body": _body(d, attrs=os.urandom(64) + d)}),
-    "no-message-digest": (400, lambda d: {"body": _body(
-        d, attrs=signed_attrs(d, with_digest=False))}),
-    "no-content-type": (400, lambda d: {"body": _body(
-        d, attrs=signed_attrs(d, with_content_type=False))}),
+    "no-message-digest": (
+        400,
+        lambda d: {"body": _body(d, attrs=signed_attrs(d, with_digest=False))},
+    ),
+    "no-content-type": (
+        400,
+        lambda d: {"body": _body(d, attrs=signed_attrs(d, with_content_type=False))},
+    ),
     "digest-length-mismatch": (400, lambda d: {"body": _body(d, digest_algorithm="sha512")}),
     "unknown-digest-algorithm": (400, lambda d: {"body": _body(d, digest_algorithm="md5")}),
     "not-json": (400, lambda d: {"body": b"key=signer&digest=" + d.hex().encode()}),
-    "not-base64": (400, lambda d: {"body": json.dumps(
-        {"key": "signer", "signed_attrs": "*" + d.hex()}).encode()}),
+    "not-base64": (
+        400,
+        lambda d: {"body": json.dumps({"key": "signer", "signed_attrs": "*" + d.hex()}).encode()},
+    ),
     "unknown-key": (404, lambda d: {"body": _body(d, key="ca")}),
 }
 

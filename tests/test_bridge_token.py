@@ -45,15 +45,26 @@ def test_sixteen_concurrent_signatures_all_succeed(bridge):
 @pytest.fixture(scope="module")
 def second_pki(tmp_path_factory):
     """A separate demo token ("snn-test2") that also holds an expired and a not-yet-valid key."""
-    pki = create_demo_pki(tmp_path_factory.mktemp("pki2"), token_label="snn-test2",
-                          pin=f"Q-{secrets.token_hex(6)}")
+    pki = create_demo_pki(
+        tmp_path_factory.mktemp("pki2"), token_label="snn-test2", pin=f"Q-{secrets.token_hex(6)}"
+    )
     ca_cert, ca_key = pki.load_ca()
     now = dt.datetime.now(dt.timezone.utc)
-    expired, expired_key = issue_cert(ca_cert, ca_key, common_name="Người Hết Hạn",
-                                      org=pki.org_name, valid_from=now - dt.timedelta(days=400),
-                                      days=365)
-    future, future_key = issue_cert(ca_cert, ca_key, common_name="Người Chưa Hiệu Lực",
-                                    org=pki.org_name, valid_from=now + dt.timedelta(days=30))
+    expired, expired_key = issue_cert(
+        ca_cert,
+        ca_key,
+        common_name="Người Hết Hạn",
+        org=pki.org_name,
+        valid_from=now - dt.timedelta(days=400),
+        days=365,
+    )
+    future, future_key = issue_cert(
+        ca_cert,
+        ca_key,
+        common_name="Người Chưa Hiệu Lực",
+        org=pki.org_name,
+        valid_from=now + dt.timedelta(days=30),
+    )
     pki.import_key("expired", b"\x11", expired, expired_key)
     pki.import_key("future", b"\x12", future, future_key)
     return pki
@@ -61,17 +72,22 @@ def second_pki(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def expiry_bridge(second_pki, tmp_path_factory):
-    running = start_bridge(tmp_path_factory.mktemp("bridge2"), second_pki,
-                           keys=(("signer", "personal"), ("expired", "personal"),
-                                 ("future", "personal")))
+    running = start_bridge(
+        tmp_path_factory.mktemp("bridge2"),
+        second_pki,
+        keys=(("signer", "personal"), ("expired", "personal"), ("future", "personal")),
+    )
     yield running
     running.stop()
 
 
-@pytest.mark.parametrize(("label", "code", "vi", "en"), [
-    ("expired", "certificate_expired", "đã hết hạn", "expired"),
-    ("future", "certificate_not_yet_valid", "chưa có hiệu lực", "not yet valid"),
-])
+@pytest.mark.parametrize(
+    ("label", "code", "vi", "en"),
+    [
+        ("expired", "certificate_expired", "đã hết hạn", "expired"),
+        ("future", "certificate_not_yet_valid", "chưa có hiệu lực", "not yet valid"),
+    ],
+)
 def test_certificate_outside_validity_is_refused(expiry_bridge, label, code, vi, en):
     info = expiry_bridge.client.key(label)
     assert info["valid_now"] is False
@@ -86,8 +102,15 @@ def test_certificate_outside_validity_is_refused(expiry_bridge, label, code, vi,
 
 
 def _run_once(config: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(bridge_command(config), env={**os.environ, **env}, capture_output=True,
-                          text=True, timeout=60, check=False, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        bridge_command(config),
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_wrong_pin_stops_the_bridge_with_a_bilingual_message(second_pki, tmp_path):
@@ -97,8 +120,7 @@ def test_wrong_pin_stops_the_bridge_with_a_bilingual_message(second_pki, tmp_pat
     pin_file.write_text(wrong)
     pin_file.chmod(0o600)
     config = tmp_path / "bridge.toml"
-    write_config(config, second_pki, port=1, secret_file=tmp_path / "s",
-                 pin_file=pin_file)
+    write_config(config, second_pki, port=1, secret_file=tmp_path / "s", pin_file=pin_file)
     write_secret(tmp_path / "s")
     result = _run_once(config, second_pki.env())
     assert result.returncode != 0
@@ -115,17 +137,25 @@ def test_right_pin_still_works_after_one_wrong_attempt(second_pki, tmp_path):
         running.stop()
 
 
-@pytest.mark.parametrize(("change", "vi", "en"), [
-    ({"label": "no-such-token"}, "Không thấy token", "No token labelled"),
-    ({"module": "/nonexistent/libpkcs11.so"}, "Không nạp được mô-đun", "Cannot load the PKCS#11"),
-    ({"key": "missing"}, "Token không có khóa 'missing'", "The token has no key 'missing'"),
-])
+@pytest.mark.parametrize(
+    ("change", "vi", "en"),
+    [
+        ({"label": "no-such-token"}, "Không thấy token", "No token labelled"),
+        (
+            {"module": "/nonexistent/libpkcs11.so"},
+            "Không nạp được mô-đun",
+            "Cannot load the PKCS#11",
+        ),
+        ({"key": "missing"}, "Token không có khóa 'missing'", "The token has no key 'missing'"),
+    ],
+)
 def test_start_failures_are_clear(pki, tmp_path, change, vi, en):
     config = tmp_path / "bridge.toml"
     write_secret(tmp_path / "s")
     keys = (("signer", "personal"), (change["key"], "personal")) if "key" in change else None
-    write_config(config, pki, port=1, secret_file=tmp_path / "s",
-                 **({"keys": keys} if keys else {}))
+    write_config(
+        config, pki, port=1, secret_file=tmp_path / "s", **({"keys": keys} if keys else {})
+    )
     text = config.read_text()
     if "label" in change:
         text = text.replace(f'label = "{pki.token_label}"', f'label = "{change["label"]}"')
@@ -141,8 +171,11 @@ def test_missing_pin_without_terminal_is_a_clear_error(pki, tmp_path):
     config = tmp_path / "bridge.toml"
     write_secret(tmp_path / "s")
     write_config(config, pki, port=1, secret_file=tmp_path / "s")
-    config.write_text("\n".join(
-        line for line in config.read_text().splitlines() if not line.startswith("pin_file")))
+    config.write_text(
+        "\n".join(
+            line for line in config.read_text().splitlines() if not line.startswith("pin_file")
+        )
+    )
     result = _run_once(config, pki.env())
     assert result.returncode == 2
     assert "không có terminal" in result.stderr and "no terminal" in result.stderr

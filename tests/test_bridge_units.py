@@ -38,13 +38,16 @@ def test_valid_request_passes_once():
     assert info.value.reason == "replayed-nonce"
 
 
-@pytest.mark.parametrize(("header", "reason"), [
-    (None, "missing"),
-    ("Bearer abc", "scheme"),
-    ("SNN-HMAC client=odoo,ts=1,nonce=short,sig=00", "malformed"),
-    ("SNN-HMAC client=odoo,ts=x,nonce=aaaaaaaaaaaaaaaaaaaa,sig=00", "malformed"),
-    ("SNN-HMAC client=odoo,client=x,ts=1,nonce=aaaaaaaaaaaaaaaaaaaa,sig=00", "malformed"),
-])
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        (None, "missing"),
+        ("Bearer abc", "scheme"),
+        ("SNN-HMAC client=odoo,ts=1,nonce=short,sig=00", "malformed"),
+        ("SNN-HMAC client=odoo,ts=x,nonce=aaaaaaaaaaaaaaaaaaaa,sig=00", "malformed"),
+        ("SNN-HMAC client=odoo,client=x,ts=1,nonce=aaaaaaaaaaaaaaaaaaaa,sig=00", "malformed"),
+    ],
+)
 def test_malformed_headers(header, reason):
     with pytest.raises(AuthError) as info:
         parse_authorization(header)
@@ -91,11 +94,13 @@ def test_full_nonce_cache_fails_closed_then_recovers_after_expiry():
     cache = NonceCache(max_entries=2)
     auth = _auth(nonce_cache=cache)
     for _ in range(2):
-        auth.verify(make_authorization("odoo", SECRET, "GET", "/", b"", now=NOW), "GET", "/", b"",
-                    now=NOW)
+        auth.verify(
+            make_authorization("odoo", SECRET, "GET", "/", b"", now=NOW), "GET", "/", b"", now=NOW
+        )
     with pytest.raises(AuthError) as info:
-        auth.verify(make_authorization("odoo", SECRET, "GET", "/", b"", now=NOW), "GET", "/", b"",
-                    now=NOW)
+        auth.verify(
+            make_authorization("odoo", SECRET, "GET", "/", b"", now=NOW), "GET", "/", b"", now=NOW
+        )
     assert info.value.reason == "nonce-cache-full"
     later = NOW + 302
     header = make_authorization("odoo", SECRET, "GET", "/", b"", now=later)
@@ -105,12 +110,12 @@ def test_full_nonce_cache_fails_closed_then_recovers_after_expiry():
 def test_signed_attrs_checks():
     assert check_signed_attrs(signed_attrs(bytes(32)), "sha256") == bytes(32)
     for der, algo in [
-        (b"\x30\x00", "sha256"),                                  # a SEQUENCE, not a SET
-        (b"\x31\x03\x02\x01\x00", "sha256"),                      # SET of a non-attribute
+        (b"\x30\x00", "sha256"),  # a SEQUENCE, not a SET
+        (b"\x31\x03\x02\x01\x00", "sha256"),  # SET of a non-attribute
         (signed_attrs(bytes(32), with_digest=False), "sha256"),
         (signed_attrs(bytes(32), with_content_type=False), "sha256"),
-        (signed_attrs(bytes(32)), "sha384"),                      # length mismatch
-        (signed_attrs(bytes(32)) + b"\x00", "sha256"),            # trailing data
+        (signed_attrs(bytes(32)), "sha384"),  # length mismatch
+        (signed_attrs(bytes(32)) + b"\x00", "sha256"),  # trailing data
     ]:
         with pytest.raises(PayloadError):
             check_signed_attrs(der, algo)
@@ -145,10 +150,13 @@ def test_config_from_environment(tmp_path, monkeypatch):
     assert "1234" not in repr(config) and "s" * 32 not in repr(config)
 
 
-@pytest.mark.parametrize(("env", "vi", "en"), [
-    ({"SNN_TEST_SECRET": "s" * 32}, "SNN_TEST_PIN", "SNN_TEST_PIN"),
-    ({"SNN_TEST_PIN": "1", "SNN_TEST_SECRET": "short"}, "quá ngắn", "too short"),
-])
+@pytest.mark.parametrize(
+    ("env", "vi", "en"),
+    [
+        ({"SNN_TEST_SECRET": "s" * 32}, "SNN_TEST_PIN", "SNN_TEST_PIN"),
+        ({"SNN_TEST_PIN": "1", "SNN_TEST_SECRET": "short"}, "quá ngắn", "too short"),
+    ],
+)
 def test_config_errors_are_bilingual(tmp_path, monkeypatch, env, vi, en):
     monkeypatch.delenv("SNN_TEST_PIN", raising=False)
     monkeypatch.delenv("SNN_TEST_SECRET", raising=False)

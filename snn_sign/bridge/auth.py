@@ -65,8 +65,10 @@ _SHOWN = {
     "missing": ("thiếu tiêu đề Authorization", "missing Authorization header"),
     "scheme": ("sai kiểu xác thực", "wrong authentication scheme"),
     "malformed": ("tiêu đề Authorization sai dạng", "malformed Authorization header"),
-    "stale-timestamp": ("thời điểm yêu cầu lệch quá 5 phút (kiểm tra đồng hồ)",
-                        "request time off by more than 5 minutes (check the clock)"),
+    "stale-timestamp": (
+        "thời điểm yêu cầu lệch quá 5 phút (kiểm tra đồng hồ)",
+        "request time off by more than 5 minutes (check the clock)",
+    ),
     "replayed-nonce": ("yêu cầu bị gửi lại (nonce đã dùng)", "replayed request (nonce seen)"),
     "nonce-cache-full": ("quá nhiều yêu cầu, hãy thử lại sau", "too many requests, retry later"),
 }
@@ -146,14 +148,20 @@ class NonceCache:
 class Authenticator:
     """Checks the ``Authorization`` header of a request against the known clients."""
 
-    def __init__(self, secrets_by_client: dict[str, bytes], *, window: int = DEFAULT_WINDOW,
-                 nonce_cache: NonceCache | None = None):
+    def __init__(
+        self,
+        secrets_by_client: dict[str, bytes],
+        *,
+        window: int = DEFAULT_WINDOW,
+        nonce_cache: NonceCache | None = None,
+    ):
         self._secrets = dict(secrets_by_client)
         self.window = window
         self._nonces = nonce_cache if nonce_cache is not None else NonceCache()
 
-    def verify(self, header: str | None, method: str, path: str, body: bytes,
-               *, now: float | None = None) -> str:
+    def verify(
+        self, header: str | None, method: str, path: str, body: bytes, *, now: float | None = None
+    ) -> str:
         """Return the client's name, or raise :class:`AuthError`."""
         now = time.time() if now is None else now
         creds = parse_authorization(header)

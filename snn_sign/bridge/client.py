@@ -72,8 +72,9 @@ class BridgeClient:
         return base64.b64decode(self._request("POST", "/v1/sign", body)["signature"])
 
     # -- transport -----------------------------------------------------------------------
-    def _request(self, method: str, path: str, payload: dict | None = None, *,
-                 auth: bool = True) -> dict:
+    def _request(
+        self, method: str, path: str, payload: dict | None = None, *, auth: bool = True
+    ) -> dict:
         body = b"" if payload is None else json.dumps(payload).encode()
         headers = {"Content-Type": "application/json"} if payload is not None else {}
         if auth:

@@ -155,11 +155,13 @@ def load_config(path: str | os.PathLike[str], *, prompt_pin: bool = True) -> Bri
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise _bad(f"không đọc được {path}: {exc.strerror}",
-                   f"cannot read {path}: {exc.strerror}") from None
+        raise _bad(
+            f"không đọc được {path}: {exc.strerror}", f"cannot read {path}: {exc.strerror}"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise _bad(f"{path} không phải TOML hợp lệ: {exc}",
-                   f"{path} is not valid TOML: {exc}") from None
+        raise _bad(
+            f"{path} không phải TOML hợp lệ: {exc}", f"{path} is not valid TOML: {exc}"
+        ) from None
     base = path.resolve().parent
     token = data.get("token", {})
     server = data.get("server", {})

@@ -34,8 +34,7 @@ class BridgeKey:
         """Check the token's answer before releasing it: a faulty RSA-CRT signature would
         leak the private key, and a wrong key/certificate pairing would make invalid PDFs."""
         try:
-            self.public_key.verify(signature, data, padding.PKCS1v15(),
-                                   _HASHES[digest_algorithm]())
+            self.public_key.verify(signature, data, padding.PKCS1v15(), _HASHES[digest_algorithm]())
         except InvalidSignature:
             return False
         return True

@@ -34,21 +34,33 @@ KEYS: web.AppKey[dict[str, BridgeKey]] = web.AppKey("keys", dict)
 AUTH: web.AppKey[Authenticator] = web.AppKey("auth", Authenticator)
 
 
-def _error(status: int, code: str, vi: str, en: str, *,
-           headers: dict[str, str] | None = None) -> web.Response:
+def _error(
+    status: int, code: str, vi: str, en: str, *, headers: dict[str, str] | None = None
+) -> web.Response:
     body = {"error": f"{vi} / {en}", "error_vi": vi, "error_en": en, "code": code}
-    return web.Response(status=status, body=json.dumps(body, ensure_ascii=False).encode(),
-                        content_type="application/json", headers=headers)
+    return web.Response(
+        status=status,
+        body=json.dumps(body, ensure_ascii=False).encode(),
+        content_type="application/json",
+        headers=headers,
+    )
 
 
 def _json(data: dict) -> web.Response:
-    return web.Response(body=json.dumps(data, ensure_ascii=False).encode(),
-                        content_type="application/json")
+    return web.Response(
+        body=json.dumps(data, ensure_ascii=False).encode(), content_type="application/json"
+    )
 
 
 def _refused(request: web.Request, status: int, reason: str, client: str = "-") -> None:
-    log.warning("refused status=%d reason=%s client=%s path=%s remote=%s",
-                status, reason, client, request.path, request.remote)
+    log.warning(
+        "refused status=%d reason=%s client=%s path=%s remote=%s",
+        status,
+        reason,
+        client,
+        request.path,
+        request.remote,
+    )
 
 
 class _Refusal(Exception):
@@ -68,8 +80,13 @@ async def json_errors(request: web.Request, handler):
     except _Refusal as refusal:
         _refused(request, refusal.status, refusal.reason, refusal.client)
         if refusal.status == 401:  # one code for every authentication failure (no oracle)
-            return _error(401, "unauthorized", refusal.vi, refusal.en,
-                          headers={"WWW-Authenticate": "SNN-HMAC"})
+            return _error(
+                401,
+                "unauthorized",
+                refusal.vi,
+                refusal.en,
+                headers={"WWW-Authenticate": "SNN-HMAC"},
+            )
         return _error(refusal.status, refusal.reason.replace("-", "_"), refusal.vi, refusal.en)
     except web.HTTPRequestEntityTooLarge:
         _refused(request, 413, "body-too-large")
@@ -106,27 +123,34 @@ def _checked_request(app: web.Application, body: bytes) -> tuple[SignRequest, Br
     try:
         sign_request = parse_sign_request(json.loads(body))
     except (ValueError, UnicodeDecodeError):
-        raise _Refusal(400, "not-json", "Nội dung không phải JSON.",
-                       "The body is not JSON.") from None
+        raise _Refusal(
+            400, "not-json", "Nội dung không phải JSON.", "The body is not JSON."
+        ) from None
     except PayloadError as exc:
         raise _Refusal(400, "bad-payload", exc.vi, exc.en) from None
     key = app[KEYS].get(sign_request.key)
     if key is None:
-        raise _Refusal(404, "unknown-key", f"Không có khóa {sign_request.key!r}.",
-                       f"Unknown key {sign_request.key!r}.")
+        raise _Refusal(
+            404,
+            "unknown-key",
+            f"Không có khóa {sign_request.key!r}.",
+            f"Unknown key {sign_request.key!r}.",
+        )
     problem = key.validity_problem(dt.datetime.now(dt.timezone.utc))
     if problem == "expired":
-        raise _Refusal(409, "certificate-expired",
-                       f"Chứng thư của khóa {key.label!r} đã hết hạn "
-                       f"({key.not_after:%Y-%m-%d}).",
-                       f"The certificate of key {key.label!r} expired "
-                       f"({key.not_after:%Y-%m-%d}).")
+        raise _Refusal(
+            409,
+            "certificate-expired",
+            f"Chứng thư của khóa {key.label!r} đã hết hạn ({key.not_after:%Y-%m-%d}).",
+            f"The certificate of key {key.label!r} expired ({key.not_after:%Y-%m-%d}).",
+        )
     if problem is not None:
-        raise _Refusal(409, "certificate-not-yet-valid",
-                       f"Chứng thư của khóa {key.label!r} chưa có hiệu lực "
-                       f"({key.not_before:%Y-%m-%d}).",
-                       f"The certificate of key {key.label!r} is not yet valid "
-                       f"({key.not_before:%Y-%m-%d}).")
+        raise _Refusal(
+            409,
+            "certificate-not-yet-valid",
+            f"Chứng thư của khóa {key.label!r} chưa có hiệu lực ({key.not_before:%Y-%m-%d}).",
+            f"The certificate of key {key.label!r} is not yet valid ({key.not_before:%Y-%m-%d}).",
+        )
     return sign_request, key
 
 
@@ -141,8 +165,9 @@ async def sign(request: web.Request) -> web.Response:
             signature = await asyncio.wrap_future(future)
         except UnknownKeyError as exc:
             raise _Refusal(404, "key-not-on-token", exc.vi, exc.en) from None
-        if not key.signature_ok(signature, sign_request.signed_attrs,
-                                sign_request.digest_algorithm):
+        if not key.signature_ok(
+            signature, sign_request.signed_attrs, sign_request.digest_algorithm
+        ):
             raise TokenError(
                 f"Token trả về chữ ký không khớp chứng thư của khóa {key.label!r}.",
                 f"The token returned a signature that does not match key {key.label!r}'s "
@@ -154,11 +179,21 @@ async def sign(request: web.Request) -> web.Response:
     except TokenError as exc:
         log.error("token failure client=%s key=%s: %s", client, key.label, exc.en)
         return _error(503, "token_error", exc.vi, exc.en)
-    log.info("signed client=%s key=%s digest_algorithm=%s digest=%s remote=%s",
-             client, key.label, sign_request.digest_algorithm,
-             sign_request.message_digest.hex(), request.remote)
-    return _json({"signature": base64.b64encode(signature).decode("ascii"),
-                  "key": key.label, "digest_algorithm": sign_request.digest_algorithm})
+    log.info(
+        "signed client=%s key=%s digest_algorithm=%s digest=%s remote=%s",
+        client,
+        key.label,
+        sign_request.digest_algorithm,
+        sign_request.message_digest.hex(),
+        request.remote,
+    )
+    return _json(
+        {
+            "signature": base64.b64encode(signature).decode("ascii"),
+            "key": key.label,
+            "digest_algorithm": sign_request.digest_algorithm,
+        }
+    )
 
 
 def create_app(config: BridgeConfig, worker: TokenWorker) -> web.Application:
@@ -166,8 +201,7 @@ def create_app(config: BridgeConfig, worker: TokenWorker) -> web.Application:
     app = web.Application(client_max_size=config.max_body_bytes, middlewares=[json_errors])
     app[WORKER] = worker
     app[KEYS] = load_keys(worker, config.keys, config.chain_files)
-    app[AUTH] = Authenticator({c.name: c.secret for c in config.clients},
-                              window=config.auth_window)
+    app[AUTH] = Authenticator({c.name: c.secret for c in config.clients}, window=config.auth_window)
     app.router.add_get("/v1/health", health)
     app.router.add_get("/v1/keys", keys)
     app.router.add_post("/v1/sign", sign)
@@ -178,10 +212,16 @@ def warn_if_exposed(host: str, loopback: bool) -> None:
     if not loopback:
         banner = "!" * 78
         log.warning(banner)
-        log.warning("CẢNH BÁO: token bridge đang nghe trên %s, KHÔNG phải loopback. Hãy đặt nó "
-                    "sau tường lửa/TLS và chỉ cho các máy được phép truy cập.", host)
-        log.warning("WARNING: the token bridge listens on %s, NOT on loopback. Put it behind a "
-                    "firewall/TLS and allow only the machines that need it.", host)
+        log.warning(
+            "CẢNH BÁO: token bridge đang nghe trên %s, KHÔNG phải loopback. Hãy đặt nó "
+            "sau tường lửa/TLS và chỉ cho các máy được phép truy cập.",
+            host,
+        )
+        log.warning(
+            "WARNING: the token bridge listens on %s, NOT on loopback. Put it behind a "
+            "firewall/TLS and allow only the machines that need it.",
+            host,
+        )
         log.warning(banner)
 
 
@@ -190,16 +230,28 @@ def run(config: BridgeConfig, worker: TokenWorker) -> None:
     app = create_app(config, worker)
     warn_if_exposed(config.host, config.loopback)
     for key in app[KEYS].values():
-        log.info("key %s (%s) %s valid %s .. %s", key.label, key.purpose,
-                 key.info["subject"], key.info["not_before"], key.info["not_after"])
+        log.info(
+            "key %s (%s) %s valid %s .. %s",
+            key.label,
+            key.purpose,
+            key.info["subject"],
+            key.info["not_before"],
+            key.info["not_after"],
+        )
 
     async def _close_worker(_app: web.Application) -> None:
         worker.close()
         log.info("stopped; token session closed")
 
     app.on_cleanup.append(_close_worker)
-    web.run_app(app, host=config.host, port=config.port, access_log=None,
-                print=lambda msg: log.info("%s", msg.strip()), handle_signals=True)
+    web.run_app(
+        app,
+        host=config.host,
+        port=config.port,
+        access_log=None,
+        print=lambda msg: log.info("%s", msg.strip()),
+        handle_signals=True,
+    )
 
 
 __all__ = ["SnnSignError", "create_app", "run"]

@@ -45,9 +45,10 @@ TOOLS = ROOT / "tools"
 PY_PREFERENCE = ((3, 12), (3, 13), (3, 11), (3, 10))
 STAMP_INPUTS = ("requirements.txt", "requirements-test.txt", "setup.cfg", "pyproject.toml")
 
-# Debian packages the signing engine and its tests need, each with a file it installs (checked
-# instead of dpkg on systems without dpkg). Browser tests will add chromium here.
+# Debian packages the signing engine and the tests need, each with a file it installs (checked
+# instead of dpkg on systems without dpkg). Chromium runs Odoo's browser (tour) tests.
 SYSTEM_PACKAGES = {
+    "chromium": "/usr/bin/chromium",
     "softhsm2": "/usr/lib/softhsm/libsofthsm2.so",
     "opensc": "/usr/bin/pkcs11-tool",
     "poppler-utils": "/usr/bin/pdfsig",

@@ -24,7 +24,7 @@ def open_pdf(data: bytes) -> PdfFileReader:
     # The header may follow a few junk bytes (PDF 1.7, 7.5.2 tolerates them); not at all is no PDF.
     if b"%PDF-" not in data[:1024]:
         raise BadInputError("Tệp không phải PDF.", "The file is not a PDF.")
-    if b"%%EOF" not in data[-1024:]:
+    if b"%%EOF" not in data[-4096:]:  # some producers append a little padding
         raise BadInputError(
             "Tệp PDF bị cắt cụt hoặc hỏng (không có dấu kết thúc %%EOF).",
             "The PDF is truncated or damaged (no %%EOF end marker).",

@@ -84,7 +84,30 @@ def page_lines(pdf: bytes, page_ix: int) -> list[TextLine]:
     for layout in extract_pages(BytesIO(pdf), page_numbers=[page_ix], laparams=params):
         walk(layout)
     lines.sort(key=lambda ln: (-ln.baseline, ln.x0))
-    return lines
+    return _join_fragments(lines)
+
+
+def _join_fragments(lines: list[TextLine]) -> list[TextLine]:
+    """Join pieces of one line that a producer placed apart ("Số:" … "/SNN-VP", "ngày" …
+    "tháng" … "năm"): same baseline, gap under four font sizes, not overlapping. Lines further
+    apart (the number and the date line share a baseline) stay separate."""
+    joined: list[TextLine] = []
+    for ln in lines:
+        prev = joined[-1] if joined else None
+        if (
+            prev is not None
+            and abs(prev.baseline - ln.baseline) < 1.5
+            and prev.x1 - 0.5 <= ln.x0 <= prev.x1 + 4 * max(prev.size, ln.size)
+        ):
+            gap = " " * max(1, round((ln.x0 - prev.x1) / (0.25 * prev.size)))
+            joined[-1] = TextLine(
+                text=prev.text + gap + ln.text, x0=prev.x0, y0=min(prev.y0, ln.y0),
+                x1=ln.x1, y1=max(prev.y1, ln.y1), baseline=prev.baseline, size=prev.size,
+                bold=prev.bold, italic=prev.italic,
+            )
+        else:
+            joined.append(ln)
+    return joined
 
 
 def _line_of(text: str, chars) -> TextLine:

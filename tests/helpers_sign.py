@@ -106,6 +106,15 @@ def count_pixels(img: Image.Image, rect, page_height: float, kind: str, dpi: int
     return n
 
 
+def dark_pixels(img: Image.Image, rect, page_height: float, dpi: int = 72) -> int:
+    """Pixels darker than light grey inside a PDF rect (points, origin bottom left)."""
+    scale = dpi / 72
+    x1, y1, x2, y2 = rect
+    box = (int(x1 * scale), int((page_height - y2) * scale),
+           int(x2 * scale), int((page_height - y1) * scale))
+    return sum(1 for px in img.crop(box).getdata() if sum(px) < 3 * 200)
+
+
 def pdfsig(path: Path, *, nocert: bool = True) -> subprocess.CompletedProcess:
     """poppler's pdfsig; ``-nocert`` skips the certificate chain (NSS does not know our CA)."""
     cmd = ["pdfsig", "-nocert", str(path)] if nocert else ["pdfsig", str(path)]

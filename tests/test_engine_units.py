@@ -8,10 +8,12 @@ import io
 import pypdf
 import pytest
 from freezegun import freeze_time
-from helpers_sign import page_text
+from helpers_sign import dark_pixels, page_text, render_page
+from reportlab.pdfgen.canvas import Canvas
 
 from snn_sign.errors import BadInputError
-from snn_sign.sample_letter import SIGNER_NAME, SIGNER_TITLE, make_letter_pdf
+from snn_sign.fonts import FONT, FONT_ITALIC, register_reportlab_fonts, text_width
+from snn_sign.sample_letter import PAGE_H, PAGE_W, SIGNER_NAME, SIGNER_TITLE, make_letter_pdf
 from snn_sign.stamp import page_lines, stamp_pdf
 from snn_sign.vntime import date_phrase, iso_vn, now_vn, parse_date
 
@@ -67,3 +69,40 @@ def test_stamp_uses_the_template_line_size_and_place():
     assert date.size == old_date.size and date.italic
     # the new date line is centred where the template's was
     assert (date.x0 + date.x1) / 2 == pytest.approx((old_date.x0 + old_date.x1) / 2, abs=0.5)
+
+
+def _fragmented_template() -> bytes:
+    """A template whose producer placed the pieces of each line apart (as word processors do
+    with tabs): "Số:" … "/SNN-VP" and "Tuyên Quang, ngày" … "tháng" … "năm 2019"."""
+    register_reportlab_fonts()
+    out = io.BytesIO()
+    c = Canvas(out, pagesize=(PAGE_W, PAGE_H))
+    c.setFont(FONT, 13)
+    c.drawString(100, 700, "Số:")
+    c.drawString(150, 700, "/SNN-VP")
+    c.setFont(FONT_ITALIC, 14)
+    c.drawString(300, 700, "Tuyên Quang, ngày")
+    c.drawString(440, 700, "tháng")
+    c.drawString(500, 700, "năm 2019")
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def test_stamp_covers_every_piece_of_a_fragmented_template_line(tmp_path):
+    pdf = _fragmented_template()
+    lines = {ln.text for ln in page_lines(pdf, 0)}
+    assert any(t.startswith("Số:") and t.endswith("/SNN-VP") for t in lines)
+    out = stamp_pdf(pdf, "05/SNN-VP", dt.date(2019, 2, 18))
+    (tmp_path / "out.pdf").write_bytes(out)
+    img = render_page(tmp_path / "out.pdf", 1, dpi=144)
+    new_number_end = 100 + text_width("Số: 05/SNN-VP", 13)
+    old_number_end = 150 + text_width("/SNN-VP", 13)
+    # right of the new number, where "/SNN-VP" of the template was: nothing dark remains
+    assert dark_pixels(img, (new_number_end + 2, 697, old_number_end, 710), PAGE_H, 144) == 0
+    new_date = "Tuyên Quang, ngày 18 tháng 02 năm 2019"
+    half = text_width(new_date, 14, FONT_ITALIC) / 2
+    centre = (300 + 500 + text_width("năm 2019", 14, FONT_ITALIC)) / 2
+    assert dark_pixels(img, (centre + half + 2, 697, 560, 712), PAGE_H, 144) == 0
+    assert dark_pixels(img, (290, 697, centre - half - 2, 712), PAGE_H, 144) == 0
+    assert new_date in page_text(out).splitlines()

@@ -25,5 +25,10 @@
     "demo": [
         "demo/snn_docflow_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "snn_docflow/static/tests/tours/snn_docflow_tours.js",
+        ],
+    },
     "application": True,
 }

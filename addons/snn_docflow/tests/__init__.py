@@ -7,3 +7,4 @@ from . import (
     test_trail,
     test_workflow,
 )
+from . import test_ui_tour

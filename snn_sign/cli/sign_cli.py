@@ -106,6 +106,9 @@ def cmd_verify(args) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         _print_report(report)
+        if not roots and report.signatures:
+            print("Gợi ý / hint: chỉ CA gốc tin cậy bằng --trust ROOT.pem "
+                  "(no trusted root was given: use --trust ROOT.pem)")
     return 0 if report.ok else EXIT_VERIFY_FAILED
 
 

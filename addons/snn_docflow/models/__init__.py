@@ -1,10 +1,8 @@
-from . import (
-    hr_department,
-    res_company,
-    snn_approval,
-    snn_document,
-    snn_document_demo,
-    snn_document_recipient,
-    snn_document_type,
-    snn_register,
-)
+from . import res_company
+from . import hr_department
+from . import snn_document_type
+from . import snn_register
+from . import snn_approval
+from . import snn_document_recipient
+from . import snn_document
+from . import snn_document_demo

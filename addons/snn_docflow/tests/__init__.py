@@ -1,10 +1,8 @@
-from . import (
-    test_access_matrix,
-    test_bad_input,
-    test_concurrency,
-    test_numbering,
-    test_record_rules,
-    test_trail,
-    test_workflow,
-)
+from . import test_workflow
+from . import test_access_matrix
+from . import test_record_rules
+from . import test_trail
+from . import test_numbering
+from . import test_bad_input
+from . import test_concurrency
 from . import test_ui_tour

@@ -58,7 +58,7 @@ def check_png(data: bytes | None, what: str = "image") -> bytes | None:
         return None
     if not data.startswith(PNG_MAGIC):
         raise BadInputError(
-            f"Ảnh ({what}) không phải tệp PNG.",
+            "Tệp ảnh (chữ ký/con dấu) không phải PNG.",
             f"The {what} is not a PNG file.",
         )
     try:
@@ -66,7 +66,7 @@ def check_png(data: bytes | None, what: str = "image") -> bytes | None:
             img.verify()
     except Exception as exc:  # Pillow raises many kinds for a broken image
         raise BadInputError(
-            f"Ảnh PNG ({what}) bị hỏng: {exc}",
+            f"Tệp ảnh PNG bị hỏng: {exc}",
             f"The PNG {what} is damaged: {exc}",
         ) from exc
     return data

@@ -83,19 +83,11 @@ class SnnApproval(models.Model):
         return records
 
     def write(self, vals):  # pylint: disable=method-required-super
-        raise UserError(
-            self.env._(
-                "The trail of a document cannot be changed. / Không được sửa nhật ký xử lý văn bản."
-            )
-        )
+        raise UserError(self.env._("The trail of a document cannot be changed."))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
-        raise UserError(
-            self.env._(
-                "The trail of a document cannot be deleted. / Không được xóa nhật ký xử lý văn bản."
-            )
-        )
+        raise UserError(self.env._("The trail of a document cannot be deleted."))
 
     def _broken_links(self):
         """Rows of this trail (one document's, in order) whose hash does not match."""

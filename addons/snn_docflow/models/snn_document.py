@@ -135,7 +135,14 @@ class SnnDocument(models.Model):
     )
     file = fields.Binary(string="PDF to Sign", attachment=True, copy=False)
     file_name = fields.Char(copy=False)
-    state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True)
+    state = fields.Selection(
+        STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        group_expand=True,  # kanban columns in the order of the chain, empty ones too
+    )
     register_id = fields.Many2one("snn.register", readonly=True, copy=False, index=True)
     number = fields.Integer(readonly=True, copy=False)
     number_year = fields.Integer(readonly=True, copy=False)

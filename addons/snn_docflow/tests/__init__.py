@@ -6,3 +6,4 @@ from . import test_numbering
 from . import test_bad_input
 from . import test_concurrency
 from . import test_ui_tour
+from . import test_xmlrpc

@@ -16,6 +16,8 @@ from .errors import BadInputError
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
+Point = tuple[int, float, float]  # (page, x, y): 1-based page, x and y in points
+
 
 def open_pdf(data: bytes) -> PdfFileReader:
     """A pyHanko reader over ``data``, or BadInputError for empty, non-PDF, encrypted, broken."""
@@ -70,3 +72,28 @@ def check_png(data: bytes | None, what: str = "image") -> bytes | None:
             f"The PNG {what} is damaged: {exc}",
         ) from exc
     return data
+
+
+def page_count(reader: PdfFileReader) -> int:
+    return int(reader.root["/Pages"]["/Count"])
+
+
+def zero_based_point(point, reader: PdfFileReader, what: str = "") -> Point:
+    """A user's (1-based page, x, y) as (0-based page index, x, y); BadInputError when it is
+    not three numbers or the page does not exist. ``what`` names the option in the message."""
+    try:
+        page, x, y = point
+        page, x, y = int(page), float(x), float(y)
+    except (TypeError, ValueError):
+        label = f" {what}" if what else ""
+        raise BadInputError(
+            f"Vị trí{label} không hợp lệ: {point!r} (cần TRANG,X,Y)",
+            f"Invalid{label} position: {point!r} (expected PAGE,X,Y)",
+        ) from None
+    count = page_count(reader)
+    if not 1 <= page <= count:
+        raise BadInputError(
+            f"Trang {page} không có (tệp có {count} trang).",
+            f"There is no page {page} (the file has {count} pages).",
+        )
+    return page - 1, x, y

@@ -21,7 +21,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from . import appearance as ap
 from .errors import BadInputError, SnnSignError
-from .pdfinput import check_png, open_pdf
+from .pdfinput import Point, check_png, open_pdf, zero_based_point
 from .vntime import iso_vn, now_vn, to_vn
 
 Appearance = Literal["signer", "seal", "attachment"]
@@ -40,7 +40,7 @@ def sign_pdf(
     image_png: bytes | None = None,
     code: str | None = None,
     org_name: str | None = None,
-    at: tuple[int, float, float] | None = None,
+    at: Point | None = None,
     seal_size_mm: float = 36,
     tsa_url: str | None = None,
     signing_time: dt.datetime | None = None,
@@ -85,7 +85,7 @@ async def async_sign_pdf(
     image_png: bytes | None = None,
     code: str | None = None,
     org_name: str | None = None,
-    at: tuple[int, float, float] | None = None,
+    at: Point | None = None,
     seal_size_mm: float = 36,
     tsa_url: str | None = None,
     signing_time: dt.datetime | None = None,
@@ -110,8 +110,7 @@ async def async_sign_pdf(
     when = when.replace(microsecond=0)
     subject = signer.signing_cert.subject
     common_name = _attr(subject, "common_name")
-    page_count = int(reader.root["/Pages"]["/Count"])
-    at0 = _zero_based(at, page_count)
+    at0 = zero_based_point(at, reader) if at is not None else None
 
     if appearance == "signer":
         place = ap.signer_placement(pdf, reader, common_name, image_png, at=at0)
@@ -171,25 +170,6 @@ def _attr(name, key: str) -> str:
         return name.native.get(key, "") or ""
     except AttributeError:
         return ""
-
-
-def _zero_based(at, page_count: int):
-    if at is None:
-        return None
-    try:
-        page, x, y = at
-        page, x, y = int(page), float(x), float(y)
-    except (TypeError, ValueError):
-        raise BadInputError(
-            f"Vị trí không hợp lệ: {at!r} (cần TRANG,X,Y)",
-            f"Invalid position: {at!r} (expected PAGE,X,Y)",
-        ) from None
-    if not 1 <= page <= page_count:
-        raise BadInputError(
-            f"Trang {page} không có (tệp có {page_count} trang).",
-            f"There is no page {page} (the file has {page_count} pages).",
-        )
-    return page - 1, x, y
 
 
 def _free_field_name(reader, base: str) -> str:

@@ -26,7 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from . import fonts
 from .errors import BadInputError, NotFoundError
-from .pdfinput import open_pdf
+from .pdfinput import Point, open_pdf, zero_based_point
 from .vntime import date_phrase
 
 NUMBER_RE = re.compile(r"^\s*Số\s*:")
@@ -34,8 +34,6 @@ DATE_RE = re.compile(r"ngày\b.*tháng\b.*năm\b")
 PLACE_RE = re.compile(r"^\s*(.+?)\s*,\s*ngày\b")
 CODE_RE = re.compile(r"^\d{2,}/\S+$")
 DEFAULT_SIZE = 13.0
-
-Point = tuple[int, float, float]  # (page, x, y): 1-based page, baseline start in points
 
 
 @dataclass
@@ -160,7 +158,7 @@ def stamp_pdf(
 
     number_text = f"Số: {code}"
     if number_at is not None:
-        page, x, y = _check_point(number_at, reader, "number_at")
+        page, x, y = zero_based_point(number_at, reader, "number_at")
         draws.setdefault(page, []).append(
             _Draw(number_text, x, y, font_size or DEFAULT_SIZE, False, False)
         )
@@ -174,7 +172,7 @@ def stamp_pdf(
         draws.setdefault(0, []).append(_replace(found, number_text, font_size, centre=False))
 
     if date_at is not None:
-        page, x, y = _check_point(date_at, reader, "date_at")
+        page, x, y = zero_based_point(date_at, reader, "date_at")
         draws.setdefault(page, []).append(
             _Draw(date_phrase(date, place), x, y, font_size or DEFAULT_SIZE, False, True)
         )
@@ -202,24 +200,6 @@ def _replace(line: TextLine, text: str, size: float | None, *, centre: bool) -> 
         text, x, line.baseline, size or line.size, line.bold, line.italic, centre=centre,
         cover=(line.x0, line.y0, line.x1, line.y1),
     )
-
-
-def _check_point(point, reader, what: str) -> tuple[int, float, float]:
-    try:
-        page, x, y = point
-        page, x, y = int(page), float(x), float(y)
-    except (TypeError, ValueError):
-        raise BadInputError(
-            f"Vị trí {what} không hợp lệ: {point!r} (cần TRANG,X,Y)",
-            f"Invalid {what} position: {point!r} (expected PAGE,X,Y)",
-        ) from None
-    count = int(reader.root["/Pages"]["/Count"])
-    if not 1 <= page <= count:
-        raise BadInputError(
-            f"Trang {page} không có (tệp có {count} trang).",
-            f"There is no page {page} (the file has {count} pages).",
-        )
-    return page - 1, x, y
 
 
 def _apply(pdf: bytes, draws: dict[int, list[_Draw]]) -> bytes:

@@ -57,18 +57,23 @@ def _config() -> BridgeConfig:
     )
 
 
+async def _post_sign(client):
+    """An authenticated, well-formed POST /v1/sign for key "signer"."""
+    body = json.dumps(
+        {
+            "key": "signer",
+            "digest_algorithm": "sha256",
+            "signed_attrs": base64.b64encode(signed_attrs(bytes(32))).decode(),
+        }
+    )
+    auth = make_authorization("odoo", SECRET, "POST", "/v1/sign", body.encode())
+    return await client.post("/v1/sign", data=body, headers={"Authorization": auth})
+
+
 async def _exercise():
     app = create_app(_config(), FakeWorker())
     async with TestClient(TestServer(app)) as client:
-        body = json.dumps(
-            {
-                "key": "signer",
-                "digest_algorithm": "sha256",
-                "signed_attrs": base64.b64encode(signed_attrs(bytes(32))).decode(),
-            }
-        )
-        auth = make_authorization("odoo", SECRET, "POST", "/v1/sign", body.encode())
-        sign = await client.post("/v1/sign", data=body, headers={"Authorization": auth})
+        sign = await _post_sign(client)
         missing = await client.get("/v1/nothing")
         wrong_method = await client.get("/v1/sign")
         auth = make_authorization("odoo", SECRET, "GET", "/v1/keys", b"")
@@ -102,15 +107,7 @@ class WrongKeyWorker(FakeWorker):
 
 async def _sign_with(worker) -> tuple[int, dict]:
     async with TestClient(TestServer(create_app(_config(), worker))) as client:
-        body = json.dumps(
-            {
-                "key": "signer",
-                "digest_algorithm": "sha256",
-                "signed_attrs": base64.b64encode(signed_attrs(bytes(32))).decode(),
-            }
-        )
-        auth = make_authorization("odoo", SECRET, "POST", "/v1/sign", body.encode())
-        response = await client.post("/v1/sign", data=body, headers={"Authorization": auth})
+        response = await _post_sign(client)
         return response.status, await response.json()
 
 

@@ -740,7 +740,8 @@ def install_modules(
     site: Site, conf: Path, dbname: str, modules: list, *, log: Path, demo: bool = False
 ) -> None:
     """Install modules with Odoo and refuse any ERROR/CRITICAL in its log (Odoo exits 0 then)."""
-    args = ["-d", dbname, "-i", ",".join(modules), "--stop-after-init"]
+    # Warnings and worse only: the log is shown live and scanned; INFO would bury the problems.
+    args = ["-d", dbname, "-i", ",".join(modules), "--stop-after-init", "--log-level=warn"]
     if demo:
         args.append("--with-demo")  # Odoo 19 installs no demo data unless asked
     with step(f"installing {', '.join(modules)} into database {dbname}"):

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from asn1crypto import cms
 from helpers_bridge import signed_attrs
 
 from snn_sign.bridge.auth import (
@@ -116,9 +117,19 @@ def test_signed_attrs_checks():
         (signed_attrs(bytes(32), with_content_type=False), "sha256"),
         (signed_attrs(bytes(32)), "sha384"),  # length mismatch
         (signed_attrs(bytes(32)) + b"\x00", "sha256"),  # trailing data
+        (_two_digests(), "sha256"),  # message-digest must be single-valued (RFC 5652, 11.2)
     ]:
         with pytest.raises(PayloadError):
             check_signed_attrs(der, algo)
+
+
+def _two_digests() -> bytes:
+    return cms.CMSAttributes(
+        [
+            cms.CMSAttribute({"type": "content_type", "values": ["data"]}),
+            cms.CMSAttribute({"type": "message_digest", "values": [bytes(32), b"\x01" * 32]}),
+        ]
+    ).dump()
 
 
 def _write(tmp_path, text: str):

@@ -35,6 +35,16 @@ def _bad(vi: str, en: str) -> PayloadError:
     return PayloadError(vi, en)
 
 
+def _single(values):
+    """The one value of an attribute. RFC 5652 (11.1, 11.2) allows exactly one for content-type
+    and message-digest; with two, the logged digest need not be the one a verifier reads."""
+    if values is None:
+        return None
+    if len(values) != 1:
+        raise ValueError("a content-type or message-digest attribute needs exactly one value")
+    return values[0].native
+
+
 def check_signed_attrs(der: bytes, digest_algorithm: str) -> bytes:
     """Return the message digest if ``der`` is CMS signed attributes fit for signing."""
     _, digest_size = RSA_MECHANISMS[digest_algorithm]
@@ -42,8 +52,8 @@ def check_signed_attrs(der: bytes, digest_algorithm: str) -> bytes:
         attrs = cms.CMSAttributes.load(der, strict=True)
         types = [attr["type"].native for attr in attrs]
         values = {attr["type"].native: attr["values"] for attr in attrs}
-        content_type = values["content_type"][0].native if "content_type" in values else None
-        digest = values["message_digest"][0].native if "message_digest" in values else None
+        content_type = _single(values.get("content_type"))
+        digest = _single(values.get("message_digest"))
     except (ValueError, TypeError, KeyError, IndexError):
         raise _bad(
             "Dữ liệu không phải là các thuộc tính đã ký (signed attributes) của CMS.",

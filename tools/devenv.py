@@ -196,6 +196,8 @@ def ensure_venv() -> Path:
         with step(f"creating .venv with {base}"):
             run([base, "-m", "venv", VENV])
         version = probe_python(str(py))
+        if version is None:
+            raise Fail(f"{base} made a virtualenv whose Python does not run: {py}")
     stamp_file = VENV / ".snn-requirements.sha256"
     stamp = requirements_stamp(version)
     if stamp_file.exists() and stamp_file.read_text().strip() == stamp:
@@ -560,21 +562,13 @@ class Cluster:
         """Start on a free port and wait until it accepts connections."""
         port = free_port()
         log = self.data / "server.log"
-        self.pg(
-            "pg_ctl",
-            "start",
-            "-D",
-            self.data,
-            "-l",
-            log,
-            "-w",
-            "-t",
-            "120",
-            "-o",
-            f"-p {port}",
-            capture_output=True,
-            text=True,
-        )
+        started = self.pg(
+            "pg_ctl", "start", "-D", self.data, "-l", log, "-w", "-t", "120", "-o", f"-p {port}",
+            check=False, capture_output=True, text=True,
+        )  # fmt: skip
+        if started.returncode != 0:
+            tail = log.read_text(errors="replace").splitlines()[-20:] if log.exists() else []
+            raise Fail(f"PostgreSQL did not start ({self.data}):\n" + "\n".join(tail))
         return port
 
     def stop(self) -> None:
@@ -597,17 +591,16 @@ def throwaway_server():
         return
     # /tmp, not $TMPDIR: as root the cluster owner must be able to traverse the path.
     base = Path(tempfile.mkdtemp(prefix="snn-pg-", dir="/tmp" if is_root() else None))
+    cluster = Cluster(find_pg_bindir(), base / "data")
     try:
         give_to_pg_user(base)
-        cluster = Cluster(find_pg_bindir(), base / "data")
         with step(f"throwaway PostgreSQL cluster in {cluster.data}"):
             cluster.init(throwaway=True)
             port = cluster.start()
-        try:
-            yield cluster.server(port)
-        finally:
-            cluster.stop()
+        yield cluster.server(port)
     finally:
+        if (cluster.data / "postmaster.pid").exists():
+            cluster.stop()
         shutil.rmtree(base, ignore_errors=True)
 
 

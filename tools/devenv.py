@@ -723,10 +723,14 @@ def stream_to_log(cmd: list, log: Path, env: dict) -> int:
             env=env,
             cwd=ROOT,
         )
-        for line in proc.stdout:
-            sys.stderr.write(line)
-            out.write(line)
-        return proc.wait()
+        try:
+            for line in proc.stdout:
+                sys.stderr.write(line)
+                out.write(line)
+            return proc.wait()
+        except BaseException:  # Ctrl-C or SIGTERM: never leave Odoo running behind us
+            proc.kill()
+            raise
 
 
 def install_modules(

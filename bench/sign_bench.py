@@ -87,36 +87,60 @@ class BarePyHanko:
     def run(self, pdf: bytes) -> bytes:
         number, date, page_ix, signer_box, seal_box = self.boxes
         w = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        for text, line in ((f"Số: {CODE}", number),
-                           (f"Tuyên Quang, ngày {DATE:%d} tháng {DATE:%m} năm {DATE:%Y}", date)):
+        for text, line in (
+            (f"Số: {CODE}", number),
+            (f"Tuyên Quang, ngày {DATE:%d} tháng {DATE:%m} năm {DATE:%Y}", date),
+        ):
             style = TextStampStyle(
-                stamp_text=text, border_width=0,
+                stamp_text=text,
+                border_width=0,
                 text_box_style=TextBoxStyle(font=self.font, font_size=int(line.size)),
             )
             TextStamp(w, style).apply(0, int(line.x0), int(line.y0))
         out = io.BytesIO()
         w.write(out)
         stamped = out.getvalue()
-        signed = self._sign(stamped, self.signer, "SignerSignature", page_ix=page_ix,
-                            box=signer_box, style=TextStampStyle(stamp_text=" ", border_width=0,
-                                           background=PdfImage(self.sig_png),
-                                           background_opacity=1.0))
+        signed = self._sign(
+            stamped,
+            self.signer,
+            "SignerSignature",
+            page_ix=page_ix,
+            box=signer_box,
+            style=TextStampStyle(
+                stamp_text=" ",
+                border_width=0,
+                background=PdfImage(self.sig_png),
+                background_opacity=1.0,
+            ),
+        )
         text = f"{self.org}\n{iso_vn(now_vn())}"
-        return self._sign(signed, self.seal, "SealSignature", page_ix=page_ix, box=seal_box,
-                          style=TextStampStyle(stamp_text=text.replace("%", "%%"), border_width=0,
-                                         background=PdfImage(self.seal_png),
-                                         background_opacity=1.0,
-                                         text_box_style=TextBoxStyle(font=self.font,
-                                                                     font_size=6)))
+        return self._sign(
+            signed,
+            self.seal,
+            "SealSignature",
+            page_ix=page_ix,
+            box=seal_box,
+            style=TextStampStyle(
+                stamp_text=text.replace("%", "%%"),
+                border_width=0,
+                background=PdfImage(self.seal_png),
+                background_opacity=1.0,
+                text_box_style=TextBoxStyle(font=self.font, font_size=6),
+            ),
+        )
 
     @staticmethod
     def _sign(pdf, signer, name, *, page_ix, box, style) -> bytes:
-        meta = signers.PdfSignatureMetadata(field_name=name, md_algorithm="sha256",
-                                            subfilter=fields.SigSeedSubFilter.PADES)
+        meta = signers.PdfSignatureMetadata(
+            field_name=name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES
+        )
         pdf_signer = signers.PdfSigner(
-            meta, signer, stamp_style=style,
-            new_field_spec=fields.SigFieldSpec(name, on_page=page_ix,
-                                               box=tuple(int(v) for v in box)),
+            meta,
+            signer,
+            stamp_style=style,
+            new_field_spec=fields.SigFieldSpec(
+                name, on_page=page_ix, box=tuple(int(v) for v in box)
+            ),
         )
         return pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf))).getvalue()
 
@@ -195,8 +219,9 @@ def main() -> None:
             rows = []
             bare = None
             for label, pdf in pdfs.items():
-                boxes = _boxes(pdf, pki.signer_name, sig_png.read_bytes(),
-                               seal_png.read_bytes(), pki.org_name)
+                boxes = _boxes(
+                    pdf, pki.signer_name, sig_png.read_bytes(), seal_png.read_bytes(), pki.org_name
+                )
                 if bare is None:
                     bare = BarePyHanko(pki, boxes, sig_png, seal_png)
                 bare.boxes = boxes

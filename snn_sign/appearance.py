@@ -115,8 +115,7 @@ def find_signer_box(
 
 def _between_title_and_name(lines: list[TextLine], name: TextLine, image_size) -> Box:
     above = [
-        ln for ln in lines
-        if ln.y0 > name.y1 and ln.x0 < name.x1 + 40 and ln.x1 > name.x0 - 40
+        ln for ln in lines if ln.y0 > name.y1 and ln.x0 < name.x1 + 40 and ln.x1 > name.x0 - 40
     ]
     # the title's last line: the lowest line above the name in the same column
     title_bottom = min((ln.y0 for ln in above), default=name.y1 + 30 * MM)
@@ -149,8 +148,12 @@ def find_signer_field(reader: PdfFileReader) -> tuple[int, Box]:
             "There is no visible signer signature to put the seal on; sign first or give --at.",
         )
     _name, ref, rect = found
-    return _page_of_widget(reader, ref), (min(rect[0], rect[2]), min(rect[1], rect[3]),
-                                         max(rect[0], rect[2]), max(rect[1], rect[3]))
+    return _page_of_widget(reader, ref), (
+        min(rect[0], rect[2]),
+        min(rect[1], rect[3]),
+        max(rect[0], rect[2]),
+        max(rect[1], rect[3]),
+    )
 
 
 def _visible(rect) -> bool:
@@ -205,8 +208,13 @@ def signer_placement(
 
 
 def seal_placement(
-    reader: PdfFileReader, png: bytes, org_name: str, when_iso: str, *,
-    size_mm: float = 36, at=None,
+    reader: PdfFileReader,
+    png: bytes,
+    org_name: str,
+    when_iso: str,
+    *,
+    size_mm: float = 36,
+    at=None,
 ) -> Placement:
     """The red seal at real size over the left third of the signer's signature, text under it."""
     side = size_mm * MM

@@ -57,9 +57,17 @@ def sign_pdf(
     else:
         raise RuntimeError("sign_pdf() called inside an event loop: await async_sign_pdf()")
     coro = async_sign_pdf(
-        pdf, signer, appearance=appearance, image_png=image_png, code=code,
-        org_name=org_name, at=at, seal_size_mm=seal_size_mm, tsa_url=tsa_url,
-        signing_time=signing_time, field_name=field_name,
+        pdf,
+        signer,
+        appearance=appearance,
+        image_png=image_png,
+        code=code,
+        org_name=org_name,
+        at=at,
+        seal_size_mm=seal_size_mm,
+        tsa_url=tsa_url,
+        signing_time=signing_time,
+        field_name=field_name,
     )
     return asyncio.run(_boxed(coro)).value
 

@@ -99,9 +99,15 @@ def _join_fragments(lines: list[TextLine]) -> list[TextLine]:
         ):
             gap = " " * max(1, round((ln.x0 - prev.x1) / (0.25 * prev.size)))
             joined[-1] = TextLine(
-                text=prev.text + gap + ln.text, x0=prev.x0, y0=min(prev.y0, ln.y0),
-                x1=ln.x1, y1=max(prev.y1, ln.y1), baseline=prev.baseline, size=prev.size,
-                bold=prev.bold, italic=prev.italic,
+                text=prev.text + gap + ln.text,
+                x0=prev.x0,
+                y0=min(prev.y0, ln.y0),
+                x1=ln.x1,
+                y1=max(prev.y1, ln.y1),
+                baseline=prev.baseline,
+                size=prev.size,
+                bold=prev.bold,
+                italic=prev.italic,
             )
         else:
             joined.append(ln)
@@ -197,7 +203,13 @@ def stamp_pdf(
 def _replace(line: TextLine, text: str, size: float | None, *, centre: bool) -> _Draw:
     x = (line.x0 + line.x1) / 2 if centre else line.x0
     return _Draw(
-        text, x, line.baseline, size or line.size, line.bold, line.italic, centre=centre,
+        text,
+        x,
+        line.baseline,
+        size or line.size,
+        line.bold,
+        line.italic,
+        centre=centre,
         cover=(line.x0, line.y0, line.x1, line.y1),
     )
 

@@ -43,8 +43,11 @@ REVOCATION = CertRevTrustPolicy(
     ),
     freshness_req_type=FreshnessReqType.DEFAULT,
 )
-ALLOWED_LEVELS = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES,
-                  ModificationLevel.FORM_FILLING}
+ALLOWED_LEVELS = {
+    ModificationLevel.NONE,
+    ModificationLevel.LTA_UPDATES,
+    ModificationLevel.FORM_FILLING,
+}
 
 
 @dataclass
@@ -78,9 +81,7 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        return bool(self.signatures) and not self.problems and all(
-            s.ok for s in self.signatures
-        )
+        return bool(self.signatures) and not self.problems and all(s.ok for s in self.signatures)
 
     def to_dict(self) -> dict:
         return {
@@ -148,9 +149,7 @@ async def async_verify_pdf(pdf: bytes, trust_roots: list[bytes]) -> VerifyReport
 
 
 async def _check(sig, roots) -> SignatureReport:
-    context = ValidationContext(
-        trust_roots=roots, allow_fetching=False, revinfo_policy=REVOCATION
-    )
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, revinfo_policy=REVOCATION)
     cert = sig.signer_cert
     when = sig.self_reported_timestamp
     base = {
@@ -166,7 +165,11 @@ async def _check(sig, roots) -> SignatureReport:
         )
     except Exception as exc:  # pyHanko raises for structurally broken signatures
         return SignatureReport(
-            **base, intact=False, valid=False, trusted=False, modification_level=None,
+            **base,
+            intact=False,
+            valid=False,
+            trusted=False,
+            modification_level=None,
             bottom_line=False,
             reasons=[f"Chữ ký hỏng / Broken signature: {exc}"],
         )

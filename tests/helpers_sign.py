@@ -18,15 +18,31 @@ def run_cli(*args, env_extra: dict | None = None, timeout: float = 120):
     """Run the real ``snn-sign`` command; returns the CompletedProcess (text mode)."""
     env = {**os.environ, **(env_extra or {})}
     return subprocess.run(
-        [*CLI, *map(str, args)], capture_output=True, text=True, env=env, timeout=timeout,
+        [*CLI, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
         check=False,
     )
 
 
 def sign_args(bridge, key: str, appearance: str, src: Path, dst: Path, *extra) -> list:
     return [
-        "sign", src, dst, "--bridge", bridge.url, "--client", bridge.client_name,
-        "--secret-file", bridge.secret_file, "--key", key, "--appearance", appearance, *extra,
+        "sign",
+        src,
+        dst,
+        "--bridge",
+        bridge.url,
+        "--client",
+        bridge.client_name,
+        "--secret-file",
+        bridge.secret_file,
+        "--key",
+        key,
+        "--appearance",
+        appearance,
+        *extra,
     ]
 
 
@@ -68,8 +84,11 @@ def appearance_pdf(pdf: bytes, field: str) -> bytes:
                 continue
             blank = writer.add_blank_page(600, 800)
             blank[NameObject("/Resources")] = DictionaryObject(
-                {NameObject("/XObject"): DictionaryObject(
-                    {NameObject("/Ap"): annot["/AP"].raw_get("/N")})}
+                {
+                    NameObject("/XObject"): DictionaryObject(
+                        {NameObject("/Ap"): annot["/AP"].raw_get("/N")}
+                    )
+                }
             )
             content = DecodedStreamObject()
             content.set_data(b"q /Ap Do Q")
@@ -86,7 +105,8 @@ def render_page(path: Path, page_no: int, dpi: int = 72) -> Image.Image:
     """Render one page (1-based) with poppler's pdftoppm, annotations included."""
     out = subprocess.run(
         ["pdftoppm", "-r", str(dpi), "-f", str(page_no), "-l", str(page_no), str(path)],
-        capture_output=True, check=True,
+        capture_output=True,
+        check=True,
     ).stdout
     return Image.open(io.BytesIO(out)).convert("RGB")
 
@@ -95,8 +115,12 @@ def count_pixels(img: Image.Image, rect, page_height: float, kind: str, dpi: int
     """Pixels of a colour family inside a PDF rect (points, origin bottom left)."""
     scale = dpi / 72
     x1, y1, x2, y2 = rect
-    box = (int(x1 * scale), int((page_height - y2) * scale),
-           int(x2 * scale), int((page_height - y1) * scale))
+    box = (
+        int(x1 * scale),
+        int((page_height - y2) * scale),
+        int(x2 * scale),
+        int((page_height - y1) * scale),
+    )
     n = 0
     for r, g, b in img.crop(box).getdata():
         if kind == "blue" and b > 120 and b > r + 60 and b > g + 30:
@@ -110,8 +134,12 @@ def dark_pixels(img: Image.Image, rect, page_height: float, dpi: int = 72) -> in
     """Pixels darker than light grey inside a PDF rect (points, origin bottom left)."""
     scale = dpi / 72
     x1, y1, x2, y2 = rect
-    box = (int(x1 * scale), int((page_height - y2) * scale),
-           int(x2 * scale), int((page_height - y1) * scale))
+    box = (
+        int(x1 * scale),
+        int((page_height - y2) * scale),
+        int(x2 * scale),
+        int((page_height - y1) * scale),
+    )
     return sum(1 for px in img.crop(box).getdata() if sum(px) < 3 * 200)
 
 

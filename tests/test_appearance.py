@@ -29,8 +29,9 @@ def _signer(ca, name: str) -> SimpleSigner:
     der = serialization.Encoding.DER
     return SimpleSigner(
         signing_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
-        signing_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
-            der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
+        signing_key=asn1_keys.PrivateKeyInfo.load(
+            key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        ),
         cert_registry=None,
     )
 
@@ -41,33 +42,55 @@ def letter():
 
 
 def test_name_without_diacritics_in_capitals_is_found(ca, letter, pki):
-    signed = sign_pdf(letter, _signer(ca, "NGUYEN CONG HAM"), appearance="signer",
-                      image_png=pki.signature_png.read_bytes())
+    signed = sign_pdf(
+        letter,
+        _signer(ca, "NGUYEN CONG HAM"),
+        appearance="signer",
+        image_png=pki.signature_png.read_bytes(),
+    )
     page_ix, _rect = field_widgets(signed)["SignerSignature"]
     assert page_ix == 2
 
 
 def test_unknown_name_asks_for_a_position(ca, letter, pki):
     with pytest.raises(NotFoundError) as err:
-        sign_pdf(letter, _signer(ca, "Trần Văn Khác"), appearance="signer",
-                 image_png=pki.signature_png.read_bytes())
+        sign_pdf(
+            letter,
+            _signer(ca, "Trần Văn Khác"),
+            appearance="signer",
+            image_png=pki.signature_png.read_bytes(),
+        )
     assert "--at" in err.value.en and "Trần Văn Khác" in err.value.vi
 
 
 def test_explicit_position_is_used(ca, letter, pki):
-    signed = sign_pdf(letter, _signer(ca, "Trần Văn Khác"), appearance="signer",
-                      image_png=pki.signature_png.read_bytes(), at=(2, 100, 200))
+    signed = sign_pdf(
+        letter,
+        _signer(ca, "Trần Văn Khác"),
+        appearance="signer",
+        image_png=pki.signature_png.read_bytes(),
+        at=(2, 100, 200),
+    )
     page_ix, (x1, y1, _x2, _y2) = field_widgets(signed)["SignerSignature"]
     assert page_ix == 1 and (x1, y1) == pytest.approx((100, 200))
     with pytest.raises(BadInputError):
-        sign_pdf(letter, _signer(ca, "X"), appearance="signer",
-                 image_png=pki.signature_png.read_bytes(), at=(9, 100, 200))
+        sign_pdf(
+            letter,
+            _signer(ca, "X"),
+            appearance="signer",
+            image_png=pki.signature_png.read_bytes(),
+            at=(9, 100, 200),
+        )
 
 
 def test_seal_needs_a_signer_signature_or_a_position(ca, letter, pki):
     with pytest.raises(NotFoundError):
-        sign_pdf(letter, _signer(ca, "Sở"), appearance="seal",
-                 image_png=pki.seal_png.read_bytes())
-    sealed = sign_pdf(letter, _signer(ca, "Sở"), appearance="seal",
-                      image_png=pki.seal_png.read_bytes(), at=(1, 300, 100))
+        sign_pdf(letter, _signer(ca, "Sở"), appearance="seal", image_png=pki.seal_png.read_bytes())
+    sealed = sign_pdf(
+        letter,
+        _signer(ca, "Sở"),
+        appearance="seal",
+        image_png=pki.seal_png.read_bytes(),
+        at=(1, 300, 100),
+    )
     assert "SealSignature" in field_widgets(sealed)

@@ -60,32 +60,67 @@ def _assert_refused(r, tmp_path, out_name: str, english: str):
 @pytest.mark.parametrize("kind", list(BAD_PDFS))
 def test_stamp_refuses_bad_pdf(tmp_path, kind):
     (tmp_path / "in.pdf").write_bytes(_bad(kind))
-    r = run_cli("stamp", tmp_path / "in.pdf", tmp_path / "out.pdf", "--code", "05/SNN-VP",
-                "--date", "2019-02-18")
+    r = run_cli(
+        "stamp",
+        tmp_path / "in.pdf",
+        tmp_path / "out.pdf",
+        "--code",
+        "05/SNN-VP",
+        "--date",
+        "2019-02-18",
+    )
     _assert_refused(r, tmp_path, "out.pdf", BAD_PDFS[kind][1])
 
 
 @pytest.mark.parametrize("kind", list(BAD_PDFS))
 def test_sign_refuses_bad_pdf(tmp_path, bridge, kind):
     (tmp_path / "in.pdf").write_bytes(_bad(kind))
-    r = run_cli(*sign_args(bridge, "signer", "signer", tmp_path / "in.pdf",
-                           tmp_path / "out.pdf", "--image", bridge.pki.signature_png))
+    r = run_cli(
+        *sign_args(
+            bridge,
+            "signer",
+            "signer",
+            tmp_path / "in.pdf",
+            tmp_path / "out.pdf",
+            "--image",
+            bridge.pki.signature_png,
+        )
+    )
     _assert_refused(r, tmp_path, "out.pdf", BAD_PDFS[kind][1])
 
 
 def test_no_number_line_without_number_at(tmp_path):
     (tmp_path / "in.pdf").write_bytes(_pdf_without_number_line())
-    r = run_cli("stamp", tmp_path / "in.pdf", tmp_path / "out.pdf", "--code", "05/SNN-VP",
-                "--date", "2019-02-18")
+    r = run_cli(
+        "stamp",
+        tmp_path / "in.pdf",
+        tmp_path / "out.pdf",
+        "--code",
+        "05/SNN-VP",
+        "--date",
+        "2019-02-18",
+    )
     _assert_refused(r, tmp_path, "out.pdf", 'No number line "Số:"')
     assert "--number-at" in r.stderr
 
 
 def test_number_at_and_date_at_place_the_lines(tmp_path):
     (tmp_path / "in.pdf").write_bytes(_pdf_without_number_line())
-    r = run_cli("stamp", tmp_path / "in.pdf", tmp_path / "out.pdf", "--code", "05/SNN-VP",
-                "--date", "2019-03-09", "--place", "Hà Nội",
-                "--number-at", "1,72,700", "--date-at", "1,300,700")
+    r = run_cli(
+        "stamp",
+        tmp_path / "in.pdf",
+        tmp_path / "out.pdf",
+        "--code",
+        "05/SNN-VP",
+        "--date",
+        "2019-03-09",
+        "--place",
+        "Hà Nội",
+        "--number-at",
+        "1,72,700",
+        "--date-at",
+        "1,300,700",
+    )
     assert r.returncode == 0, r.stderr
     text = pypdf.PdfReader(tmp_path / "out.pdf").pages[0].extract_text()
     assert "Số: 05/SNN-VP" in text
@@ -94,11 +129,21 @@ def test_number_at_and_date_at_place_the_lines(tmp_path):
 
 
 def test_image_that_is_not_a_png(tmp_path, bridge):
-    (tmp_path / "in.pdf").write_bytes(stamp_pdf(make_letter_pdf(1), "05/SNN-VP",
-                                                 dt.date(2019, 2, 18)))
+    (tmp_path / "in.pdf").write_bytes(
+        stamp_pdf(make_letter_pdf(1), "05/SNN-VP", dt.date(2019, 2, 18))
+    )
     (tmp_path / "sig.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200)
-    r = run_cli(*sign_args(bridge, "signer", "signer", tmp_path / "in.pdf",
-                           tmp_path / "out.pdf", "--image", tmp_path / "sig.jpg"))
+    r = run_cli(
+        *sign_args(
+            bridge,
+            "signer",
+            "signer",
+            tmp_path / "in.pdf",
+            tmp_path / "out.pdf",
+            "--image",
+            tmp_path / "sig.jpg",
+        )
+    )
     _assert_refused(r, tmp_path, "out.pdf", "not a PNG")
 
 

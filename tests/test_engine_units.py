@@ -22,7 +22,8 @@ def test_iso_vn_and_date_phrase():
     moment = dt.datetime(2019, 2, 18, 2, 30, 5, 999, tzinfo=dt.timezone.utc)
     assert iso_vn(moment) == "2019-02-18T09:30:05+07:00"
     assert date_phrase(dt.date(2019, 2, 18), "Tuyên Quang") == (
-        "Tuyên Quang, ngày 18 tháng 02 năm 2019")
+        "Tuyên Quang, ngày 18 tháng 02 năm 2019"
+    )
     assert date_phrase(dt.date(2019, 12, 5)) == "ngày 05 tháng 12 năm 2019"
     assert date_phrase(dt.date(2020, 1, 1)) == "ngày 01 tháng 01 năm 2020"
 
@@ -65,7 +66,8 @@ def test_stamp_uses_the_template_line_size_and_place():
     date = next(ln for ln in after if ln.text == "Tuyên Quang, ngày 01 tháng 4 năm 2019")
     old_date = before["Tuyên Quang, ngày      tháng      năm 2019"]
     assert number.size == before["Số:"].size and number.baseline == pytest.approx(
-        before["Số:"].baseline, abs=0.1)
+        before["Số:"].baseline, abs=0.1
+    )
     assert date.size == old_date.size and date.italic
     # the new date line is centred where the template's was
     assert (date.x0 + date.x1) / 2 == pytest.approx((old_date.x0 + old_date.x1) / 2, abs=0.5)

@@ -38,8 +38,12 @@ def _signer_attrs(pdf: bytes, index: int = 0):
 
 def test_cms_is_pades_sha256_with_signing_certificate_v2(bridge_signer, bridge):
     letter = stamp_pdf(make_letter_pdf(1), "05/SNN-VP", dt.date(2019, 2, 18))
-    signed = sign_pdf(letter, bridge_signer("signer"), appearance="signer",
-                      image_png=bridge.pki.signature_png.read_bytes())
+    signed = sign_pdf(
+        letter,
+        bridge_signer("signer"),
+        appearance="signer",
+        image_png=bridge.pki.signature_png.read_bytes(),
+    )
     sig, attrs = _signer_attrs(signed)
     assert sig.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
     assert sig.signer_info["digest_algorithm"]["algorithm"].native == "sha256"
@@ -52,8 +56,17 @@ def test_cms_is_pades_sha256_with_signing_certificate_v2(bridge_signer, bridge):
 
 def test_attachment_signature_top_right_text_only(bridge, tmp_path):
     (tmp_path / "annex.pdf").write_bytes(make_letter_pdf(2))
-    r = run_cli(*sign_args(bridge, "seal", "attachment", tmp_path / "annex.pdf",
-                           tmp_path / "annex-signed.pdf", "--code", "05/SNN-VP"))
+    r = run_cli(
+        *sign_args(
+            bridge,
+            "seal",
+            "attachment",
+            tmp_path / "annex.pdf",
+            tmp_path / "annex-signed.pdf",
+            "--code",
+            "05/SNN-VP",
+        )
+    )
     assert r.returncode == 0, r.stderr
     signed = (tmp_path / "annex-signed.pdf").read_bytes()
     page_ix, (_x1, _y1, x2, y2) = field_widgets(signed)["AttachmentSignature"]
@@ -75,10 +88,20 @@ def test_attachment_signature_top_right_text_only(bridge, tmp_path):
 def test_2330_utc_is_the_next_day_in_vietnam_and_the_stamp_agrees(bridge_signer, bridge):
     moment = dt.datetime(2019, 2, 17, 23, 30, tzinfo=dt.timezone.utc)
     stamped = stamp_pdf(make_letter_pdf(1), "05/SNN-VP", moment)
-    signed = sign_pdf(stamped, bridge_signer("signer"), appearance="signer",
-                      image_png=bridge.pki.signature_png.read_bytes(), signing_time=moment)
-    sealed = sign_pdf(signed, bridge_signer("seal"), appearance="seal",
-                      image_png=bridge.pki.seal_png.read_bytes(), signing_time=moment)
+    signed = sign_pdf(
+        stamped,
+        bridge_signer("signer"),
+        appearance="signer",
+        image_png=bridge.pki.signature_png.read_bytes(),
+        signing_time=moment,
+    )
+    sealed = sign_pdf(
+        signed,
+        bridge_signer("seal"),
+        appearance="seal",
+        image_png=bridge.pki.seal_png.read_bytes(),
+        signing_time=moment,
+    )
     report = verify_pdf(sealed, [bridge.pki.ca_cert.read_bytes()])
     assert report.ok, report.to_dict()
     times = {s.signing_time for s in report.signatures}
@@ -91,11 +114,20 @@ def test_2330_utc_is_the_next_day_in_vietnam_and_the_stamp_agrees(bridge_signer,
 
 def test_stamp_command_takes_a_utc_moment_as_the_vietnam_date(tmp_path):
     (tmp_path / "in.pdf").write_bytes(make_letter_pdf(1))
-    r = run_cli("stamp", tmp_path / "in.pdf", tmp_path / "out.pdf", "--code", "05/SNN-VP",
-                "--date", "2019-02-17T23:30:00Z")
+    r = run_cli(
+        "stamp",
+        tmp_path / "in.pdf",
+        tmp_path / "out.pdf",
+        "--code",
+        "05/SNN-VP",
+        "--date",
+        "2019-02-17T23:30:00Z",
+    )
     assert r.returncode == 0, r.stderr
-    assert "Tuyên Quang, ngày 18 tháng 02 năm 2019" in page_text(
-        (tmp_path / "out.pdf").read_bytes()).splitlines()
+    assert (
+        "Tuyên Quang, ngày 18 tháng 02 năm 2019"
+        in page_text((tmp_path / "out.pdf").read_bytes()).splitlines()
+    )
 
 
 # ---------------------------------------------------------------- RFC 3161 over HTTP
@@ -121,8 +153,9 @@ def tsa_url(pki):
     der = serialization.Encoding.DER
     stamper = DummyTimeStamper(
         tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
-            der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(
+            key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        ),
     )
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -147,11 +180,22 @@ def tsa_url(pki):
 
 
 def test_tsa_timestamp_is_embedded_and_verified(bridge, tsa_url, tmp_path):
-    (tmp_path / "in.pdf").write_bytes(stamp_pdf(make_letter_pdf(1), "05/SNN-VP",
-                                                dt.date(2019, 2, 18)))
-    r = run_cli(*sign_args(bridge, "signer", "signer", tmp_path / "in.pdf",
-                           tmp_path / "out.pdf", "--image", bridge.pki.signature_png,
-                           "--tsa", tsa_url))
+    (tmp_path / "in.pdf").write_bytes(
+        stamp_pdf(make_letter_pdf(1), "05/SNN-VP", dt.date(2019, 2, 18))
+    )
+    r = run_cli(
+        *sign_args(
+            bridge,
+            "signer",
+            "signer",
+            tmp_path / "in.pdf",
+            tmp_path / "out.pdf",
+            "--image",
+            bridge.pki.signature_png,
+            "--tsa",
+            tsa_url,
+        )
+    )
     assert r.returncode == 0, r.stderr
     signed = (tmp_path / "out.pdf").read_bytes()
     sig = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0]

@@ -41,19 +41,44 @@ def flow(request, bridge, tmp_path_factory) -> Flow:
     pages = request.param
     d = tmp_path_factory.mktemp(f"flow{pages}")
     (d / "letter.pdf").write_bytes(make_letter_pdf(pages))
-    r = run_cli("stamp", d / "letter.pdf", d / "stamped.pdf", "--code", "05/SNN-VP",
-                "--date", "2019-02-18")
+    r = run_cli(
+        "stamp", d / "letter.pdf", d / "stamped.pdf", "--code", "05/SNN-VP", "--date", "2019-02-18"
+    )
     assert r.returncode == 0, r.stderr
-    r = run_cli(*sign_args(bridge, "signer", "signer", d / "stamped.pdf", d / "signed.pdf",
-                           "--image", bridge.pki.signature_png))
+    r = run_cli(
+        *sign_args(
+            bridge,
+            "signer",
+            "signer",
+            d / "stamped.pdf",
+            d / "signed.pdf",
+            "--image",
+            bridge.pki.signature_png,
+        )
+    )
     assert r.returncode == 0, r.stderr
-    r = run_cli(*sign_args(bridge, "seal", "seal", d / "signed.pdf", d / "sealed.pdf",
-                           "--image", bridge.pki.seal_png))
+    r = run_cli(
+        *sign_args(
+            bridge,
+            "seal",
+            "seal",
+            d / "signed.pdf",
+            d / "sealed.pdf",
+            "--image",
+            bridge.pki.seal_png,
+        )
+    )
     assert r.returncode == 0, r.stderr
-    return Flow(pages, d, *(
-        (d / name).read_bytes() for name in ("letter.pdf", "stamped.pdf", "signed.pdf",
-                                             "sealed.pdf")
-    ), d / "sealed.pdf", bridge.pki.ca_cert)
+    return Flow(
+        pages,
+        d,
+        *(
+            (d / name).read_bytes()
+            for name in ("letter.pdf", "stamped.pdf", "signed.pdf", "sealed.pdf")
+        ),
+        d / "sealed.pdf",
+        bridge.pki.ca_cert,
+    )
 
 
 def test_stamped_text_reads_back_exactly(flow):

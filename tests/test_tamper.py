@@ -29,8 +29,17 @@ def signed(bridge, tmp_path_factory):
     (d / "stamped.pdf").write_bytes(
         stamp_pdf(make_letter_pdf(1), "07/SNN-VP", dt.date(2019, 2, 18))
     )
-    r = run_cli(*sign_args(bridge, "signer", "signer", d / "stamped.pdf", d / "signed.pdf",
-                           "--image", bridge.pki.signature_png))
+    r = run_cli(
+        *sign_args(
+            bridge,
+            "signer",
+            "signer",
+            d / "stamped.pdf",
+            d / "signed.pdf",
+            "--image",
+            bridge.pki.signature_png,
+        )
+    )
     assert r.returncode == 0, r.stderr
     data = (d / "signed.pdf").read_bytes()
     assert run_cli("verify", d / "signed.pdf", "--trust", bridge.pki.ca_cert).returncode == 0
@@ -83,10 +92,12 @@ def _foreign_signer() -> SimpleSigner:
     der = serialization.Encoding.DER
     return SimpleSigner(
         signing_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
-        signing_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
-            der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
+        signing_key=asn1_keys.PrivateKeyInfo.load(
+            key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        ),
         cert_registry=SimpleCertificateStore.from_certs(
-            [asn1_x509.Certificate.load(ca.public_bytes(der))]),
+            [asn1_x509.Certificate.load(ca.public_bytes(der))]
+        ),
     )
 
 

@@ -64,8 +64,12 @@ def cmd_stamp(args) -> int:
     from snn_sign.stamp import stamp_pdf  # noqa: PLC0415 - keep `--help` fast
 
     out = stamp_pdf(
-        _read(args.input), args.code, parse_date(args.date), place=args.place,
-        number_at=args.number_at, date_at=args.date_at,
+        _read(args.input),
+        args.code,
+        parse_date(args.date),
+        place=args.place,
+        number_at=args.number_at,
+        date_at=args.date_at,
     )
     _write_atomic(args.output, out)
     print(f"Đã đóng số và ngày / stamped: {args.output}")
@@ -88,8 +92,15 @@ def cmd_sign(args) -> int:
     with BridgeClient(args.bridge, args.client, secret) as client:
         signer = BridgeSigner(client, args.key)
         out = sign_pdf(
-            pdf, signer, appearance=args.appearance, image_png=image, code=args.code,
-            org_name=args.org, at=args.at, seal_size_mm=args.seal_size_mm, tsa_url=args.tsa,
+            pdf,
+            signer,
+            appearance=args.appearance,
+            image_png=image,
+            code=args.code,
+            org_name=args.org,
+            at=args.at,
+            seal_size_mm=args.seal_size_mm,
+            tsa_url=args.tsa,
             field_name=args.field,
         )
     _write_atomic(args.output, out)
@@ -107,8 +118,10 @@ def cmd_verify(args) -> int:
     else:
         _print_report(report)
         if not roots and report.signatures:
-            print("Gợi ý / hint: chỉ CA gốc tin cậy bằng --trust ROOT.pem "
-                  "(no trusted root was given: use --trust ROOT.pem)")
+            print(
+                "Gợi ý / hint: chỉ CA gốc tin cậy bằng --trust ROOT.pem "
+                "(no trusted root was given: use --trust ROOT.pem)"
+            )
     return 0 if report.ok else EXIT_VERIFY_FAILED
 
 

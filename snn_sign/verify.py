@@ -9,17 +9,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from io import BytesIO
 
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
-
-# Our certificates (and VGCA's) carry digitalSignature, usually also nonRepudiation; pyHanko's
-# default demands nonRepudiation alone, which would reject digitalSignature-only certificates.
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import (
     CertRevTrustPolicy,
@@ -32,10 +27,14 @@ from .errors import BadInputError
 from .pdfinput import open_pdf
 from .vntime import iso_vn
 
+# Our certificates (and VGCA's) carry digitalSignature, usually also nonRepudiation; pyHanko's
+# default demands nonRepudiation alone, which would reject digitalSignature-only certificates.
 KEY_USAGE = KeyUsageConstraints(
     key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
 )
-# Demo and test certificates have no CRL/OCSP address; revocation is checked when they do.
+# Offline verification (allow_fetching=False below): a certificate's declared CRL/OCSP is only
+# consulted through revocation data embedded in the file, and a missing answer is tolerated
+# (SOFT), because demo and test certificates declare none and verifying must work offline.
 REVOCATION = CertRevTrustPolicy(
     RevocationCheckingPolicy(
         ee_certificate_rule=RevocationCheckingRule.CHECK_IF_DECLARED_SOFT,
@@ -128,9 +127,7 @@ async def async_verify_pdf(pdf: bytes, trust_roots: list[bytes]) -> VerifyReport
     report = VerifyReport()
     roots = load_roots(trust_roots)
     try:
-        open_pdf(pdf)
-        reader = PdfFileReader(BytesIO(pdf), strict=False)
-        embedded = list(reader.embedded_signatures)
+        embedded = list(open_pdf(pdf).embedded_signatures)
     except BadInputError as exc:
         report.problems.append(str(exc))
         return report
@@ -204,12 +201,13 @@ def _reasons(status, level) -> list[str]:
             f"Chứng thư số không dẫn tới CA tin cậy ({why}) / "
             f"The certificate does not chain to a trusted CA ({why})"
         )
-    if level is not None and level not in ALLOWED_LEVELS:
+    illegal = level is not None and level not in ALLOWED_LEVELS
+    if illegal:
         reasons.append(
             f"Tệp bị sửa trái phép sau khi ký (mức {level.name}) / "
             f"Illegal modification after signing (level {level.name})"
         )
-    if status.docmdp_ok is False and not any("level" in r for r in reasons):
+    if status.docmdp_ok is False and not illegal:  # one reason for one problem
         reasons.append(
             "Thay đổi sau khi ký vi phạm quyền DocMDP / Changes after signing break DocMDP"
         )

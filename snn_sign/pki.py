@@ -199,8 +199,12 @@ class DemoPki:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    """Write a secret readable by the owner only. os.open's mode applies only to a new file, so
+    an existing one is chmod-ed before the secret goes in; O_NOFOLLOW refuses a planted symlink
+    that would send the key elsewhere."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     with os.fdopen(fd, "wb") as fh:
+        os.fchmod(fh.fileno(), 0o600)
         fh.write(data)
 
 

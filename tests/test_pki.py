@@ -12,7 +12,7 @@ from cryptography.x509.oid import NameOID
 from PIL import Image
 
 from snn_sign.errors import TokenError
-from snn_sign.pki import create_demo_pki, make_seal_png, make_signature_png
+from snn_sign.pki import _write_private, create_demo_pki, make_seal_png, make_signature_png
 
 
 def _cert(path) -> x509.Certificate:
@@ -48,6 +48,19 @@ def test_only_the_ca_key_is_on_disk(pki):
     conf = pki.softhsm2_conf.read_text()
     assert f"directories.tokendir = {pki.tokendir}" in conf
     assert pki.tokendir.is_relative_to(pki.directory)
+
+
+def test_secret_files_are_0600_even_when_they_existed(tmp_path):
+    old = tmp_path / "pin"
+    old.write_text("old")
+    old.chmod(0o644)
+    _write_private(old, b"1234\n")
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600 and old.read_bytes() == b"1234\n"
+    elsewhere = tmp_path / "elsewhere"
+    (tmp_path / "ca_key.pem").symlink_to(elsewhere)
+    with pytest.raises(OSError):
+        _write_private(tmp_path / "ca_key.pem", b"secret")
+    assert not elsewhere.exists()
 
 
 def test_existing_token_store_is_not_overwritten(pki):

@@ -29,6 +29,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from . import fonts
 from .errors import BadInputError, NotFoundError
+from .pdfinput import media_box, page_count
 from .stamp import TextLine, page_lines
 
 MM = 72 / 25.4
@@ -96,7 +97,7 @@ def find_signer_box(
     pdf: bytes, reader: PdfFileReader, signer_name: str, image_size: tuple[int, int]
 ) -> tuple[int, Box]:
     """Page and box for the signature image: between the title lines and the name line."""
-    count = int(reader.root["/Pages"]["/Count"])
+    count = page_count(reader)
     wanted = _norm(signer_name)
     for page_ix in range(count - 1, -1, -1):  # the signer block is at the end
         lines = page_lines(pdf, page_ix)
@@ -105,7 +106,7 @@ def find_signer_box(
             x1, y1, x2, y2 = _between_title_and_name(lines, names[-1], image_size)
             # pdfminer measures from the MediaBox corner; fields live in user space
             page = reader.find_page_for_modification(page_ix)[0].get_object()
-            ox, oy = (float(v) for v in list(_media_box(page))[:2])
+            ox, oy = media_box(page)[:2]
             return page_ix, (x1 + ox, y1 + oy, x2 + ox, y2 + oy)
     raise NotFoundError(
         f'Không tìm thấy tên người ký "{signer_name}" trong văn bản; hãy chỉ vị trí (--at).',
@@ -162,7 +163,7 @@ def _visible(rect) -> bool:
 
 
 def _page_of_widget(reader: PdfFileReader, ref) -> int:
-    count = int(reader.root["/Pages"]["/Count"])
+    count = page_count(reader)
     for page_ix in range(count - 1, -1, -1):
         page_obj = reader.find_page_for_modification(page_ix)[0].get_object()
         for annot in page_obj.get("/Annots", ()):
@@ -255,7 +256,7 @@ def attachment_placement(reader: PdfFileReader, code: str, when_iso: str, at=Non
     else:
         page_ix = 0
         page = reader.find_page_for_modification(0)[0].get_object()
-        _mx1, _my1, mx2, my2 = (float(v) for v in _media_box(page))
+        _mx1, _my1, mx2, my2 = media_box(page)
         x = mx2 - ATTACHMENT_MARGIN[0] - width
         y = my2 - ATTACHMENT_MARGIN[1] - height
     c, out = _canvas(width, height)
@@ -264,12 +265,3 @@ def attachment_placement(reader: PdfFileReader, code: str, when_iso: str, at=Non
     for i, text in enumerate(lines):
         c.drawString(pad, height - pad - (i + 1) * (ATTACHMENT_SIZE + 2) + 2.5, text)
     return Placement(page_ix, (x, y, x + width, y + height), _finish(c, out))
-
-
-def _media_box(page):
-    node = page
-    while node is not None:
-        if "/MediaBox" in node:
-            return node["/MediaBox"]
-        node = node.get("/Parent")
-    return [0, 0, 595.28, 841.89]

@@ -78,6 +78,18 @@ def page_count(reader: PdfFileReader) -> int:
     return int(reader.root["/Pages"]["/Count"])
 
 
+def media_box(page) -> tuple[float, float, float, float]:
+    """The page's MediaBox, which a page may inherit from its parents in the page tree (PDF
+    7.7.3.4); A4 when none says (a broken file pyHanko still opened)."""
+    node = page
+    while node is not None:
+        if "/MediaBox" in node:
+            x0, y0, x1, y1 = (float(v) for v in node["/MediaBox"])
+            return x0, y0, x1, y1
+        node = node.get("/Parent")
+    return 0.0, 0.0, 595.28, 841.89
+
+
 def zero_based_point(point, reader: PdfFileReader, what: str = "") -> Point:
     """A user's (1-based page, x, y) as (0-based page index, x, y); BadInputError when it is
     not three numbers or the page does not exist. ``what`` names the option in the message."""

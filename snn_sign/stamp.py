@@ -26,7 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from . import fonts
 from .errors import BadInputError, NotFoundError
-from .pdfinput import Point, open_pdf, zero_based_point
+from .pdfinput import Point, media_box, open_pdf, zero_based_point
 from .vntime import date_phrase
 
 NUMBER_RE = re.compile(r"^\s*Số\s*:")
@@ -219,7 +219,7 @@ def _apply(pdf: bytes, draws: dict[int, list[_Draw]]) -> bytes:
     for page_ix, items in sorted(draws.items()):
         page_ref, _ = writer.find_page_for_modification(page_ix)
         page = page_ref.get_object()
-        x0, y0, x1, y1 = (float(v) for v in _inherited(page, "/MediaBox"))
+        x0, y0, x1, y1 = media_box(page)
         overlay = _render_overlay(items, x1 - x0, y1 - y0)
         xobj = writer.import_page_as_xobject(PdfFileReader(BytesIO(overlay)), page_ix=0)
         name = "/SnnStamp" + uuid.uuid4().hex[:12]
@@ -238,15 +238,6 @@ def _apply(pdf: bytes, draws: dict[int, list[_Draw]]) -> bytes:
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _inherited(page, key: str):
-    node = page
-    while node is not None:
-        if key in node:
-            return node[key]
-        node = node.get("/Parent")
-    return [0, 0, 595.28, 841.89]
 
 
 def _render_overlay(items: list[_Draw], width: float, height: float) -> bytes:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import stat
 
 import pypdf
 import pytest
@@ -11,6 +13,7 @@ from freezegun import freeze_time
 from helpers_sign import dark_pixels, page_text, render_page
 from reportlab.pdfgen.canvas import Canvas
 
+from snn_sign.cli.sign_cli import _write_atomic
 from snn_sign.errors import BadInputError
 from snn_sign.fonts import FONT, FONT_ITALIC, register_reportlab_fonts, text_width
 from snn_sign.sample_letter import PAGE_H, PAGE_W, SIGNER_NAME, SIGNER_TITLE, make_letter_pdf
@@ -108,3 +111,13 @@ def test_stamp_covers_every_piece_of_a_fragmented_template_line(tmp_path):
     assert dark_pixels(img, (centre + half + 2, 697, 560, 712), PAGE_H, 144) == 0
     assert dark_pixels(img, (290, 697, centre - half - 2, 712), PAGE_H, 144) == 0
     assert new_date in page_text(out).splitlines()
+
+
+def test_cli_output_gets_the_usual_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        _write_atomic(str(tmp_path / "out.pdf"), b"%PDF-1.7")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.pdf").stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]  # no .part left

@@ -43,18 +43,28 @@ def _read(path: str, what: str = "input") -> bytes:
 
 
 def _write_atomic(path: str, data: bytes) -> None:
-    """Write next to ``path`` and rename: a failure never leaves a partial OUT behind."""
+    """Write next to ``path`` and rename: a failure never leaves a partial OUT behind.
+
+    mkstemp makes the file 0600; OUT gets the mode a plain open() would give (0666 less the
+    umask), so a signed letter put in a shared folder stays readable there."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it; a command is single-threaded here
+    os.umask(mask)
+    return mask
 
 
 # ---------------------------------------------------------------- commands

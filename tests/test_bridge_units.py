@@ -68,6 +68,17 @@ def test_unknown_client_and_wrong_secret_look_the_same():
     assert str(errors[0]) == str(errors[1])
 
 
+def test_stale_timestamp_does_not_tell_which_clients_exist():
+    auth = _auth()
+    reasons = []
+    for client in ("mallory", "odoo"):
+        header = make_authorization(client, b"w" * 32, "GET", "/v1/keys", b"", now=NOW - 3600)
+        with pytest.raises(AuthError) as info:
+            auth.verify(header, "GET", "/v1/keys", b"", now=NOW)
+        reasons.append(info.value.reason)
+    assert reasons == ["stale-timestamp", "stale-timestamp"]
+
+
 def test_window_is_five_minutes_both_ways():
     auth = _auth()
     for skew, ok in ((300, True), (-300, True), (301, False), (-301, False)):

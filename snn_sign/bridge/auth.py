@@ -145,6 +145,9 @@ class NonceCache:
         return len(self._expiry)
 
 
+_UNKNOWN_CLIENT_KEY = secrets.token_bytes(32)  # never matches: nobody knows it
+
+
 class Authenticator:
     """Checks the ``Authorization`` header of a request against the known clients."""
 
@@ -165,14 +168,16 @@ class Authenticator:
         """Return the client's name, or raise :class:`AuthError`."""
         now = time.time() if now is None else now
         creds = parse_authorization(header)
-        secret = self._secrets.get(creds.client)
-        if secret is None:
-            raise _refuse("unknown-client")
+        # The clock first: "stale" must not depend on the client, or it would tell which client
+        # names exist. An unknown client costs the same HMAC as a known one, for the same reason.
         if abs(now - creds.ts) > self.window:
             raise _refuse("stale-timestamp")
-        expected = compute_signature(secret, method, path, creds.ts, creds.nonce, body)
+        secret = self._secrets.get(creds.client)
+        expected = compute_signature(
+            secret or _UNKNOWN_CLIENT_KEY, method, path, creds.ts, creds.nonce, body
+        )
         if not hmac.compare_digest(expected.encode(), creds.sig.encode()):
-            raise _refuse("bad-signature")
+            raise _refuse("bad-signature" if secret is not None else "unknown-client")
         # Only now (signature valid) remember the nonce, so forgers cannot fill the cache.
         if not self._nonces.add(creds.client, creds.nonce, creds.ts + self.window + 1, now):
             raise _refuse("replayed-nonce")

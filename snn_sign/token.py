@@ -174,7 +174,9 @@ class TokenWorker:
             if key.key_type == KeyType.RSA:
                 key_type, size = "rsa", int(key.key_length)
             else:
-                key_type, size = str(key.key_type.name).lower(), int(key.key_length or 0)
+                # python-pkcs11's key_length reads CKA_MODULUS, which an EC key lacks: asking
+                # would stop the bridge for a key nobody configured. Only RSA keys are used.
+                key_type, size = str(key.key_type.name).lower(), 0
             keys.append(TokenKey(label, key_id, key_type, size, certs.get(key_id)))
             self._keys[label] = key
         return keys

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from asn1crypto import cms
 from helpers_bridge import signed_attrs
+from pkcs11 import Attribute, KeyType, ObjectClass
+from pkcs11 import exceptions as p11e
 
 from snn_sign.bridge.auth import (
     Authenticator,
@@ -21,6 +23,7 @@ from snn_sign.bridge.config import is_loopback, load_config
 from snn_sign.bridge.payload import PayloadError, check_signed_attrs
 from snn_sign.bridge.server import warn_if_exposed
 from snn_sign.errors import BadInputError
+from snn_sign.token import TokenWorker
 
 SECRET = b"0123456789abcdef0123456789abcdef"
 NOW = 1_800_000_000
@@ -215,3 +218,30 @@ def test_example_config_loads(tmp_path, monkeypatch):
     config = load_config(copy)
     assert [k.label for k in config.keys] == ["signer", "seal"]
     assert config.clients[0].secret == b"e" * 64
+
+
+class _FakeEcKey:
+    key_type = KeyType.EC
+
+    def __getitem__(self, attribute):
+        return {Attribute.LABEL: "ec", Attribute.ID: b"\x03"}[attribute]
+
+    @property
+    def key_length(self):
+        raise p11e.AttributeTypeInvalid()  # no CKA_MODULUS on an EC key
+
+
+class _FakeSession:
+    def get_objects(self, template):
+        return [_FakeEcKey()] if template[Attribute.CLASS] == ObjectClass.PRIVATE_KEY else []
+
+
+def test_an_ec_key_on_the_token_is_listed_not_fatal():
+    worker = TokenWorker("unused.so", "unused", None)
+    worker._session = _FakeSession()
+    try:
+        keys = worker.list_keys()
+    finally:
+        worker._session = None
+        worker.close()
+    assert [(k.label, k.key_type, k.key_size, k.cert_der) for k in keys] == [("ec", "ec", 0, None)]

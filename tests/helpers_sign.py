@@ -46,6 +46,13 @@ def sign_args(bridge, key: str, appearance: str, src: Path, dst: Path, *extra) -
     ]
 
 
+def signer_args(bridge, src: Path, dst: Path, *extra) -> list:
+    """``snn-sign sign`` arguments for the signer's signature with the demo signature image."""
+    return sign_args(
+        bridge, "signer", "signer", src, dst, "--image", bridge.pki.signature_png, *extra
+    )
+
+
 def page_text(pdf: bytes, page_ix: int = 0) -> str:
     return pypdf.PdfReader(io.BytesIO(pdf)).pages[page_ix].extract_text()
 
@@ -111,18 +118,22 @@ def render_page(path: Path, page_no: int, dpi: int = 72) -> Image.Image:
     return Image.open(io.BytesIO(out)).convert("RGB")
 
 
-def count_pixels(img: Image.Image, rect, page_height: float, kind: str, dpi: int = 72) -> int:
-    """Pixels of a colour family inside a PDF rect (points, origin bottom left)."""
+def _pixel_box(rect, page_height: float, dpi: int) -> tuple[int, int, int, int]:
+    """A PDF rect (points, origin bottom left) as a Pillow box (pixels, origin top left)."""
     scale = dpi / 72
     x1, y1, x2, y2 = rect
-    box = (
+    return (
         int(x1 * scale),
         int((page_height - y2) * scale),
         int(x2 * scale),
         int((page_height - y1) * scale),
     )
+
+
+def count_pixels(img: Image.Image, rect, page_height: float, kind: str, dpi: int = 72) -> int:
+    """Pixels of a colour family inside a PDF rect (points, origin bottom left)."""
     n = 0
-    for r, g, b in img.crop(box).getdata():
+    for r, g, b in img.crop(_pixel_box(rect, page_height, dpi)).getdata():
         if kind == "blue" and b > 120 and b > r + 60 and b > g + 30:
             n += 1
         elif kind == "red" and r > 150 and r > g + 80 and r > b + 80:
@@ -132,14 +143,7 @@ def count_pixels(img: Image.Image, rect, page_height: float, kind: str, dpi: int
 
 def dark_pixels(img: Image.Image, rect, page_height: float, dpi: int = 72) -> int:
     """Pixels darker than light grey inside a PDF rect (points, origin bottom left)."""
-    scale = dpi / 72
-    x1, y1, x2, y2 = rect
-    box = (
-        int(x1 * scale),
-        int((page_height - y2) * scale),
-        int(x2 * scale),
-        int((page_height - y1) * scale),
-    )
+    box = _pixel_box(rect, page_height, dpi)
     return sum(1 for px in img.crop(box).getdata() if sum(px) < 3 * 200)
 
 

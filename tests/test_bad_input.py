@@ -7,7 +7,7 @@ import io
 
 import pypdf
 import pytest
-from helpers_sign import run_cli, sign_args
+from helpers_sign import run_cli, sign_args, signer_args
 from reportlab.pdfgen.canvas import Canvas
 
 from snn_sign.errors import BadInputError, NotFoundError
@@ -75,17 +75,7 @@ def test_stamp_refuses_bad_pdf(tmp_path, kind):
 @pytest.mark.parametrize("kind", list(BAD_PDFS))
 def test_sign_refuses_bad_pdf(tmp_path, bridge, kind):
     (tmp_path / "in.pdf").write_bytes(_bad(kind))
-    r = run_cli(
-        *sign_args(
-            bridge,
-            "signer",
-            "signer",
-            tmp_path / "in.pdf",
-            tmp_path / "out.pdf",
-            "--image",
-            bridge.pki.signature_png,
-        )
-    )
+    r = run_cli(*signer_args(bridge, tmp_path / "in.pdf", tmp_path / "out.pdf"))
     _assert_refused(r, tmp_path, "out.pdf", BAD_PDFS[kind][1])
 
 

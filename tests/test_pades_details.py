@@ -18,7 +18,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from helpers_sign import appearance_pdf, field_widgets, page_text, run_cli, sign_args
+from helpers_sign import appearance_pdf, field_widgets, page_text, run_cli, sign_args, signer_args
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
@@ -183,19 +183,7 @@ def test_tsa_timestamp_is_embedded_and_verified(bridge, tsa_url, tmp_path):
     (tmp_path / "in.pdf").write_bytes(
         stamp_pdf(make_letter_pdf(1), "05/SNN-VP", dt.date(2019, 2, 18))
     )
-    r = run_cli(
-        *sign_args(
-            bridge,
-            "signer",
-            "signer",
-            tmp_path / "in.pdf",
-            tmp_path / "out.pdf",
-            "--image",
-            bridge.pki.signature_png,
-            "--tsa",
-            tsa_url,
-        )
-    )
+    r = run_cli(*signer_args(bridge, tmp_path / "in.pdf", tmp_path / "out.pdf", "--tsa", tsa_url))
     assert r.returncode == 0, r.stderr
     signed = (tmp_path / "out.pdf").read_bytes()
     sig = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0]

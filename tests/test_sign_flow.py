@@ -18,6 +18,7 @@ from helpers_sign import (
     render_page,
     run_cli,
     sign_args,
+    signer_args,
 )
 
 from snn_sign.sample_letter import SIGNER_NAME, SIGNER_TITLE, make_letter_pdf
@@ -45,17 +46,7 @@ def flow(request, bridge, tmp_path_factory) -> Flow:
         "stamp", d / "letter.pdf", d / "stamped.pdf", "--code", "05/SNN-VP", "--date", "2019-02-18"
     )
     assert r.returncode == 0, r.stderr
-    r = run_cli(
-        *sign_args(
-            bridge,
-            "signer",
-            "signer",
-            d / "stamped.pdf",
-            d / "signed.pdf",
-            "--image",
-            bridge.pki.signature_png,
-        )
-    )
+    r = run_cli(*signer_args(bridge, d / "stamped.pdf", d / "signed.pdf"))
     assert r.returncode == 0, r.stderr
     r = run_cli(
         *sign_args(

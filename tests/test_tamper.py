@@ -10,7 +10,7 @@ import pytest
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
-from helpers_sign import pdfsig, run_cli, sign_args
+from helpers_sign import pdfsig, run_cli, signer_args
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.signers import SimpleSigner
@@ -29,17 +29,7 @@ def signed(bridge, tmp_path_factory):
     (d / "stamped.pdf").write_bytes(
         stamp_pdf(make_letter_pdf(1), "07/SNN-VP", dt.date(2019, 2, 18))
     )
-    r = run_cli(
-        *sign_args(
-            bridge,
-            "signer",
-            "signer",
-            d / "stamped.pdf",
-            d / "signed.pdf",
-            "--image",
-            bridge.pki.signature_png,
-        )
-    )
+    r = run_cli(*signer_args(bridge, d / "stamped.pdf", d / "signed.pdf"))
     assert r.returncode == 0, r.stderr
     data = (d / "signed.pdf").read_bytes()
     assert run_cli("verify", d / "signed.pdf", "--trust", bridge.pki.ca_cert).returncode == 0

@@ -4,10 +4,12 @@ Plain Python: this package never imports Odoo. The Odoo module ``snn_signing`` c
 
 Public API (all on bytes, no temporary files)::
 
-    stamp_pdf(pdf, code, date, *, place=None, number_at=None, date_at=None) -> bytes
+    stamp_pdf(pdf, code, date, *, place=None, number_at=None, date_at=None,
+              font_size=None) -> bytes
     sign_pdf(pdf, signer, *, appearance, image_png=None, code=None, org_name=None, at=None,
              seal_size_mm=36, tsa_url=None, signing_time=None, field_name=None) -> bytes
     verify_pdf(pdf, trust_roots) -> VerifyReport
+    async_sign_pdf(...), async_verify_pdf(...)   the same, to await inside an event loop
     make_letter_pdf(pages=1, *, with_images_mb=0) -> bytes
 
 Heavy imports (pyHanko, reportlab, pdfminer) happen on first use of these names.

@@ -41,7 +41,7 @@ ADDONS = ROOT / "addons"
 RESULTS = RUN / "test-results"
 TOOLS = ROOT / "tools"
 
-# Interpreters in order of preference: 3.12 is what the pins in requirements.txt ran on.
+# Interpreters in order of preference: 3.12 is recommended; the suite also passed on the others.
 PY_PREFERENCE = ((3, 12), (3, 13), (3, 11), (3, 10))
 STAMP_INPUTS = ("requirements.txt", "requirements-test.txt", "setup.cfg", "pyproject.toml")
 
@@ -334,6 +334,8 @@ def download_with_progress(url: str, target: Path) -> None:
 
 def odoo_download() -> Odoo:
     """Last resort: Odoo's official source archive, unpacked next to (never inside) the project."""
+    if ODOO_HOME.exists():
+        raise Fail(f"{ODOO_HOME} exists but holds no Odoo 19 source tree: remove it\n{ODOO_HOWTO}")
     ODOO_HOME.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=ODOO_HOME.parent) as tmp:
         archive = Path(tmp) / "odoo.tar.gz"
@@ -415,13 +417,14 @@ def sql(site: Site, statement: str, params=(), dbname="postgres") -> list:
     """Run one statement with the venv's psycopg2 (no psql needed on a configured server)."""
     code = (
         "import json, sys, psycopg2\n"
-        "a = json.loads(sys.argv[1])\n"
+        "a = json.loads(sys.stdin.read())\n"
         "c = psycopg2.connect(**a['dsn']); c.autocommit = True; cur = c.cursor()\n"
         "cur.execute(a['sql'], a['params'])\n"
         "print(json.dumps(cur.fetchall() if cur.description else []))\n"
     )
     payload = {"dsn": site.server.dsn(dbname), "sql": statement, "params": list(params)}
-    out = run([site.py, "-c", code, json.dumps(payload)], capture_output=True, text=True)
+    # On stdin, not argv: a configured server's password must not show up in `ps`.
+    out = run([site.py, "-c", code], input=json.dumps(payload), capture_output=True, text=True)
     return json.loads(out.stdout)
 
 

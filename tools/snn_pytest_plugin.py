@@ -12,3 +12,24 @@ def pytest_collection_modifyitems(items):
         module = getattr(item, "module", None)
         if module is not None:
             item.user_properties.append(("python_module", module.__name__))
+
+
+# Figures a test measured (throughput, counts) are for people, not assertions: a test prints
+# them on a line starting with FIGURE_PREFIX and they are repeated at the end of the run.
+FIGURE_PREFIX = "figure: "
+_figures = []
+
+
+def pytest_runtest_logreport(report):
+    """Keep the figure lines of passed tests' captured output."""
+    if report.when == "call" and report.passed:
+        for line in report.capstdout.splitlines():
+            if line.startswith(FIGURE_PREFIX):
+                _figures.append(line[len(FIGURE_PREFIX) :])
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _figures:
+        terminalreporter.section("measured figures")
+        for figure in _figures:
+            terminalreporter.write_line(figure)

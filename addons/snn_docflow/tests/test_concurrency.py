@@ -102,9 +102,9 @@ class TestConcurrentIssue(BaseCase):
             rows = cr.fetchall()
         self.assertEqual([number for number, _state in rows], list(range(1, DOCUMENTS + 1)))
         self.assertEqual({state for _number, state in rows}, {"issued"})
-        # The figures the issue asks for, for people to read: shown with pytest -rP.
+        # The figures the issue asks for, for people: repeated at the end of `make test`.
         print(  # pylint: disable=print-used
-            f"concurrency: {CLERKS} clerks issued {DOCUMENTS} documents in {elapsed:.2f} s "
+            f"figure: concurrency: {CLERKS} clerks issued {DOCUMENTS} documents in {elapsed:.2f} s "
             f"({DOCUMENTS / elapsed:.1f} documents/s), 0 retries, numbers 1..{DOCUMENTS} "
             "each once"
         )

@@ -36,6 +36,25 @@ class SnnApproval(models.Model):
     previous_hash = fields.Char()
     hash = fields.Char(required=True)
 
+    def init(self):
+        """Make the table append-only below the ORM too: UPDATE and DELETE raise in PostgreSQL.
+
+        Defence in depth: whoever owns the table can still disable the trigger, and the hash
+        chain then shows the change. A migration that must touch these rows disables it first.
+        """
+        self.env.cr.execute(
+            """
+            CREATE OR REPLACE FUNCTION snn_approval_append_only() RETURNS trigger AS $$
+            BEGIN
+                RAISE EXCEPTION 'snn_approval is append-only: the trail cannot be changed';
+            END
+            $$ LANGUAGE plpgsql;
+            DROP TRIGGER IF EXISTS snn_approval_append_only ON snn_approval;
+            CREATE TRIGGER snn_approval_append_only BEFORE UPDATE OR DELETE ON snn_approval
+                FOR EACH ROW EXECUTE FUNCTION snn_approval_append_only();
+            """
+        )
+
     _HASHED = (
         "document_id",
         "user_id",

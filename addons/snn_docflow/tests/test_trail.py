@@ -1,7 +1,10 @@
 import itertools
 
+import psycopg2
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import DocflowCase
 
@@ -17,10 +20,31 @@ class TestTrail(DocflowCase):
         self.assertFalse(document.check_trail())
         self.assertTrue(document.trail_intact)
 
+    def _bypass_append_only(self):
+        """What an attacker owning the table would do first (rolled back with the test)."""
+        self.env.cr.execute("ALTER TABLE snn_approval DISABLE TRIGGER snn_approval_append_only")
+
+    def test_sql_cannot_change_the_trail(self):
+        document = self.walk(self.make_draft(), "approved")
+        row = document.approval_ids[0]
+        for statement in (
+            "UPDATE snn_approval SET comment = 'x' WHERE id = %s",
+            "DELETE FROM snn_approval WHERE id = %s",
+        ):
+            with (
+                self.subTest(statement=statement),
+                mute_logger("odoo.sql_db"),
+                self.assertRaises(psycopg2.errors.RaiseException),
+                self.env.cr.savepoint(),
+            ):
+                self.env.cr.execute(statement, (row.id,))
+        self.assertFalse(document.check_trail())
+
     def test_an_edited_row_is_detected(self):
         document = self.walk(self.make_draft(), "issued")
         forward = document.approval_ids.filtered(lambda r: r.action == "forward")
         # Someone with database access rewrites who forwarded it.
+        self._bypass_append_only()
         self.env.cr.execute(
             "UPDATE snn_approval SET user_id = %s WHERE id = %s", (self.manager.id, forward.id)
         )
@@ -31,6 +55,7 @@ class TestTrail(DocflowCase):
     def test_a_deleted_row_is_detected(self):
         document = self.walk(self.make_draft(), "issued")
         forward = document.approval_ids.filtered(lambda r: r.action == "forward")
+        self._bypass_append_only()
         self.env.cr.execute("DELETE FROM snn_approval WHERE id = %s", (forward.id,))
         self.env.invalidate_all()
         self.assertTrue(document.check_trail(), "the row after the gap no longer links")

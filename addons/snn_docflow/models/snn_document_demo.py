@@ -5,7 +5,7 @@ class SnnDocument(models.Model):
     _inherit = "snn.document"
 
     @api.model
-    def _demo_advance(self, xmlid, target_state, return_reason=None):
+    def _demo_advance(self, xmlid, target_state, return_reason=None, cancel_reason=None):
         """Demo data only: walk a demo draft along the real chain, as the real people.
 
         So the demo shows genuine trails, activities and numbers rather than forged states.
@@ -23,3 +23,6 @@ class SnnDocument(models.Model):
                 break
         if return_reason:
             document.with_user(document.head_id).action_return(return_reason)
+        if cancel_reason:
+            manager = self.env.ref("snn_docflow.user_manager_demo")
+            document.with_user(manager).action_cancel(cancel_reason)

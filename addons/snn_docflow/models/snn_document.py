@@ -538,13 +538,22 @@ class SnnDocument(models.Model):
 
     def _schedule(self, activity_xmlid, users, note=None):
         for user in users:
-            self.activity_schedule(activity_xmlid, user_id=user.id, note=note or "")
+            # The to-do's summary is copied from its type: in the language of who receives it.
+            self.with_context(lang=user.lang).activity_schedule(
+                activity_xmlid, user_id=user.id, note=note or ""
+            )
 
     def _clerks(self):
-        clerk_group = self.env.ref("snn_docflow.group_clerk")
-        return clerk_group.all_user_ids.filtered(
-            lambda u: self.company_id in u.company_ids and not u.share
-        )
+        """Who gets the to-do to issue: the clerks; managers (clerks by implication) only
+        when the organisation has no clerk of its own."""
+
+        def members(xmlid):
+            return self.env.ref(xmlid).all_user_ids.filtered(
+                lambda u: self.company_id in u.company_ids and not u.share
+            )
+
+        managers = members("snn_docflow.group_manager")
+        return (members("snn_docflow.group_clerk") - managers) or managers
 
     # ------------------------------------------------------------------ trail
 

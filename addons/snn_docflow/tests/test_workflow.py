@@ -33,8 +33,10 @@ class TestWorkflow(DocflowCase):
         document.with_user(self.director).action_approve()
         self.assertEqual(document.state, "approved")
         self.assertFalse(self._todo_users(document, "snn_docflow.mail_activity_type_review"))
-        self.assertIn(
-            self.clerk, self._todo_users(document, "snn_docflow.mail_activity_type_issue")
+        self.assertEqual(
+            self._todo_users(document, "snn_docflow.mail_activity_type_issue"),
+            self.clerk,
+            "the clerks get the to-do, not the managers who may also issue",
         )
 
         document.with_user(self.clerk).action_issue()

@@ -402,6 +402,10 @@ class SnnDocument(models.Model):
             missing.append(self.env._("the PDF file to sign"))
         if not self.signer_id:
             missing.append(self.env._("the signer"))
+        elif not self.signer_id.has_group("snn_docflow.group_director"):
+            missing.append(
+                self.env._("a signer who is a director (%s is not)", self.signer_id.name)
+            )
         if not self.recipient_ids:
             missing.append(self.env._("at least one recipient"))
         if not self.head_id:
@@ -560,4 +564,5 @@ class SnnDocument(models.Model):
     def check_trail(self):
         """Rows of this document's trail that were altered outside Odoo (empty when intact)."""
         self.ensure_one()
+        self.check_access("read")  # callable over RPC: only on documents the caller may see
         return self.sudo().approval_ids._broken_links()

@@ -39,6 +39,12 @@ class TestBadInput(DocflowCase):
         self.assertIn("signer", str(caught.exception))
         self.assertIn("recipient", str(caught.exception))
 
+    def test_submit_with_a_signer_who_is_not_a_director(self):
+        document = self.make_draft(signer_id=self.clerk.id)
+        self.assertRefusedAndUnchanged(
+            document, document.with_user(self.drafter).action_submit, says=self.clerk.name
+        )
+
     def test_submit_when_the_unit_has_no_head(self):
         unit = self.env["hr.department"].create({"name": "Thanh tra", "snn_code": "TTr"})
         document = self.make_draft(department_id=unit.id)

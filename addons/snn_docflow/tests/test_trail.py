@@ -60,6 +60,12 @@ class TestTrail(DocflowCase):
         self.env.invalidate_all()
         self.assertTrue(document.check_trail(), "the row after the gap no longer links")
 
+    def test_trail_check_only_on_visible_documents(self):
+        secret = self.walk(self.make_draft(confidentiality="secret"), "issued")
+        self.assertFalse(secret.with_user(self.drafter).check_trail())
+        with self.assertRaises(AccessError):
+            secret.with_user(self.drafter2).check_trail()
+
     def test_nobody_edits_or_deletes_the_trail(self):
         document = self.walk(self.make_draft(), "approved")
         row = document.approval_ids[0]

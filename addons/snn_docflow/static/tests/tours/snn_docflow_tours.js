@@ -8,7 +8,7 @@ const SUBJECT = "Tour: triển khai chữ ký số";
 
 function openFrom(menuXmlid) {
     return [
-        ...stepUtils.goToAppSteps("snn_docflow.snn_docflow_menu_root", "Open Outgoing Documents"),
+        ...stepUtils.goToAppSteps("snn_docflow.snn_document_menu_root", "Open Outgoing Documents"),
         {
             content: "Open the menu",
             trigger: `.o_main_navbar a[data-menu-xmlid="${menuXmlid}"], .o_main_navbar button[data-menu-xmlid="${menuXmlid}"]`,

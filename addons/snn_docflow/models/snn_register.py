@@ -53,6 +53,9 @@ class SnnRegister(models.Model):
         self.ensure_one()
         cr = self.env.cr
         cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_NAMESPACE, self.id))
+        # Numbers this transaction gave already (several documents issued at once) must be in
+        # the table before we read it.
+        self.env["snn.document"].flush_model(["register_id", "number_year", "number"])
         query = (
             "SELECT COALESCE(MAX(number), 0) FROM snn_document"
             " WHERE register_id = %s AND number_year = %s"

@@ -66,6 +66,14 @@ class TestNumbering(DocflowCase):
                     "UPDATE snn_document SET number = %s WHERE id = %s", (first.number, second.id)
                 )
 
+    def test_several_documents_issued_at_once(self):
+        documents = self.env["snn.document"]
+        for _i in range(3):
+            documents |= self.walk(self.make_draft(), "approved")
+        documents.with_user(self.clerk).action_issue()
+        self.assertEqual(sorted(documents.mapped("number")), [1, 2, 3])
+        self.assertEqual(set(documents.mapped("state")), {"issued"})
+
     def test_issuing_again_keeps_the_number(self):
         document = self._issue()
         values = document._numbering_values()

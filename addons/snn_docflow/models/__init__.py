@@ -5,4 +5,5 @@ from . import snn_register
 from . import snn_approval
 from . import snn_document_recipient
 from . import snn_document
+from . import snn_document_workflow
 from . import snn_document_demo

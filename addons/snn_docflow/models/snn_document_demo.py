@@ -2,7 +2,7 @@ from odoo import api, models
 
 
 class SnnDocument(models.Model):
-    _inherit = "snn.document"
+    _inherit = "snn.document"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _demo_advance(self, xmlid, target_state, return_reason=None, cancel_reason=None):

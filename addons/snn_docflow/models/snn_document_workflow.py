@@ -1,0 +1,282 @@
+"""How a document moves: who may take which step, what each step checks, writes and asks of
+the next person. The record itself (fields, editing rules, buttons) is in snn_document.py."""
+
+import base64
+import hashlib
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from odoo import fields, models
+from odoo.exceptions import AccessError, UserError
+
+VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+ACTIVITY_REVIEW = "snn_docflow.mail_activity_type_review"
+ACTIVITY_FIX = "snn_docflow.mail_activity_type_fix"
+ACTIVITY_ISSUE = "snn_docflow.mail_activity_type_issue"
+
+
+def vietnam_today():
+    """Issue dates and number years follow the calendar in Vietnam (UTC+7), not the server's."""
+    return datetime.now(VIETNAM_TZ).date()
+
+
+class SnnDocument(models.Model):
+    _inherit = "snn.document"  # pylint: disable=consider-merging-classes-inherited
+
+    def _transition(self, action, to_state, comment=None):
+        for document in self:
+            document.check_access("read")
+            refusal = document._refusal(action)
+            if refusal:
+                raise refusal
+            document._check_content_ready(action)
+        for document in self:
+            # The checks above are the permission; reviewers have no write access of their own.
+            document.sudo().with_context(snn_transition=True)._do_transition(
+                action, to_state, comment
+            )
+        return True
+
+    def _refusal(self, action):
+        """Why the current user may not do ``action`` now (an exception), or None."""
+        self.ensure_one()
+        allowed_states, who_ok = self._rules()[action]
+        if self.state not in allowed_states:
+            return UserError(
+                self.env._(
+                    "“%(doc)s” is %(state)s: this step is not possible in that state.",
+                    doc=self.display_name,
+                    state=self._state_label(),
+                )
+            )
+        if not who_ok():
+            return AccessError(
+                self.env._(
+                    "You are not the person who may do this on “%(doc)s”. %(who)s",
+                    doc=self.display_name,
+                    who=self._who_may(action),
+                )
+            )
+        return None
+
+    def _rules(self):
+        """action → (states it starts from, who may do it)."""
+        user = self.env.user
+        return {
+            "submit": (("draft",), self._is_drafter_or_manager),
+            "forward": (("head_review",), self._is_head),
+            "return": (
+                ("head_review", "director_review"),
+                lambda: self._is_head() if self.state == "head_review" else self._is_signer(),
+            ),
+            "approve": (("director_review",), self._is_signer),
+            "issue": (("approved",), lambda: user.has_group("snn_docflow.group_clerk")),
+            "cancel": (
+                ("draft", "head_review", "director_review", "approved", "issued"),
+                self._may_cancel,
+            ),
+        }
+
+    def _who_may(self, action):
+        messages = {
+            "submit": self.env._("Only its drafter submits a draft."),
+            "forward": self.env._("Only the head of the drafting unit forwards it."),
+            "return": self.env._("Only the head of the unit or the signer returns it."),
+            "approve": self.env._("Only the signer approves it."),
+            "issue": self.env._("Only a clerk issues it."),
+            "cancel": self.env._(
+                "Its drafter cancels a draft; a clerk an approved or issued document; "
+                "a manager any."
+            ),
+        }
+        return messages[action]
+
+    def _is_manager(self):
+        return self.env.user.has_group("snn_docflow.group_manager")
+
+    def _is_drafter_or_manager(self):
+        return self.drafter_id == self.env.user or self._is_manager()
+
+    def _is_head(self):
+        return self.env.user.has_group("snn_docflow.group_head") and self.head_id == self.env.user
+
+    def _is_signer(self):
+        return (
+            self.env.user.has_group("snn_docflow.group_director")
+            and self.signer_id == self.env.user
+        )
+
+    def _may_cancel(self):
+        if self._is_manager():
+            return True
+        if self.state == "draft":
+            return self.drafter_id == self.env.user
+        if self.state in ("approved", "issued"):
+            return self.env.user.has_group("snn_docflow.group_clerk")
+        return False
+
+    def _check_content_ready(self, action):
+        """What a draft must hold before it goes to review (step 3 of the procedure)."""
+        if action != "submit":
+            return
+        missing = []
+        if not self.file:
+            missing.append(self.env._("the PDF file to sign"))
+        if not self.signer_id:
+            missing.append(self.env._("the signer"))
+        elif not self.signer_id.has_group("snn_docflow.group_director"):
+            missing.append(
+                self.env._("a signer who is a director (%s is not)", self.signer_id.name)
+            )
+        if not self.recipient_ids:
+            missing.append(self.env._("at least one recipient"))
+        if not self.head_id:
+            missing.append(
+                self.env._("a head (manager with a user) of the unit %s", self.department_id.name)
+            )
+        if missing:
+            raise UserError(
+                self.env._("“%s” cannot be submitted yet. Missing: ", self.display_name)
+                + ", ".join(missing)
+                + "."
+            )
+        if not self._file_is_pdf():
+            raise UserError(
+                self.env._(
+                    "The file “%s” is not a PDF. Export the document to PDF and attach it again.",
+                    self.file_name or "",
+                )
+            )
+
+    def _file_bytes(self):
+        return base64.b64decode(self.file) if self.file else b""
+
+    def _file_is_pdf(self):
+        data = self._file_bytes()
+        return data[:1024].lstrip().startswith(b"%PDF-") and b"%%EOF" in data[-2048:]
+
+    def _file_sha256(self):
+        return hashlib.sha256(self._file_bytes()).hexdigest() if self.file else False
+
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    # ------------------------------------------------------------------ effects
+
+    def _do_transition(self, action, to_state, comment):
+        """Write the new state, number if issuing, log the trail, move the to-dos on."""
+        self.ensure_one()
+        from_state = self.state
+        vals = {"state": to_state}
+        if action == "issue":
+            vals.update(self._numbering_values())
+        elif action == "return":
+            vals["return_reason"] = comment
+        elif action == "cancel":
+            vals["cancel_reason"] = comment
+        elif action == "submit":
+            vals["return_reason"] = False
+        self.write(vals)
+        self.env["snn.approval"].create(
+            {
+                "document_id": self.id,
+                "user_id": self.env.uid,  # sudo() keeps the acting user's uid
+                "action": action,
+                "from_state": from_state,
+                "to_state": to_state,
+                "comment": comment or False,
+                "timestamp": fields.Datetime.now(),
+                "file_sha256": self._file_sha256(),
+            }
+        )
+        self._move_activities(action, comment)
+
+    def _numbering_values(self):
+        if self.number:  # a number, once taken, stays with its document
+            return {}
+        register = self.env["snn.register"]._find_for(self)
+        if not register:
+            raise UserError(
+                self.env._(
+                    "No %s register is configured for this organisation: "
+                    "ask a manager to create one.",
+                    self.env._("confidential")
+                    if self.confidentiality != "normal"
+                    else self.env._("outgoing"),
+                )
+            )
+        notation = self._notation()  # before the number: a refusal must not hold the register
+        issue_date = vietnam_today()
+        number = register._take_next_number(issue_date.year)
+        return {
+            "register_id": register.id,
+            "number": number,
+            "number_year": issue_date.year,
+            "issue_date": issue_date,
+            "code": f"{number:02d}/{notation}",
+        }
+
+    def _notation(self):
+        """`SNN-VP` for a letter (organisation - unit); `QĐ-SNN` for a named type."""
+        org = self.company_id.snn_org_code
+        if not org:
+            raise UserError(
+                self.env._("Set the organisation abbreviation of %s first.", self.company_id.name)
+            )
+        type_code = self.document_type_id.code
+        if type_code:
+            return f"{type_code}-{org}"
+        if not self.department_id.snn_code:
+            raise UserError(
+                self.env._("Set the abbreviation of the unit %s first.", self.department_id.name)
+            )
+        return f"{org}-{self.department_id.snn_code}"
+
+    def _move_activities(self, action, comment):
+        """Close the to-do that this step answers and open one for whoever acts next."""
+        closing = {
+            "submit": [ACTIVITY_FIX],
+            "forward": [ACTIVITY_REVIEW],
+            "return": [ACTIVITY_REVIEW],
+            "approve": [ACTIVITY_REVIEW],
+            "issue": [ACTIVITY_ISSUE],
+            "cancel": [ACTIVITY_FIX, ACTIVITY_REVIEW, ACTIVITY_ISSUE],
+        }[action]
+        uid = self.env.uid
+        self.activity_feedback(closing, user_id=uid)
+        self.activity_unlink(closing)
+        if action == "submit":
+            self._schedule(ACTIVITY_REVIEW, self.head_id)
+        elif action == "forward":
+            self._schedule(ACTIVITY_REVIEW, self.signer_id)
+        elif action == "approve":
+            self._schedule(ACTIVITY_ISSUE, self._clerks())
+        elif action == "return":
+            self._schedule(ACTIVITY_FIX, self.drafter_id, note=comment)
+            # The head sees why, too: the drafter and the head are told in the chatter.
+            self.message_post(
+                body=self.env._("Returned for changes: %s", comment),
+                partner_ids=(self.drafter_id | self.head_id).partner_id.ids,
+                author_id=self.env["res.users"].browse(uid).partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def _schedule(self, activity_xmlid, users, note=None):
+        for user in users:
+            # The to-do's summary is copied from its type: in the language of who receives it.
+            self.with_context(lang=user.lang).activity_schedule(
+                activity_xmlid, user_id=user.id, note=note or ""
+            )
+
+    def _clerks(self):
+        """Who gets the to-do to issue: the clerks; managers (clerks by implication) only
+        when the organisation has no clerk of its own."""
+
+        def members(xmlid):
+            return self.env.ref(xmlid).all_user_ids.filtered(
+                lambda u: self.company_id in u.company_ids and not u.share
+            )
+
+        managers = members("snn_docflow.group_manager")
+        return (members("snn_docflow.group_clerk") - managers) or managers

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from snn_sign.bridge.config import KeyConfig
 from snn_sign.errors import TokenError
-from snn_sign.token import TokenWorker
+from snn_sign.token import TokenKey, TokenWorker
 
 _HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
 
@@ -81,13 +81,41 @@ def _chain(leaf: x509.Certificate, pool: list[x509.Certificate]) -> list[x509.Ce
     return chain
 
 
+def _refuse_duplicates(
+    label: str, token_keys: list[TokenKey], certificates: list[tuple[str, bytes]]
+) -> None:
+    """Two objects with a configured label: whichever one a lookup returned first would sign,
+    perhaps with the wrong person's key or an old certificate. Refuse rather than guess."""
+    n_keys = sum(1 for key in token_keys if key.label == label)
+    if n_keys > 1:
+        raise TokenError(
+            f"Token có {n_keys} khóa riêng cùng nhãn {label!r}; bridge không đoán dùng khóa nào "
+            "nên dừng. Hãy đổi nhãn hoặc xóa khóa thừa.",
+            f"The token holds {n_keys} private keys labelled {label!r}; the bridge will not "
+            "guess which one to use and stops. Rename or delete the extra key.",
+        )
+    n_certs = sum(1 for cert_label, _ in certificates if cert_label == label)
+    if n_certs > 1:
+        raise TokenError(
+            f"Token có {n_certs} chứng thư cùng nhãn {label!r}; bridge không đoán dùng chứng thư "
+            "nào nên dừng. Hãy xóa chứng thư cũ hoặc đổi nhãn.",
+            f"The token holds {n_certs} certificates labelled {label!r}; the bridge will not "
+            "guess which one to use and stops. Delete the old certificate or rename it.",
+        )
+
+
 def load_keys(
     worker: TokenWorker, configured: tuple[KeyConfig, ...], extra_chain: tuple[Path, ...] = ()
 ) -> dict[str, BridgeKey]:
     """Match the configured keys with the token. A configured key missing from the token, or
-    without a certificate, stops the bridge at start with a clear error."""
-    on_token = {k.label: k for k in worker.list_keys()}
-    pool = [x509.load_der_x509_certificate(der) for _, der in worker.list_certificates()]
+    without a certificate, or sharing its label with another key or certificate on the token,
+    stops the bridge at start with a clear error."""
+    token_keys = worker.list_keys()
+    certificates = worker.list_certificates()
+    for conf in configured:
+        _refuse_duplicates(conf.label, token_keys, certificates)
+    on_token = {k.label: k for k in token_keys}
+    pool = [x509.load_der_x509_certificate(der) for _, der in certificates]
     for path in extra_chain:
         pool.extend(x509.load_pem_x509_certificates(Path(path).read_bytes()))
     result = {}

@@ -164,6 +164,12 @@ class TokenWorker:
 
     def _list_keys(self) -> list[TokenKey]:
         session = self._require_session()
+        try:
+            return self._read_keys(session)
+        except p11e.PKCS11Error as exc:
+            raise _listing_error(exc) from None
+
+    def _read_keys(self, session) -> list[TokenKey]:
         certs: dict[bytes, bytes] = {}
         for cert in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
             certs.setdefault(bytes(cert[Attribute.ID]), bytes(cert[Attribute.VALUE]))
@@ -183,10 +189,13 @@ class TokenWorker:
 
     def _list_certificates(self) -> list[tuple[str, bytes]]:
         session = self._require_session()
-        return [
-            (str(cert[Attribute.LABEL]), bytes(cert[Attribute.VALUE]))
-            for cert in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE})
-        ]
+        try:
+            return [
+                (str(cert[Attribute.LABEL]), bytes(cert[Attribute.VALUE]))
+                for cert in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE})
+            ]
+        except p11e.PKCS11Error as exc:
+            raise _listing_error(exc) from None
 
     def _sign(self, label: str, data: bytes, digest_algorithm: str) -> bytes:
         self._require_session()
@@ -226,3 +235,12 @@ class TokenWorker:
         if self._session is None:
             raise TokenError("Chưa mở phiên với token.", "No session with the token is open.")
         return self._session
+
+
+def _listing_error(exc: Exception) -> TokenError:
+    # python-pkcs11 raises its own exceptions (no message text): name the class, which is the
+    # PKCS#11 return code (DeviceRemoved, GeneralError, …).
+    return TokenError(
+        f"Không đọc được các đối tượng trên token: {type(exc).__name__}",
+        f"Cannot read the objects on the token: {type(exc).__name__}",
+    )

@@ -29,6 +29,51 @@ def _bad(vi: str, en: str) -> BadInputError:
     return BadInputError(f"Cấu hình token bridge: {vi}", f"Token bridge configuration: {en}")
 
 
+# How a TOML type is named in the messages.
+_KINDS = {
+    str: ("một chuỗi", "a string"),
+    int: ("một số nguyên", "an integer"),
+    list: ("một danh sách", "a list"),
+    dict: ("một bảng", "a table"),
+}
+
+
+def _typed(table: dict, where: str, name: str, kind: type, default=None):
+    """``table[name]`` if it has the TOML type ``kind`` (or ``default`` when absent); a value of
+    another type stops the bridge with a message naming it, instead of a traceback later."""
+    value = table.get(name, default)
+    # bool is an int in Python, but `port = true` is a mistake, not port 1.
+    wrong = not isinstance(value, kind) or (kind is int and isinstance(value, bool))
+    if value is not None and wrong:
+        vi, en = _KINDS[kind]
+        raise _bad(
+            f"{where}{name} phải là {vi}, không phải {value!r}",
+            f"{where}{name} must be {en}, not {value!r}",
+        )
+    return value
+
+
+def _positive(table: dict, where: str, name: str, default: int) -> int:
+    value = _typed(table, where, name, int, default)
+    if value <= 0:
+        raise _bad(
+            f"{where}{name} phải là số nguyên dương, không phải {value!r}",
+            f"{where}{name} must be a positive integer, not {value!r}",
+        )
+    return value
+
+
+def _tables(data: dict, name: str) -> list[dict]:
+    """An array of tables (``[[name]]``), each entry checked to be a table."""
+    entries = _typed(data, "", name, list, [])
+    if not all(isinstance(entry, dict) for entry in entries):
+        raise _bad(
+            f"{name} phải là các bảng [[{name}]], không phải {entries!r}",
+            f"{name} must be [[{name}]] tables, not {entries!r}",
+        )
+    return entries
+
+
 @dataclass(frozen=True)
 class KeyConfig:
     label: str
@@ -99,16 +144,18 @@ def _warn_if_readable_by_others(path: Path) -> None:
 
 
 def _read_pin(token: dict, base: Path, *, prompt: bool) -> str | None:
-    if "pin_env" in token:
-        pin = os.environ.get(token["pin_env"])
+    pin_env = _typed(token, "[token] ", "pin_env", str)
+    pin_file = _typed(token, "[token] ", "pin_file", str)
+    if pin_env is not None:
+        pin = os.environ.get(pin_env)
         if not pin:
             raise _bad(
-                f"biến môi trường {token['pin_env']} (mã PIN) chưa được đặt",
-                f"the environment variable {token['pin_env']} (the PIN) is not set",
+                f"biến môi trường {pin_env} (mã PIN) chưa được đặt",
+                f"the environment variable {pin_env} (the PIN) is not set",
             )
         return pin
-    if "pin_file" in token:
-        path = base / token["pin_file"]
+    if pin_file is not None:
+        path = base / pin_file
         _warn_if_readable_by_others(path)
         try:
             return path.read_text(encoding="utf-8").strip()
@@ -116,6 +163,11 @@ def _read_pin(token: dict, base: Path, *, prompt: bool) -> str | None:
             raise _bad(
                 f"không đọc được tệp mã PIN {path}: {exc.strerror}",
                 f"cannot read the PIN file {path}: {exc.strerror}",
+            ) from None
+        except UnicodeDecodeError:
+            raise _bad(
+                f"tệp mã PIN {path} không phải văn bản UTF-8",
+                f"the PIN file {path} is not UTF-8 text",
             ) from None
     if not prompt:
         return None
@@ -128,19 +180,21 @@ def _read_pin(token: dict, base: Path, *, prompt: bool) -> str | None:
 
 
 def _read_client(entry: dict, base: Path) -> ClientConfig:
-    name = entry.get("name")
-    if not isinstance(name, str) or not name:
+    name = _typed(entry, "[[clients]] ", "name", str)
+    if not name:
         raise _bad("mỗi [[clients]] cần name", "every [[clients]] needs a name")
-    if "secret_file" in entry:
-        path = base / entry["secret_file"]
+    secret_file = _typed(entry, "[[clients]] ", "secret_file", str)
+    secret_env = _typed(entry, "[[clients]] ", "secret_env", str)
+    if secret_file is not None:
+        path = base / secret_file
         _warn_if_readable_by_others(path)
         return ClientConfig(name, read_secret_file(path))
-    if "secret_env" in entry:
-        value = os.environ.get(entry["secret_env"], "").strip().encode()
+    if secret_env is not None:
+        value = os.environ.get(secret_env, "").strip().encode()
         if len(value) < MIN_SECRET_BYTES:
             raise _bad(
-                f"biến {entry['secret_env']} của client {name} trống hoặc quá ngắn",
-                f"variable {entry['secret_env']} of client {name} is empty or too short",
+                f"biến {secret_env} của client {name} trống hoặc quá ngắn",
+                f"variable {secret_env} of client {name} is empty or too short",
             )
         return ClientConfig(name, value)
     raise _bad(
@@ -158,19 +212,29 @@ def load_config(path: str | os.PathLike[str], *, prompt_pin: bool = True) -> Bri
         raise _bad(
             f"không đọc được {path}: {exc.strerror}", f"cannot read {path}: {exc.strerror}"
         ) from None
+    except UnicodeDecodeError:
+        raise _bad(f"{path} không phải văn bản UTF-8", f"{path} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise _bad(
             f"{path} không phải TOML hợp lệ: {exc}", f"{path} is not valid TOML: {exc}"
         ) from None
     base = path.resolve().parent
-    token = data.get("token", {})
-    server = data.get("server", {})
-    if not token.get("module") or not token.get("label"):
+    token = _typed(data, "", "token", dict, {})
+    server = _typed(data, "", "server", dict, {})
+    module = _typed(token, "[token] ", "module", str)
+    token_label = _typed(token, "[token] ", "label", str)
+    if not module or not token_label:
         raise _bad("[token] cần module và label", "[token] needs module and label")
+    chain_files = _typed(token, "[token] ", "chain_files", list, [])
+    if not all(isinstance(p, str) for p in chain_files):
+        raise _bad(
+            f"[token] chain_files phải là danh sách đường dẫn, không phải {chain_files!r}",
+            f"[token] chain_files must be a list of paths, not {chain_files!r}",
+        )
     keys = []
-    for entry in data.get("keys", []):
+    for entry in _tables(data, "keys"):
         label, purpose = entry.get("label"), entry.get("purpose")
-        if not label or purpose not in PURPOSES:
+        if not isinstance(label, str) or not label or purpose not in PURPOSES:
             raise _bad(
                 f"[[keys]] cần label và purpose thuộc {PURPOSES}",
                 f"[[keys]] needs a label and a purpose among {PURPOSES}",
@@ -178,21 +242,22 @@ def load_config(path: str | os.PathLike[str], *, prompt_pin: bool = True) -> Bri
         keys.append(KeyConfig(label, purpose))
     if not keys:
         raise _bad("chưa khai báo khóa nào ([[keys]])", "no keys declared ([[keys]])")
-    clients = tuple(_read_client(entry, base) for entry in data.get("clients", []))
+    clients = tuple(_read_client(entry, base) for entry in _tables(data, "clients"))
     if not clients:
         raise _bad("chưa khai báo client nào ([[clients]])", "no clients declared ([[clients]])")
     port = server.get("port", 8899)
-    if not isinstance(port, int) or not 0 <= port <= 65535:  # 0 = any free port
+    # 0 = any free port; bool is an int in Python, but `port = true` is not port 1.
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
         raise _bad(f"cổng không hợp lệ: {port!r}", f"invalid port: {port!r}")
     return BridgeConfig(
-        module=token["module"],
-        token_label=token["label"],
+        module=module,
+        token_label=token_label,
         pin=_read_pin(token, base, prompt=prompt_pin),
-        host=server.get("host", "127.0.0.1"),
+        host=_typed(server, "[server] ", "host", str, "127.0.0.1"),
         port=port,
         clients=clients,
         keys=tuple(keys),
-        max_body_bytes=int(server.get("max_body_bytes", 64 * 1024)),
-        auth_window=int(server.get("auth_window_seconds", 300)),
-        chain_files=tuple(base / p for p in token.get("chain_files", [])),
+        max_body_bytes=_positive(server, "[server] ", "max_body_bytes", 64 * 1024),
+        auth_window=_positive(server, "[server] ", "auth_window_seconds", 300),
+        chain_files=tuple(base / p for p in chain_files),
     )

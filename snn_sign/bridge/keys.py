@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from snn_sign.bridge.config import KeyConfig
-from snn_sign.errors import TokenError
+from snn_sign.errors import BadInputError, TokenError
 from snn_sign.token import TokenKey, TokenWorker
 
 _HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
@@ -81,6 +81,31 @@ def _chain(leaf: x509.Certificate, pool: list[x509.Certificate]) -> list[x509.Ce
     return chain
 
 
+def _token_certificate(label: str, der: bytes) -> x509.Certificate:
+    try:
+        return x509.load_der_x509_certificate(der)
+    except ValueError:
+        raise TokenError(
+            f"Chứng thư {label!r} trên token không đọc được (không phải X.509 DER).",
+            f"The certificate {label!r} on the token cannot be read (not X.509 DER).",
+        ) from None
+
+
+def _chain_file(path: Path) -> list[x509.Certificate]:
+    try:
+        return x509.load_pem_x509_certificates(path.read_bytes())
+    except OSError as exc:
+        raise BadInputError(
+            f"Cấu hình token bridge: không đọc được chain_files {path}: {exc.strerror}",
+            f"Token bridge configuration: cannot read chain_files {path}: {exc.strerror}",
+        ) from None
+    except ValueError:
+        raise BadInputError(
+            f"Cấu hình token bridge: {path} (chain_files) không chứa chứng thư PEM hợp lệ",
+            f"Token bridge configuration: {path} (chain_files) holds no valid PEM certificate",
+        ) from None
+
+
 def _refuse_duplicates(
     label: str, token_keys: list[TokenKey], certificates: list[tuple[str, bytes]]
 ) -> None:
@@ -115,9 +140,9 @@ def load_keys(
     for conf in configured:
         _refuse_duplicates(conf.label, token_keys, certificates)
     on_token = {k.label: k for k in token_keys}
-    pool = [x509.load_der_x509_certificate(der) for _, der in certificates]
+    pool = [_token_certificate(label, der) for label, der in certificates]
     for path in extra_chain:
-        pool.extend(x509.load_pem_x509_certificates(Path(path).read_bytes()))
+        pool.extend(_chain_file(Path(path)))
     result = {}
     for conf in configured:
         token_key = on_token.get(conf.label)
@@ -136,7 +161,7 @@ def load_keys(
                 f"Khóa {conf.label!r} không phải RSA; bridge chỉ ký RSA.",
                 f"Key {conf.label!r} is not RSA; the bridge signs with RSA only.",
             )
-        cert = x509.load_der_x509_certificate(token_key.cert_der)
+        cert = _token_certificate(conf.label, token_key.cert_der)
         public_key = cert.public_key()
         if not isinstance(public_key, rsa.RSAPublicKey):
             raise TokenError(

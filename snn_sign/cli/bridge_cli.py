@@ -1,7 +1,8 @@
 """``snn-token-bridge --config FILE``: run the token bridge next to a PKCS#11 token.
 
 Exit status: 0 after a normal stop (Ctrl+C / SIGTERM), 2 for a configuration or token problem
-(wrong PIN, token absent, …) with a bilingual message on stderr. A wrong PIN is never retried.
+(wrong PIN, token absent, a config value of the wrong type, …) with a bilingual message on
+stderr, never a traceback. A wrong PIN is never retried.
 """
 
 from __future__ import annotations
@@ -67,6 +68,16 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as exc:  # e.g. the port is taken
         print(f"snn-token-bridge: Không khởi động được / Cannot start: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        # Last resort: a case the checks above missed still ends with a message a clerk can
+        # pass on, not a traceback (which stays available with --log-level DEBUG).
+        logging.getLogger("snn_sign.bridge").debug("unexpected error", exc_info=True)
+        print(
+            f"snn-token-bridge: Lỗi không lường trước, dịch vụ dừng / Unexpected error, the "
+            f"service stops: {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
         return 2
     finally:
         if worker is not None:

@@ -1,12 +1,16 @@
 """Client of the token bridge (used by `snn-sign sign`, the Odoo module and the tests).
 
-One ``requests.Session`` per client, so connections are kept alive between signatures.
+Safe to share between threads: requests does not promise that a ``Session`` is thread-safe,
+so each thread that uses a client gets a ``Session`` of its own (``threading.local``). A thread
+keeps its connection alive between signatures; threads do not wait for each other.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import threading
+import weakref
 from urllib.parse import urlsplit
 
 import requests
@@ -27,14 +31,23 @@ class BridgeClient:
         self._secret = secret
         self.timeout = timeout
         self._base_path = urlsplit(self.url).path
-        self._session = requests.Session()
+        self._local = threading.local()
+        # The live sessions, for close(); a thread's session goes when the thread ends.
+        self._sessions: weakref.WeakSet[requests.Session] = weakref.WeakSet()
+        self._sessions_lock = threading.Lock()
         self._keys_cache: list[dict] | None = None
 
     def __repr__(self) -> str:  # never show the secret
         return f"BridgeClient({self.url!r}, {self.client_name!r})"
 
     def close(self) -> None:
-        self._session.close()
+        """Close every thread's session; a later call opens new ones."""
+        with self._sessions_lock:
+            sessions = list(self._sessions)
+            self._sessions.clear()
+            self._local = threading.local()
+        for session in sessions:
+            session.close()
 
     def __enter__(self) -> BridgeClient:
         return self
@@ -72,6 +85,17 @@ class BridgeClient:
         return base64.b64decode(self._request("POST", "/v1/sign", body)["signature"])
 
     # -- transport -----------------------------------------------------------------------
+    def _session(self) -> requests.Session:
+        """This thread's session (created on its first request)."""
+        local = self._local
+        session = getattr(local, "session", None)
+        if session is None:
+            session = requests.Session()
+            with self._sessions_lock:
+                self._sessions.add(session)
+            local.session = session
+        return session
+
     def _request(
         self, method: str, path: str, payload: dict | None = None, *, auth: bool = True
     ) -> dict:
@@ -82,7 +106,7 @@ class BridgeClient:
                 self.client_name, self._secret, method, self._base_path + path, body
             )
         try:
-            response = self._session.request(
+            response = self._session().request(
                 method, self.url + path, data=body or None, headers=headers, timeout=self.timeout
             )
         except requests.RequestException as exc:

@@ -20,7 +20,8 @@ from snn_sign.errors import BridgeError
 
 # One small pool for all BridgeSigners: the HTTP call is blocking (requests), and pyHanko's
 # sign_pdf runs a fresh event loop per signature whose default executor would start and join a
-# new thread every time (measured: ~3 ms per signature on a busy 2-core machine).
+# new thread every time (measured: ~3 ms per signature on a busy 2-core machine). Sharing one
+# BridgeClient between these threads is safe: the client gives each thread its own Session.
 _POOL: concurrent.futures.ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
 

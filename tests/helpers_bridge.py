@@ -43,7 +43,9 @@ def write_config(
     client_name: str = "odoo",
     pin_file: Path | None = None,
     keys: tuple[tuple[str, str], ...] = (("signer", "personal"), ("seal", "organization")),
+    client_keys: tuple[str, ...] | None = None,
 ) -> None:
+    """``client_keys``: the client's ``keys = [...]`` restriction (None: no line, all keys)."""
     lines = [
         "[token]",
         f'module = "{pki.module}"',
@@ -56,6 +58,8 @@ def write_config(
         f'name = "{client_name}"',
         f'secret_file = "{secret_file}"',
     ]
+    if client_keys is not None:
+        lines.append("keys = [" + ", ".join(f'"{label}"' for label in client_keys) + "]")
     for label, purpose in keys:
         lines += ["[[keys]]", f'label = "{label}"', f'purpose = "{purpose}"']
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -97,6 +101,7 @@ def start_bridge(
     *,
     client_name: str = "odoo",
     keys: tuple[tuple[str, str], ...] | None = None,
+    client_keys: tuple[str, ...] | None = None,
     timeout: float = 30.0,
 ) -> RunningBridge:
     """Start ``snn-token-bridge`` as a subprocess on a free loopback port; wait for health."""
@@ -107,7 +112,13 @@ def start_bridge(
     config_path = workdir / "bridge.toml"
     kwargs = {} if keys is None else {"keys": keys}
     write_config(
-        config_path, pki, port=port, secret_file=secret_file, client_name=client_name, **kwargs
+        config_path,
+        pki,
+        port=port,
+        secret_file=secret_file,
+        client_name=client_name,
+        client_keys=client_keys,
+        **kwargs,
     )
     log_path = workdir / "bridge.log"
     env = {**os.environ, **pki.env()}

@@ -84,6 +84,10 @@ class KeyConfig:
 class ClientConfig:
     name: str
     secret: bytes = field(repr=False)
+    keys: tuple[str, ...] | None = None  # labels this client may use; None: every key
+
+    def may_use(self, label: str) -> bool:
+        return self.keys is None or label in self.keys
 
 
 @dataclass(frozen=True)
@@ -179,16 +183,32 @@ def _read_pin(token: dict, base: Path, *, prompt: bool) -> str | None:
     return getpass.getpass("Mã PIN của token / Token PIN: ")
 
 
+def _client_keys(entry: dict, name: str) -> tuple[str, ...] | None:
+    keys = _typed(entry, "[[clients]] ", "keys", list)
+    if keys is None:
+        return None
+    if not keys or not all(isinstance(label, str) and label for label in keys):
+        # An empty list is surely a slip: omitting `keys` means every key, [] would mean none.
+        raise _bad(
+            f"[[clients]] keys của client {name} phải là danh sách nhãn khóa không rỗng "
+            "(bỏ dòng keys để cho dùng mọi khóa)",
+            f"[[clients]] keys of client {name} must be a non-empty list of key labels "
+            "(omit keys to allow every key)",
+        )
+    return tuple(keys)
+
+
 def _read_client(entry: dict, base: Path) -> ClientConfig:
     name = _typed(entry, "[[clients]] ", "name", str)
     if not name:
         raise _bad("mỗi [[clients]] cần name", "every [[clients]] needs a name")
+    keys = _client_keys(entry, name)
     secret_file = _typed(entry, "[[clients]] ", "secret_file", str)
     secret_env = _typed(entry, "[[clients]] ", "secret_env", str)
     if secret_file is not None:
         path = base / secret_file
         _warn_if_readable_by_others(path)
-        return ClientConfig(name, read_secret_file(path))
+        return ClientConfig(name, read_secret_file(path), keys)
     if secret_env is not None:
         value = os.environ.get(secret_env, "").strip().encode()
         if len(value) < MIN_SECRET_BYTES:
@@ -196,11 +216,39 @@ def _read_client(entry: dict, base: Path) -> ClientConfig:
                 f"biến {secret_env} của client {name} trống hoặc quá ngắn",
                 f"variable {secret_env} of client {name} is empty or too short",
             )
-        return ClientConfig(name, value)
+        return ClientConfig(name, value, keys)
     raise _bad(
         f"client {name} cần secret_file hoặc secret_env",
         f"client {name} needs secret_file or secret_env",
     )
+
+
+def _read_keys(data: dict) -> tuple[KeyConfig, ...]:
+    keys = []
+    for entry in _tables(data, "keys"):
+        label, purpose = entry.get("label"), entry.get("purpose")
+        if not isinstance(label, str) or not label or purpose not in PURPOSES:
+            raise _bad(
+                f"[[keys]] cần label và purpose thuộc {PURPOSES}",
+                f"[[keys]] needs a label and a purpose among {PURPOSES}",
+            )
+        keys.append(KeyConfig(label, purpose))
+    if not keys:
+        raise _bad("chưa khai báo khóa nào ([[keys]])", "no keys declared ([[keys]])")
+    return tuple(keys)
+
+
+def _check_client_keys(clients: tuple[ClientConfig, ...], keys: tuple[KeyConfig, ...]) -> None:
+    declared = {key.label for key in keys}
+    for client in clients:
+        for label in client.keys or ():
+            # A typo would otherwise lock the client out of its key without saying why.
+            if label not in declared:
+                raise _bad(
+                    f"client {client.name} được cho dùng khóa {label!r} nhưng khóa này không có "
+                    "trong [[keys]]",
+                    f"client {client.name} is allowed key {label!r}, which is not in [[keys]]",
+                )
 
 
 def load_config(path: str | os.PathLike[str], *, prompt_pin: bool = True) -> BridgeConfig:
@@ -231,20 +279,11 @@ def load_config(path: str | os.PathLike[str], *, prompt_pin: bool = True) -> Bri
             f"[token] chain_files phải là danh sách đường dẫn, không phải {chain_files!r}",
             f"[token] chain_files must be a list of paths, not {chain_files!r}",
         )
-    keys = []
-    for entry in _tables(data, "keys"):
-        label, purpose = entry.get("label"), entry.get("purpose")
-        if not isinstance(label, str) or not label or purpose not in PURPOSES:
-            raise _bad(
-                f"[[keys]] cần label và purpose thuộc {PURPOSES}",
-                f"[[keys]] needs a label and a purpose among {PURPOSES}",
-            )
-        keys.append(KeyConfig(label, purpose))
-    if not keys:
-        raise _bad("chưa khai báo khóa nào ([[keys]])", "no keys declared ([[keys]])")
+    keys = _read_keys(data)
     clients = tuple(_read_client(entry, base) for entry in _tables(data, "clients"))
     if not clients:
         raise _bad("chưa khai báo client nào ([[clients]])", "no clients declared ([[clients]])")
+    _check_client_keys(clients, keys)
     port = server.get("port", 8899)
     # 0 = any free port; bool is an int in Python, but `port = true` is not port 1.
     if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
@@ -256,7 +295,7 @@ def load_config(path: str | os.PathLike[str], *, prompt_pin: bool = True) -> Bri
         host=_typed(server, "[server] ", "host", str, "127.0.0.1"),
         port=port,
         clients=clients,
-        keys=tuple(keys),
+        keys=keys,
         max_body_bytes=_positive(server, "[server] ", "max_body_bytes", 64 * 1024),
         auth_window=_positive(server, "[server] ", "auth_window_seconds", 300),
         chain_files=tuple(base / p for p in chain_files),

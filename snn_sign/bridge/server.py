@@ -5,8 +5,9 @@
     POST /v1/sign     {"key", "digest_algorithm", "signed_attrs": base64 DER} -> {"signature"}
 
 Errors are JSON ``{"error": "<vi> / <en>", "error_vi", "error_en", "code"}`` with a fitting
-status: 401 authentication, 400 bad payload, 404 unknown key, 409 certificate expired or not yet
-valid, 413 body too large, 503 token failure. Token calls run on the TokenWorker's one thread.
+status: 401 authentication, 400 bad payload, 403 key not allowed for this client, 404 unknown
+key, 409 certificate expired or not yet valid, 413 body too large, 503 token failure. Token
+calls run on the TokenWorker's one thread.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import logging
 from aiohttp import web
 
 from snn_sign.bridge.auth import Authenticator, AuthError
-from snn_sign.bridge.config import BridgeConfig
+from snn_sign.bridge.config import BridgeConfig, ClientConfig
 from snn_sign.bridge.keys import BridgeKey, load_keys
 from snn_sign.bridge.payload import PayloadError, SignRequest, parse_sign_request
 from snn_sign.errors import SnnSignError, TokenError
@@ -32,6 +33,7 @@ API_VERSION = 1
 WORKER: web.AppKey[TokenWorker] = web.AppKey("worker", TokenWorker)
 KEYS: web.AppKey[dict[str, BridgeKey]] = web.AppKey("keys", dict)
 AUTH: web.AppKey[Authenticator] = web.AppKey("auth", Authenticator)
+CLIENTS: web.AppKey[dict[str, ClientConfig]] = web.AppKey("clients", dict)
 
 
 def _error(
@@ -113,12 +115,21 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def keys(request: web.Request) -> web.Response:
-    await _authenticate(request)
+    client, _ = await _authenticate(request)
+    allowed = request.app[CLIENTS][client]
     now = dt.datetime.now(dt.timezone.utc)
-    return _json({"keys": [k.public_info(now) for k in request.app[KEYS].values()]})
+    return _json(
+        {
+            "keys": [
+                k.public_info(now) for k in request.app[KEYS].values() if allowed.may_use(k.label)
+            ]
+        }
+    )
 
 
-def _checked_request(app: web.Application, body: bytes) -> tuple[SignRequest, BridgeKey]:
+def _checked_request(
+    app: web.Application, client: str, body: bytes
+) -> tuple[SignRequest, BridgeKey]:
     """Parse and check a signing request; raise _Refusal for anything not to be signed."""
     try:
         sign_request = parse_sign_request(json.loads(body))
@@ -128,6 +139,15 @@ def _checked_request(app: web.Application, body: bytes) -> tuple[SignRequest, Br
         ) from None
     except PayloadError as exc:
         raise _Refusal(400, "bad-payload", exc.vi, exc.en) from None
+    # Before the lookup: the same 403 for a key that exists and one that does not, so a
+    # restricted client cannot probe which other keys the bridge holds.
+    if not app[CLIENTS][client].may_use(sign_request.key):
+        raise _Refusal(
+            403,
+            "key-not-allowed",
+            f"Client {client} không được dùng khóa {sign_request.key!r}.",
+            f"Client {client} may not use key {sign_request.key!r}.",
+        )
     key = app[KEYS].get(sign_request.key)
     if key is None:
         raise _Refusal(
@@ -157,7 +177,7 @@ def _checked_request(app: web.Application, body: bytes) -> tuple[SignRequest, Br
 async def sign(request: web.Request) -> web.Response:
     client, body = await _authenticate(request)
     try:
-        sign_request, key = _checked_request(request.app, body)
+        sign_request, key = _checked_request(request.app, client, body)
         future = request.app[WORKER].submit_sign(
             key.label, sign_request.signed_attrs, sign_request.digest_algorithm
         )
@@ -202,6 +222,7 @@ def create_app(config: BridgeConfig, worker: TokenWorker) -> web.Application:
     app[WORKER] = worker
     app[KEYS] = load_keys(worker, config.keys, config.chain_files)
     app[AUTH] = Authenticator({c.name: c.secret for c in config.clients}, window=config.auth_window)
+    app[CLIENTS] = {c.name: c for c in config.clients}
     app.router.add_get("/v1/health", health)
     app.router.add_get("/v1/keys", keys)
     app.router.add_post("/v1/sign", sign)

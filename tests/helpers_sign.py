@@ -46,6 +46,11 @@ def sign_args(bridge, key: str, appearance: str, src: Path, dst: Path, *extra) -
     ]
 
 
+def stamp_args(src: Path, dst: Path, *extra, date: str = "2019-02-18") -> list:
+    """``snn-sign stamp`` arguments for the seed's code 05/SNN-VP on ``date``."""
+    return ["stamp", src, dst, "--code", "05/SNN-VP", "--date", date, *extra]
+
+
 def signer_args(bridge, src: Path, dst: Path, *extra) -> list:
     """``snn-sign sign`` arguments for the signer's signature with the demo signature image."""
     return sign_args(

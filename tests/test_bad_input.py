@@ -7,7 +7,7 @@ import io
 
 import pypdf
 import pytest
-from helpers_sign import run_cli, sign_args, signer_args
+from helpers_sign import run_cli, sign_args, signer_args, stamp_args
 from reportlab.pdfgen.canvas import Canvas
 
 from snn_sign.errors import BadInputError, NotFoundError
@@ -60,15 +60,7 @@ def _assert_refused(r, tmp_path, out_name: str, english: str):
 @pytest.mark.parametrize("kind", list(BAD_PDFS))
 def test_stamp_refuses_bad_pdf(tmp_path, kind):
     (tmp_path / "in.pdf").write_bytes(_bad(kind))
-    r = run_cli(
-        "stamp",
-        tmp_path / "in.pdf",
-        tmp_path / "out.pdf",
-        "--code",
-        "05/SNN-VP",
-        "--date",
-        "2019-02-18",
-    )
+    r = run_cli(*stamp_args(tmp_path / "in.pdf", tmp_path / "out.pdf"))
     _assert_refused(r, tmp_path, "out.pdf", BAD_PDFS[kind][1])
 
 
@@ -81,15 +73,7 @@ def test_sign_refuses_bad_pdf(tmp_path, bridge, kind):
 
 def test_no_number_line_without_number_at(tmp_path):
     (tmp_path / "in.pdf").write_bytes(_pdf_without_number_line())
-    r = run_cli(
-        "stamp",
-        tmp_path / "in.pdf",
-        tmp_path / "out.pdf",
-        "--code",
-        "05/SNN-VP",
-        "--date",
-        "2019-02-18",
-    )
+    r = run_cli(*stamp_args(tmp_path / "in.pdf", tmp_path / "out.pdf"))
     _assert_refused(r, tmp_path, "out.pdf", 'No number line "Số:"')
     assert "--number-at" in r.stderr
 
@@ -97,13 +81,7 @@ def test_no_number_line_without_number_at(tmp_path):
 def test_number_at_and_date_at_place_the_lines(tmp_path):
     (tmp_path / "in.pdf").write_bytes(_pdf_without_number_line())
     r = run_cli(
-        "stamp",
-        tmp_path / "in.pdf",
-        tmp_path / "out.pdf",
-        "--code",
-        "05/SNN-VP",
-        "--date",
-        "2019-03-09",
+        *stamp_args(tmp_path / "in.pdf", tmp_path / "out.pdf", date="2019-03-09"),
         "--place",
         "Hà Nội",
         "--number-at",

@@ -18,7 +18,15 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from helpers_sign import appearance_pdf, field_widgets, page_text, run_cli, sign_args, signer_args
+from helpers_sign import (
+    appearance_pdf,
+    field_widgets,
+    page_text,
+    run_cli,
+    sign_args,
+    signer_args,
+    stamp_args,
+)
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
@@ -114,15 +122,7 @@ def test_2330_utc_is_the_next_day_in_vietnam_and_the_stamp_agrees(bridge_signer,
 
 def test_stamp_command_takes_a_utc_moment_as_the_vietnam_date(tmp_path):
     (tmp_path / "in.pdf").write_bytes(make_letter_pdf(1))
-    r = run_cli(
-        "stamp",
-        tmp_path / "in.pdf",
-        tmp_path / "out.pdf",
-        "--code",
-        "05/SNN-VP",
-        "--date",
-        "2019-02-17T23:30:00Z",
-    )
+    r = run_cli(*stamp_args(tmp_path / "in.pdf", tmp_path / "out.pdf", date="2019-02-17T23:30:00Z"))
     assert r.returncode == 0, r.stderr
     assert (
         "Tuyên Quang, ngày 18 tháng 02 năm 2019"

@@ -19,6 +19,7 @@ from helpers_sign import (
     run_cli,
     sign_args,
     signer_args,
+    stamp_args,
 )
 
 from snn_sign.sample_letter import SIGNER_NAME, SIGNER_TITLE, make_letter_pdf
@@ -42,9 +43,7 @@ def flow(request, bridge, tmp_path_factory) -> Flow:
     pages = request.param
     d = tmp_path_factory.mktemp(f"flow{pages}")
     (d / "letter.pdf").write_bytes(make_letter_pdf(pages))
-    r = run_cli(
-        "stamp", d / "letter.pdf", d / "stamped.pdf", "--code", "05/SNN-VP", "--date", "2019-02-18"
-    )
+    r = run_cli(*stamp_args(d / "letter.pdf", d / "stamped.pdf"))
     assert r.returncode == 0, r.stderr
     r = run_cli(*signer_args(bridge, d / "stamped.pdf", d / "signed.pdf"))
     assert r.returncode == 0, r.stderr

@@ -103,8 +103,12 @@ def start_bridge(
     keys: tuple[tuple[str, str], ...] | None = None,
     client_keys: tuple[str, ...] | None = None,
     timeout: float = 30.0,
+    command: list[str] | None = None,
 ) -> RunningBridge:
-    """Start ``snn-token-bridge`` as a subprocess on a free loopback port; wait for health."""
+    """Start ``snn-token-bridge`` as a subprocess on a free loopback port; wait for health.
+
+    ``command``: the bridge command without ``--config`` (default: this Python's
+    ``-m snn_sign.cli.bridge_cli``), e.g. another virtualenv's ``snn-token-bridge``."""
     workdir.mkdir(parents=True, exist_ok=True)
     secret_file = workdir / "client.secret"
     secret = write_secret(secret_file)
@@ -124,7 +128,10 @@ def start_bridge(
     env = {**os.environ, **pki.env()}
     with open(log_path, "wb") as log_file:
         process = subprocess.Popen(
-            bridge_command(config_path), stdout=log_file, stderr=subprocess.STDOUT, env=env
+            [*command, "--config", str(config_path)] if command else bridge_command(config_path),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout

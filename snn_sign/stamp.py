@@ -3,12 +3,15 @@
 The approved bytes stay a byte prefix of the result, so anyone can check that only number and
 date were added. The lines are located with pdfminer.six (positions, font size and face of every
 glyph); the new text is drawn with reportlab in Liberation Serif into a small in-memory PDF and
-imported as a form XObject, which gives exact Vietnamese text with a ToUnicode map.
+imported as a form XObject, which gives exact Vietnamese text with a ToUnicode map. The template's
+blank lines are covered with white and their text is taken out of a copy of the page content
+(snn_sign.erase), so search, copy-paste and screen readers get each stamped line once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import statistics
 import unicodedata
@@ -24,7 +27,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from reportlab.pdfgen.canvas import Canvas
 
-from . import fonts
+from . import erase, fonts
 from .errors import BadInputError, NotFoundError
 from .pdfinput import Point, media_box, open_pdf, zero_based_point
 from .vntime import date_phrase
@@ -34,6 +37,8 @@ DATE_RE = re.compile(r"ngày\b.*tháng\b.*năm\b")
 PLACE_RE = re.compile(r"^\s*(.+?)\s*,\s*ngày\b")
 CODE_RE = re.compile(r"^\d{2,}/\S+$")
 DEFAULT_SIZE = 13.0
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -146,11 +151,11 @@ def stamp_pdf(
 ) -> bytes:
     """Write "Số: <code>" and "<place>, ngày DD tháng MM năm YYYY"; returns the updated PDF.
 
-    The lines are found on page 1 ("Số:" and "ngày … tháng … năm"), covered with white and
-    rewritten in their own size and face; ``number_at``/``date_at`` = (page, x, y) (1-based
-    page, left end of the baseline, points) place a line instead. ``place`` defaults to the
-    place written on the template's date line. NotFoundError when a line is neither found nor
-    given; BadInputError for a bad file or code.
+    The lines are found on page 1 ("Số:" and "ngày … tháng … năm"), covered with white, taken
+    out of the page's text and rewritten in their own size and face; ``number_at``/``date_at``
+    = (page, x, y) (1-based page, left end of the baseline, points) place a line instead.
+    ``place`` defaults to the place written on the template's date line. NotFoundError when a
+    line is neither found nor given; BadInputError for a bad file or code.
     """
     code = (code or "").strip()
     if not CODE_RE.match(code):
@@ -224,13 +229,25 @@ def _apply(pdf: bytes, draws: dict[int, list[_Draw]]) -> bytes:
         xobj = writer.import_page_as_xobject(PdfFileReader(BytesIO(overlay)), page_ix=0)
         name = "/SnnStamp" + uuid.uuid4().hex[:12]
         ops = b"Q q 1 0 0 1 %.3f %.3f cm %s Do Q" % (x0, y0, name.encode("ascii"))
-        resources = generic.DictionaryObject(
-            {pdf_name("/XObject"): generic.DictionaryObject({pdf_name(name): xobj})}
-        )
+        xobjects = {pdf_name(name): xobj}
+        # The template's text under the covers goes too, or extractors read both lines: the
+        # page gets a copy of its content without those glyphs (the original stays in place).
+        covers = [d.cover for d in items if d.cover]
+        edited = _erased(pdf, page_ix, writer, covers) if covers else None
         # "q" before and "Q" after the existing content: whatever graphics state the page left
         # behind (an unbalanced cm), our text lands where we measured it.
-        writer.add_stream_to_page(
-            page_ix, writer.add_object(generic.StreamObject(stream_data=b"q")), prepend=True
+        if edited is None:
+            writer.add_stream_to_page(
+                page_ix, writer.add_object(generic.StreamObject(stream_data=b"q")), prepend=True
+            )
+        else:
+            content = generic.StreamObject(stream_data=b"q\n" + edited.data + b"\n")
+            content.compress()
+            page[pdf_name("/Contents")] = writer.add_object(content)
+            writer.mark_update(page_ref)
+            xobjects.update({pdf_name(k): v for k, v in edited.new_xobjects.items()})
+        resources = generic.DictionaryObject(
+            {pdf_name("/XObject"): generic.DictionaryObject(xobjects)}
         )
         writer.add_stream_to_page(
             page_ix, writer.add_object(generic.StreamObject(stream_data=ops)), resources
@@ -238,6 +255,24 @@ def _apply(pdf: bytes, draws: dict[int, list[_Draw]]) -> bytes:
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _erased(pdf: bytes, page_ix: int, writer, covers: list) -> erase.Edited | None:
+    """The page's content without the template's text under ``covers``; None to keep it as it
+    is (nothing there, or it could not be done: the white covers still hide the old text)."""
+    try:
+        page_ref, resources = writer.find_page_for_modification(page_ix)
+        return erase.page_without_text_in(
+            pdf,
+            page_ix,
+            page_ref.get_object(),
+            resources.get_object() if resources is not None else None,
+            covers=covers,
+            writer=writer,
+        )
+    except Exception:  # an unusual content stream must not stop the clerk from stamping
+        log.warning("template text left under the stamp (only covered)", exc_info=True)
+        return None
 
 
 def _render_overlay(items: list[_Draw], width: float, height: float) -> bytes:

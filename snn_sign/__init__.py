@@ -9,7 +9,10 @@ Public API (all on bytes, no temporary files)::
     sign_pdf(pdf, signer, *, appearance, image_png=None, code=None, org_name=None, at=None,
              seal_size_mm=36, tsa_url=None, signing_time=None, field_name=None) -> bytes
     verify_pdf(pdf, trust_roots) -> VerifyReport
-    async_sign_pdf(...), async_verify_pdf(...)   the same, to await inside an event loop
+    sign_detached(data, signer, *, signing_time=None) -> bytes   detached CMS over any bytes
+    verify_detached(data, cms, trust_roots) -> DetachedReport    (e.g. an audit trail's head)
+    async_sign_pdf(...), async_verify_pdf(...), async_sign_detached(...),
+    async_verify_detached(...)   the same, to await inside an event loop
     make_letter_pdf(pages=1, *, with_images_mb=0) -> bytes
 
 Heavy imports (pyHanko, reportlab, pdfminer) happen on first use of these names.
@@ -18,11 +21,16 @@ Heavy imports (pyHanko, reportlab, pdfminer) happen on first use of these names.
 from __future__ import annotations
 
 __all__ = [
+    "DetachedReport",
+    "async_sign_detached",
     "async_sign_pdf",
+    "async_verify_detached",
     "async_verify_pdf",
     "make_letter_pdf",
+    "sign_detached",
     "sign_pdf",
     "stamp_pdf",
+    "verify_detached",
     "verify_pdf",
 ]
 
@@ -33,6 +41,11 @@ _WHERE = {
     "verify_pdf": "snn_sign.verify",
     "async_verify_pdf": "snn_sign.verify",
     "make_letter_pdf": "snn_sign.sample_letter",
+    "sign_detached": "snn_sign.detached",
+    "async_sign_detached": "snn_sign.detached",
+    "verify_detached": "snn_sign.detached",
+    "async_verify_detached": "snn_sign.detached",
+    "DetachedReport": "snn_sign.detached",
 }
 
 

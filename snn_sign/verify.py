@@ -145,15 +145,26 @@ async def async_verify_pdf(pdf: bytes, trust_roots: list[bytes]) -> VerifyReport
     return report
 
 
-async def _check(sig, roots) -> SignatureReport:
-    context = ValidationContext(trust_roots=roots, allow_fetching=False, revinfo_policy=REVOCATION)
-    cert = sig.signer_cert
-    when = sig.self_reported_timestamp
-    base = {
-        "field": sig.field_name,
+def certificate_fields(cert: asn1_x509.Certificate) -> dict[str, str]:
+    """signer_subject, serial (hex) and issuer, as the reports show them."""
+    return {
         "signer_subject": cert.subject.human_friendly,
         "serial": format(cert.serial_number, "X"),
         "issuer": cert.issuer.human_friendly,
+    }
+
+
+def validation_context(roots: list[asn1_x509.Certificate]) -> ValidationContext:
+    """Trust exactly ``roots``, offline (see REVOCATION)."""
+    return ValidationContext(trust_roots=roots, allow_fetching=False, revinfo_policy=REVOCATION)
+
+
+async def _check(sig, roots) -> SignatureReport:
+    context = validation_context(roots)
+    when = sig.self_reported_timestamp
+    base = {
+        "field": sig.field_name,
+        **certificate_fields(sig.signer_cert),
         "signing_time": iso_vn(when) if isinstance(when, dt.datetime) else None,
     }
     try:
@@ -184,7 +195,8 @@ async def _check(sig, roots) -> SignatureReport:
     return rep
 
 
-def _reasons(status, level) -> list[str]:
+def integrity_and_trust_reasons(status) -> list[str]:
+    """Bilingual reasons from any pyHanko signature status: digest, signature value, trust."""
     reasons = []
     if not status.intact:
         reasons.append(
@@ -201,6 +213,11 @@ def _reasons(status, level) -> list[str]:
             f"Chứng thư số không dẫn tới CA tin cậy ({why}) / "
             f"The certificate does not chain to a trusted CA ({why})"
         )
+    return reasons
+
+
+def _reasons(status, level) -> list[str]:
+    reasons = integrity_and_trust_reasons(status)
     illegal = level is not None and level not in ALLOWED_LEVELS
     if illegal:
         reasons.append(

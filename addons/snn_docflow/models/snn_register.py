@@ -1,3 +1,5 @@
+import psycopg2.errors
+
 from odoo import api, fields, models
 
 # Namespace of this module's advisory locks (the bytes "SNN"), so they never meet another's.
@@ -13,6 +15,7 @@ class SnnRegister(models.Model):
     _name = "snn.register"
     _description = "Outgoing Document Register"
     _order = "confidential, name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     company_id = fields.Many2one(
@@ -42,13 +45,16 @@ class SnnRegister(models.Model):
             [("company_id", "=", company.id), ("confidential", "=", False)], limit=1
         )
 
-    def _take_next_number(self, year):
-        """Return the next number of this register in ``year``; the caller stores it.
+    def _take_number_for(self, document, year):
+        """Give ``document`` the next number of this register in ``year`` and return it.
 
-        Gap-free under concurrency without retries: an advisory lock, held until this
-        transaction ends, queues the issuers of one register. Our own snapshot (REPEATABLE
-        READ) may predate the last issuer's commit, so the highest committed number is read
-        on a fresh cursor opened after the lock was granted. A rollback frees the number again.
+        Gap-free under concurrency, on the request's own connection, without retries: an
+        advisory lock, held until this transaction ends, queues the issuers of one register.
+        Our snapshot (REPEATABLE READ) may predate the commit of the issuers we waited for, so
+        the highest number we see can be stale; the unique index is not bound by snapshots,
+        so we try the next numbers in turn, each in a savepoint, until the index accepts one.
+        Committed numbers are always 1..N (by this very rule), so the first free one is N + 1,
+        and a rollback frees its number again. Each stale number costs one savepoint.
         """
         self.ensure_one()
         cr = self.env.cr
@@ -56,17 +62,23 @@ class SnnRegister(models.Model):
         # Numbers this transaction gave already (several documents issued at once) must be in
         # the table before we read it.
         self.env["snn.document"].flush_model(["register_id", "number_year", "number"])
-        query = (
+        cr.execute(
             "SELECT COALESCE(MAX(number), 0) FROM snn_document"
-            " WHERE register_id = %s AND number_year = %s"
+            " WHERE register_id = %s AND number_year = %s",
+            (self.id, year),
         )
-        cr.execute(query, (self.id, year))
-        own_max = cr.fetchone()[0]
-        if not self.env.registry.ready:
-            # Modules are loading (install, upgrade, demo data): no other issuer runs, and
-            # tables this transaction creates are not visible to another cursor yet.
-            return own_max + 1
-        with self.env.registry.cursor() as fresh_cr:
-            fresh_cr.execute(query, (self.id, year))
-            committed_max = fresh_cr.fetchone()[0]
-        return max(own_max, committed_max) + 1
+        number = cr.fetchone()[0] + 1
+        while True:
+            try:
+                with cr.savepoint(flush=False):
+                    cr.execute(
+                        "UPDATE snn_document SET register_id = %s, number_year = %s, number = %s"
+                        " WHERE id = %s",
+                        (self.id, year, number, document.id),
+                        log_exceptions=False,
+                    )
+                break
+            except psycopg2.errors.UniqueViolation:
+                number += 1  # taken by an issuer that committed after our snapshot
+        document.invalidate_recordset(["register_id", "number_year", "number"])
+        return number

@@ -21,3 +21,8 @@ class ResCompany(models.Model):
         string="Organisation Full Name",
         help="As printed and signed, e.g. Sở Nông nghiệp và Phát triển nông thôn.",
     )
+    snn_allow_approver_issue = fields.Boolean(
+        string="Approver May Also Issue",
+        help="Off (the default): the person who approved a document cannot also issue it "
+        "(four eyes). Turn on only for an organisation too small to keep the two apart.",
+    )

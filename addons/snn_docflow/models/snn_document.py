@@ -30,7 +30,7 @@ CONTENT_FIELDS = frozenset(
         "file_name",
     }
 )
-# Fields only the transitions write.
+# Fields only the steps write (as sudo(), after their checks); never a client's create/write.
 WORKFLOW_FIELDS = frozenset(
     {
         "state",
@@ -42,6 +42,9 @@ WORKFLOW_FIELDS = frozenset(
         "issue_date",
         "return_reason",
         "cancel_reason",
+        "approved_sha256",
+        "trail_head_hash",
+        "approval_ids",
     }
 )
 
@@ -52,12 +55,13 @@ class SnnDocument(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _rec_name = "subject"
+    _check_company_auto = True
     # Reviewers only read documents; they still comment on them.
     _mail_post_access = "read"
 
     subject = fields.Char(required=True, tracking=True, help="Trích yếu: at most 500 characters.")
     document_type_id = fields.Many2one(
-        "snn.document.type", required=True, tracking=True, ondelete="restrict"
+        "snn.document.type", required=True, tracking=True, ondelete="restrict", check_company=True
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, readonly=True
@@ -68,6 +72,7 @@ class SnnDocument(models.Model):
         required=True,
         default=lambda self: self.env.user.employee_id.department_id,
         tracking=True,
+        check_company=True,
     )
     head_id = fields.Many2one(
         "res.users",
@@ -75,7 +80,7 @@ class SnnDocument(models.Model):
         related="department_id.manager_id.user_id",
     )
     drafter_id = fields.Many2one(
-        "res.users", required=True, default=lambda self: self.env.user, readonly=True
+        "res.users", required=True, default=lambda self: self.env.user, readonly=True, copy=False
     )
     signer_id = fields.Many2one(
         "res.users",
@@ -126,17 +131,33 @@ class SnnDocument(models.Model):
         default="draft",
         required=True,
         readonly=True,
+        copy=False,
         tracking=True,
         group_expand=True,  # kanban columns in the order of the chain, empty ones too
     )
-    register_id = fields.Many2one("snn.register", readonly=True, copy=False, index=True)
+    register_id = fields.Many2one(
+        "snn.register", readonly=True, copy=False, index=True, check_company=True
+    )
     number = fields.Integer(readonly=True, copy=False)
     number_year = fields.Integer(readonly=True, copy=False)
     code = fields.Char(string="Number and Notation", readonly=True, copy=False, index=True)
     issue_date = fields.Date(readonly=True, copy=False, tracking=True)
     return_reason = fields.Text(readonly=True, copy=False)
     cancel_reason = fields.Text(readonly=True, copy=False)
-    approval_ids = fields.One2many("snn.approval", "document_id", string="Trail", readonly=True)
+    approved_sha256 = fields.Char(
+        string="Approved SHA-256",
+        readonly=True,
+        copy=False,
+        help="SHA-256 of the PDF the director approved; checked again when the clerk issues.",
+    )
+    approval_ids = fields.One2many(
+        "snn.approval", "document_id", string="Trail", readonly=True, copy=False
+    )
+    trail_head_hash = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Hash of the last trail row: a trail cut short at its end no longer reaches it.",
+    )
     trail_intact = fields.Boolean(compute="_compute_trail_intact")
     code_conflict = fields.Boolean(
         compute="_compute_code_conflict",
@@ -159,16 +180,18 @@ class SnnDocument(models.Model):
         "A number belongs to a register and a year.",
     )
 
-    @api.depends("approval_ids")
+    @api.depends("approval_ids", "trail_head_hash")
     def _compute_trail_intact(self):
         for document in self:
-            document.trail_intact = not document.sudo().approval_ids._broken_links()
+            document.trail_intact = not document._trail_problems()
 
     @api.depends("code", "number_year", "company_id")
+    @api.depends_context("uid")
     def _compute_code_conflict(self):
         for document in self:
+            # As the user: a flag must not reveal documents they may not read (secret ones).
             document.code_conflict = bool(document.code) and bool(
-                self.sudo().search_count(
+                self.search_count(
                     [
                         ("id", "!=", document.id),
                         ("code", "=", document.code),
@@ -201,19 +224,45 @@ class SnnDocument(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # No context key opens this: only code that chose sudo() after its own checks (the
+        # steps) passes; a client cannot make its environment superuser.
         if not self.env.su and any(vals.keys() & WORKFLOW_FIELDS for vals in vals_list):
-            raise UserError(self.env._("A new document starts as a draft of its author."))
+            raise AccessError(self.env._("A new document starts as a draft of its author."))
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get("snn_transition"):
-            if vals.keys() & WORKFLOW_FIELDS and not self.env.su:
-                raise UserError(
-                    self.env._("The state and number change only through the document's buttons.")
-                )
-            if vals.keys() & CONTENT_FIELDS:
-                self._check_content_editable()
+        if vals.keys() & WORKFLOW_FIELDS and not self.env.su:
+            raise AccessError(
+                self.env._("The state and number change only through the document's buttons.")
+            )
+        if vals.keys() & CONTENT_FIELDS:
+            self._check_content_editable()
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_untouched_drafts(self):
+        """A draft that never left its drafter may go; anything with a trail is cancelled
+        instead (the register and the trail keep it), whoever asks, superuser included."""
+        for document in self:
+            if document.state != "draft" or document.sudo().approval_ids:
+                raise UserError(
+                    self.env._(
+                        "“%s” cannot be deleted: it has been submitted before and its trail "
+                        "is kept. Cancel it instead.",
+                        document.display_name,
+                    )
+                )
+            if not self.env.su and not document._is_drafter_or_manager():
+                raise AccessError(
+                    self.env._(
+                        "Only its drafter or a manager deletes the draft “%s”.",
+                        document.display_name,
+                    )
+                )
+
+    def _frozen_file_fields(self):
+        """Binary fields frozen now (see ir_attachment.py): the PDF from submission on."""
+        return {"file"} if self.state != "draft" else set()
 
     def _check_content_editable(self):
         """Content changes only in draft, by its drafter or a manager; else a return is needed."""
@@ -240,34 +289,60 @@ class SnnDocument(models.Model):
             )
 
     # ------------------------------------------------------------------ actions
+    # Each step is action_x() -> checks -> _do_x(): a module that changes a step overrides
+    # that step's check or effect (snn_signing extends _check_can_issue and _do_issue).
+    # The effects run as sudo(): the checks are the permission, and no reviewer has write
+    # access of their own. sudo() keeps the acting user's uid for the trail.
 
     def action_submit(self):
         """Drafter: draft → head review."""
-        return self._transition("submit", "head_review")
+        self._check_can("submit")
+        self._check_content_ready()
+        for document in self:
+            document.sudo()._do_submit()
+        return True
 
     def action_forward(self):
         """Head of the drafting unit: head review → director review."""
-        return self._transition("forward", "director_review")
+        self._check_can("forward")
+        for document in self:
+            document.sudo()._do_forward()
+        return True
 
     def action_return(self, reason=None):
         """Head or signer: back to draft, with what to fix."""
-        if not (reason or "").strip():
+        reason = (reason or "").strip()
+        if not reason:
             raise UserError(self.env._("Say what must be fixed: a return needs a reason."))
-        return self._transition("return", "draft", reason.strip())
+        self._check_can("return")
+        for document in self:
+            document.sudo()._do_return(reason)
+        return True
 
     def action_approve(self):
         """Signer (a director): director review → approved, for the clerk."""
-        return self._transition("approve", "approved")
+        self._check_can("approve")
+        for document in self:
+            document.sudo()._do_approve()
+        return True
 
     def action_issue(self):
         """Clerk: take the number, fix the issue date (Vietnam time), approved → issued."""
-        return self._transition("issue", "issued")
+        self._check_can("issue")
+        self._check_can_issue()
+        for document in self:
+            document.sudo()._do_issue()
+        return True
 
     def action_cancel(self, reason=None):
         """Cancel; an issued document keeps its number, the register shows it cancelled."""
-        if not (reason or "").strip():
+        reason = (reason or "").strip()
+        if not reason:
             raise UserError(self.env._("Say why the document is cancelled: a reason is required."))
-        return self._transition("cancel", "cancelled", reason.strip())
+        self._check_can("cancel")
+        for document in self:
+            document.sudo()._do_cancel(reason)
+        return True
 
     def action_open_return_wizard(self):
         return self._open_reason_wizard("return")
@@ -292,3 +367,51 @@ class SnnDocument(models.Model):
         self.ensure_one()
         self.check_access("read")  # callable over RPC: only on documents the caller may see
         return self.sudo().approval_ids._broken_links()
+
+    def action_check_trail(self):
+        """The "Check trail" button: every proof the trail offers, said to the user."""
+        self.ensure_one()
+        self.check_access("read")
+        problems = self._trail_problems()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Trail of “%s”", self.display_name),
+                "message": "\n".join(problems)
+                or self.env._("The trail is intact: every step is as it was recorded."),
+                "type": "danger" if problems else "success",
+                "sticky": bool(problems),
+            },
+        }
+
+    def _trail_problems(self):
+        """What is wrong with this document's trail, in words (empty when intact).
+
+        Altered rows break the hash chain; rows cut off at the end no longer reach the head
+        kept on the document; a document past draft without a trail lost it whole. Modules
+        that anchor the head outside the database add their check (_trail_anchor_problems).
+        """
+        self.ensure_one()
+        rows = self.sudo().approval_ids
+        problems = []
+        broken = rows._broken_links()
+        if broken:
+            problems.append(
+                self.env._(
+                    "Trail rows changed outside Odoo: %s.",
+                    ", ".join(f"#{row.id} ({row.action})" for row in broken),
+                )
+            )
+        last = rows.sorted("id")[-1:]
+        if (last.hash or False) != (self.sudo().trail_head_hash or False):
+            problems.append(
+                self.env._("The last rows of the trail are missing: it ends before its head.")
+            )
+        if not rows and (self.state != "draft" or self.number):
+            problems.append(self.env._("The document has been through steps but has no trail."))
+        return problems + self._trail_anchor_problems()
+
+    def _trail_anchor_problems(self):
+        """Hook: problems found by an outside anchor of the trail's head (none here)."""
+        return []

@@ -13,6 +13,15 @@ VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ACTIVITY_REVIEW = "snn_docflow.mail_activity_type_review"
 ACTIVITY_FIX = "snn_docflow.mail_activity_type_fix"
 ACTIVITY_ISSUE = "snn_docflow.mail_activity_type_issue"
+# The to-dos each step answers (closed when the step is taken).
+CLOSES = {
+    "submit": [ACTIVITY_FIX],
+    "forward": [ACTIVITY_REVIEW],
+    "return": [ACTIVITY_REVIEW],
+    "approve": [ACTIVITY_REVIEW],
+    "issue": [ACTIVITY_ISSUE],
+    "cancel": [ACTIVITY_FIX, ACTIVITY_REVIEW, ACTIVITY_ISSUE],
+}
 
 
 def vietnam_today():
@@ -23,19 +32,15 @@ def vietnam_today():
 class SnnDocument(models.Model):
     _inherit = "snn.document"  # pylint: disable=consider-merging-classes-inherited
 
-    def _transition(self, action, to_state, comment=None):
+    # ------------------------------------------------------------------ checks
+
+    def _check_can(self, action):
+        """Raise unless the current user may take step ``action`` on every document now."""
         for document in self:
             document.check_access("read")
             refusal = document._refusal(action)
             if refusal:
                 raise refusal
-            document._check_content_ready(action)
-        for document in self:
-            # The checks above are the permission; reviewers have no write access of their own.
-            document.sudo().with_context(snn_transition=True)._do_transition(
-                action, to_state, comment
-            )
-        return True
 
     def _refusal(self, action):
         """Why the current user may not do ``action`` now (an exception), or None."""
@@ -55,6 +60,14 @@ class SnnDocument(models.Model):
                     "You are not the person who may do this on “%(doc)s”. %(who)s",
                     doc=self.display_name,
                     who=self._who_may(action),
+                )
+            )
+        if action == "issue" and self._breaks_four_eyes():
+            return AccessError(
+                self.env._(
+                    "You approved “%s” yourself: another person issues it (four eyes). "
+                    "A manager can allow this in the company's settings.",
+                    self.display_name,
                 )
             )
         return None
@@ -106,6 +119,15 @@ class SnnDocument(models.Model):
             and self.signer_id == self.env.user
         )
 
+    def _approver(self):
+        """Who approved the document, from its trail."""
+        approvals = self.sudo().approval_ids.filtered(lambda row: row.action == "approve")
+        return approvals.sorted("id")[-1:].user_id
+
+    def _breaks_four_eyes(self):
+        """The one who approved does not also issue, unless the organisation allows it."""
+        return not self.company_id.snn_allow_approver_issue and self._approver() == self.env.user
+
     def _may_cancel(self):
         if self._is_manager():
             return True
@@ -115,10 +137,12 @@ class SnnDocument(models.Model):
             return self.env.user.has_group("snn_docflow.group_clerk")
         return False
 
-    def _check_content_ready(self, action):
+    def _check_content_ready(self):
         """What a draft must hold before it goes to review (step 3 of the procedure)."""
-        if action != "submit":
-            return
+        for document in self:
+            document._check_one_content_ready()
+
+    def _check_one_content_ready(self):
         missing = []
         if not self.file:
             missing.append(self.env._("the PDF file to sign"))
@@ -161,41 +185,99 @@ class SnnDocument(models.Model):
     def _state_label(self):
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
+    def _check_can_issue(self):
+        """Hook of the issue step's checks: the bytes to number are the bytes approved.
+
+        A mismatch means the file changed behind Odoo's back (in the filestore): nothing is
+        numbered, and the refusal stays in the trail although the request fails.
+        """
+        for document in self:
+            if document._file_sha256() != document.approved_sha256:
+                message = self.env._(
+                    "The file of “%s” is not the one the director approved: its SHA-256 "
+                    "changed since approval. Nothing was numbered. Return it to the drafter "
+                    "to attach the file again and have it approved.",
+                    document.display_name,
+                )
+                self.env["snn.approval"].sudo()._record_refusal(document, "issue", message)
+                raise UserError(message)
+
     # ------------------------------------------------------------------ effects
 
-    def _do_transition(self, action, to_state, comment):
-        """Write the new state, number if issuing, log the trail, move the to-dos on."""
+    def _do_submit(self):
+        self._record_step("submit", {"state": "head_review", "return_reason": False})
+        self._schedule(ACTIVITY_REVIEW, self.head_id)
+
+    def _do_forward(self):
+        self._record_step("forward", {"state": "director_review"})
+        self._schedule(ACTIVITY_REVIEW, self.signer_id)
+
+    def _do_return(self, reason):
+        self._record_step(
+            "return",
+            {"state": "draft", "return_reason": reason},
+            reason,
+        )
+        self._schedule(ACTIVITY_FIX, self.drafter_id, note=reason)
+        # The head sees why, too: the drafter and the head are told in the chatter.
+        self.message_post(
+            body=self.env._("Returned for changes: %s", reason),
+            partner_ids=(self.drafter_id | self.head_id).partner_id.ids,
+            author_id=self.env.user.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _do_approve(self):
+        self._record_step("approve", {"state": "approved", "approved_sha256": self._file_sha256()})
+        self._schedule(ACTIVITY_ISSUE, self._clerks())
+
+    def _do_issue(self):
+        """Hook of the issue step's effects: number, date, issued (snn_signing signs here)."""
+        vals = self._numbering_values()
+        vals["state"] = "issued"
+        self._record_step("issue", vals)
+
+    def _do_cancel(self, reason):
+        self._record_step("cancel", {"state": "cancelled", "cancel_reason": reason}, reason)
+
+    def _record_step(self, action, vals, comment=None):
+        """Write the step's values, append its trail row, close the to-do it answers."""
         self.ensure_one()
         from_state = self.state
-        vals = {"state": to_state}
-        if action == "issue":
-            vals.update(self._numbering_values())
-        elif action == "return":
-            vals["return_reason"] = comment
-        elif action == "cancel":
-            vals["cancel_reason"] = comment
-        elif action == "submit":
-            vals["return_reason"] = False
         self.write(vals)
         self.env["snn.approval"].create(
             {
+                **self._trail_snapshot(),
                 "document_id": self.id,
                 "user_id": self.env.uid,  # sudo() keeps the acting user's uid
                 "action": action,
                 "from_state": from_state,
-                "to_state": to_state,
+                "to_state": self.state,
                 "comment": comment or False,
                 "timestamp": fields.Datetime.now(),
-                "file_sha256": self._file_sha256(),
             }
         )
-        self._move_activities(action, comment)
+        closing = CLOSES[action]
+        self.activity_feedback(closing, user_id=self.env.uid)
+        self.activity_unlink(closing)
+
+    def _trail_snapshot(self):
+        """What a trail row proves of the document at its step: number, register, file."""
+        return {
+            "register_id": self.register_id.id,
+            "number": self.number,
+            "number_year": self.number_year,
+            "code": self.code,
+            "issue_date": self.issue_date,
+            "file_sha256": self._file_sha256(),
+        }
 
     def _numbering_values(self):
         if self.number:  # a number, once taken, stays with its document
             return {}
         register = self.env["snn.register"]._find_for(self)
-        if not register:
+        if not register or register.company_id != self.company_id:
             raise UserError(
                 self.env._(
                     "No %s register is configured for this organisation: "
@@ -207,7 +289,7 @@ class SnnDocument(models.Model):
             )
         notation = self._notation()  # before the number: a refusal must not hold the register
         issue_date = vietnam_today()
-        number = register._take_next_number(issue_date.year)
+        number = register._take_number_for(self, issue_date.year)
         return {
             "register_id": register.id,
             "number": number,
@@ -231,36 +313,6 @@ class SnnDocument(models.Model):
                 self.env._("Set the abbreviation of the unit %s first.", self.department_id.name)
             )
         return f"{org}-{self.department_id.snn_code}"
-
-    def _move_activities(self, action, comment):
-        """Close the to-do that this step answers and open one for whoever acts next."""
-        closing = {
-            "submit": [ACTIVITY_FIX],
-            "forward": [ACTIVITY_REVIEW],
-            "return": [ACTIVITY_REVIEW],
-            "approve": [ACTIVITY_REVIEW],
-            "issue": [ACTIVITY_ISSUE],
-            "cancel": [ACTIVITY_FIX, ACTIVITY_REVIEW, ACTIVITY_ISSUE],
-        }[action]
-        uid = self.env.uid
-        self.activity_feedback(closing, user_id=uid)
-        self.activity_unlink(closing)
-        if action == "submit":
-            self._schedule(ACTIVITY_REVIEW, self.head_id)
-        elif action == "forward":
-            self._schedule(ACTIVITY_REVIEW, self.signer_id)
-        elif action == "approve":
-            self._schedule(ACTIVITY_ISSUE, self._clerks())
-        elif action == "return":
-            self._schedule(ACTIVITY_FIX, self.drafter_id, note=comment)
-            # The head sees why, too: the drafter and the head are told in the chatter.
-            self.message_post(
-                body=self.env._("Returned for changes: %s", comment),
-                partner_ids=(self.drafter_id | self.head_id).partner_id.ids,
-                author_id=self.env["res.users"].browse(uid).partner_id.id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
 
     def _schedule(self, activity_xmlid, users, note=None):
         for user in users:

@@ -1,8 +1,13 @@
 import hashlib
 import json
+import logging
+
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
 
 ACTIONS = [
     ("submit", "Submitted"),
@@ -11,14 +16,18 @@ ACTIONS = [
     ("approve", "Approved"),
     ("issue", "Issued"),
     ("cancel", "Cancelled"),
+    ("refuse", "Refused"),
 ]
 
 
 class SnnApproval(models.Model):
-    """The trail of a document: one row per transition, chained by SHA-256.
+    """The trail of a document: one row per step (and per refused issue), chained by SHA-256.
 
     Each row stores sha256(previous row's hash + its own content), so editing or deleting a
-    row in the database breaks every later link. Nobody may edit or delete rows through Odoo.
+    row in the database breaks every later link; the document keeps the last hash, so rows
+    cut off at the end are missed too. A row also proves the register at its step: number,
+    code, register, year, issue date and the file's SHA-256. Nobody may edit or delete rows
+    through Odoo, and PostgreSQL refuses it too (trigger).
     """
 
     _name = "snn.approval"
@@ -33,6 +42,11 @@ class SnnApproval(models.Model):
     comment = fields.Text()
     timestamp = fields.Datetime(required=True)
     file_sha256 = fields.Char(string="File SHA-256")
+    register_id = fields.Many2one("snn.register", ondelete="restrict")
+    number = fields.Integer()
+    number_year = fields.Integer()
+    code = fields.Char(string="Number and Notation")
+    issue_date = fields.Date()
     previous_hash = fields.Char()
     hash = fields.Char(required=True)
 
@@ -64,13 +78,22 @@ class SnnApproval(models.Model):
         "comment",
         "timestamp",
         "file_sha256",
+        "register_id",
+        "number",
+        "number_year",
+        "code",
+        "issue_date",
     )
 
     def _content(self):
         """The fields the hash covers, as stored."""
         self.ensure_one()
         values = {name: self[name] for name in self._HASHED}
-        values.update(document_id=self.document_id.id, user_id=self.user_id.id)
+        values.update(
+            document_id=self.document_id.id,
+            user_id=self.user_id.id,
+            register_id=self.register_id.id,
+        )
         return self._canonical(values)
 
     @classmethod
@@ -79,6 +102,9 @@ class SnnApproval(models.Model):
         row = [values.get(name) or "" for name in cls._HASHED]
         row[cls._HASHED.index("timestamp")] = fields.Datetime.to_string(
             fields.Datetime.to_datetime(values["timestamp"])
+        )
+        row[cls._HASHED.index("issue_date")] = (
+            fields.Date.to_string(fields.Date.to_date(values.get("issue_date"))) or ""
         )
         return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
@@ -96,10 +122,45 @@ class SnnApproval(models.Model):
             )
             content = self._canonical(vals)
             previous_hash = last.hash or False
-            records |= super().create(
+            record = super().create(
                 dict(vals, previous_hash=previous_hash, hash=self._chain(previous_hash, content))
             )
+            # The head on the document: a trail cut off at its end no longer reaches it.
+            record.document_id.sudo().trail_head_hash = record.hash
+            records |= record
         return records
+
+    @api.model
+    def _record_refusal(self, document, action, message):
+        """Append a "refused" row for ``document`` that stays although the request fails.
+
+        The refused request rolls back, so the row is written on a connection of its own and
+        committed there (a second connection, on this failure path only). The document must be
+        committed already; when it is not (it was made in this very transaction, as in a test),
+        the row is written here and shares the request's fate.
+        """
+        values = {
+            **document._trail_snapshot(),
+            "document_id": document.id,
+            "user_id": self.env.uid,
+            "action": "refuse",
+            "from_state": document.state,
+            "to_state": document.state,
+            "comment": f"{action}: {message}",
+            "timestamp": fields.Datetime.now(),
+        }
+        document.flush_recordset()
+        try:
+            with self.env.registry.cursor() as cr:
+                # Never wait on a row this request itself holds: give up and keep it here.
+                cr.execute("SET LOCAL lock_timeout = '3s'")
+                cr.execute("SELECT 1 FROM snn_document WHERE id = %s", (document.id,))
+                if cr.fetchone():
+                    self.with_env(self.env(cr=cr)).sudo().create(values)
+                    return
+        except psycopg2.OperationalError:
+            _logger.warning("Refusal of document %s kept in the request only", document.id)
+        self.sudo().create(values)
 
     def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(self.env._("The trail of a document cannot be changed."))

@@ -6,4 +6,7 @@ from . import snn_approval
 from . import snn_document_recipient
 from . import snn_document
 from . import snn_document_workflow
+from . import snn_document_confidential
 from . import snn_document_demo
+from . import ir_attachment
+from . import mail_followers

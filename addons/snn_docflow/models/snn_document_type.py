@@ -5,6 +5,7 @@ class SnnDocumentType(models.Model):
     _name = "snn.document.type"
     _description = "Outgoing Document Type"
     _order = "sequence, name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(
@@ -19,6 +20,7 @@ class SnnDocumentType(models.Model):
     register_id = fields.Many2one(
         "snn.register",
         string="Default Register",
+        check_company=True,
         domain="[('company_id', '=', company_id), ('confidential', '=', False)]",
         help="Register that numbers documents of this type when they are not secret.",
     )

@@ -7,3 +7,6 @@ from . import test_bad_input
 from . import test_concurrency
 from . import test_ui_tour
 from . import test_xmlrpc
+from . import test_chain_guards
+from . import test_rpc_attacks
+from . import test_refusal_committed

@@ -92,3 +92,68 @@ class TestTrail(DocflowCase):
         with self.assertRaises(UserError):
             row.sudo().unlink()
         self.assertFalse(document.check_trail())
+
+    def test_a_row_proves_the_register_at_its_step(self):
+        document = self.walk(self.make_draft(), "issued")
+        issue = document.approval_ids.filtered(lambda r: r.action == "issue")
+        self.assertEqual(
+            (issue.register_id, issue.number, issue.number_year, issue.code, issue.issue_date),
+            (document.register_id, 1, document.number_year, "01/SNN-VP", document.issue_date),
+        )
+        self.assertEqual(issue.file_sha256, document.approved_sha256)
+        self._bypass_append_only()
+        for column, value in (
+            ("number", 2),
+            ("code", "'02/SNN-VP'"),
+            ("number_year", 2018),
+            ("issue_date", "'2019-01-01'"),
+            ("register_id", self.register_secret.id),
+            ("file_sha256", "'" + "0" * 64 + "'"),
+        ):
+            with self.subTest(column=column):
+                savepoint = self.env.cr.savepoint()
+                self.env.cr.execute(
+                    f"UPDATE snn_approval SET {column} = {value} WHERE id = %s",
+                    (issue.id,),
+                )
+                self.env.invalidate_all()
+                self.assertEqual(document.check_trail(), issue)
+                self.assertFalse(document.trail_intact)
+                savepoint.close(rollback=True)
+                self.env.invalidate_all()
+                self.assertTrue(document.trail_intact)
+
+    def test_rows_cut_off_at_the_end_are_detected(self):
+        document = self.walk(self.make_draft(), "issued")
+        last = document.approval_ids.sorted("id")[-1]
+        self._bypass_append_only()
+        self.env.cr.execute("DELETE FROM snn_approval WHERE id = %s", (last.id,))
+        self.env.invalidate_all()
+        self.assertFalse(document.check_trail(), "what remains is a valid chain…")
+        self.assertFalse(document.trail_intact, "…that no longer reaches the document's head")
+        self.assertIn("missing", " ".join(document._trail_problems()))
+
+    def test_a_whole_trail_deleted_is_detected(self):
+        document = self.walk(self.make_draft(), "issued")
+        self._bypass_append_only()
+        self.env.cr.execute("DELETE FROM snn_approval WHERE document_id = %s", (document.id,))
+        self.env.invalidate_all()
+        self.assertFalse(document.trail_intact)
+        self.env.cr.execute(
+            "UPDATE snn_document SET trail_head_hash = NULL WHERE id = %s", (document.id,)
+        )
+        self.env.invalidate_all()
+        self.assertFalse(document.trail_intact, "an issued document without a trail")
+
+    def test_check_trail_button_says_what_it_found(self):
+        document = self.walk(self.make_draft(), "issued")
+        action = document.with_user(self.drafter).action_check_trail()
+        self.assertEqual(action["params"]["type"], "success")
+        self._bypass_append_only()
+        self.env.cr.execute(
+            "DELETE FROM snn_approval WHERE id = %s", (document.approval_ids.sorted("id")[-1].id,)
+        )
+        self.env.invalidate_all()
+        action = document.with_user(self.drafter).action_check_trail()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("missing", action["params"]["message"])

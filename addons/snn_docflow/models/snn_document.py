@@ -226,12 +226,13 @@ class SnnDocument(models.Model):
     def create(self, vals_list):
         # No context key opens this: only code that chose sudo() after its own checks (the
         # steps) passes; a client cannot make its environment superuser.
-        if not self.env.su and any(vals.keys() & WORKFLOW_FIELDS for vals in vals_list):
+        workflow_fields = self._workflow_fields()
+        if not self.env.su and any(vals.keys() & workflow_fields for vals in vals_list):
             raise AccessError(self.env._("A new document starts as a draft of its author."))
         return super().create(vals_list)
 
     def write(self, vals):
-        if vals.keys() & WORKFLOW_FIELDS and not self.env.su:
+        if vals.keys() & self._workflow_fields() and not self.env.su:
             raise AccessError(
                 self.env._("The state and number change only through the document's buttons.")
             )
@@ -259,6 +260,11 @@ class SnnDocument(models.Model):
                         document.display_name,
                     )
                 )
+
+    def _workflow_fields(self):
+        """Fields only the steps write; modules that add step results (files, signatures)
+        extend the set."""
+        return WORKFLOW_FIELDS
 
     def _frozen_file_fields(self):
         """Binary fields frozen now (see ir_attachment.py): the PDF from submission on."""

@@ -24,9 +24,14 @@ CLOSES = {
 }
 
 
+def vietnam_now():
+    """The one clock of issuing (tests move it): Vietnam time, whole seconds."""
+    return datetime.now(VIETNAM_TZ).replace(microsecond=0)
+
+
 def vietnam_today():
     """Issue dates and number years follow the calendar in Vietnam (UTC+7), not the server's."""
-    return datetime.now(VIETNAM_TZ).date()
+    return vietnam_now().date()
 
 
 class SnnDocument(models.Model):
@@ -233,10 +238,15 @@ class SnnDocument(models.Model):
         self._schedule(ACTIVITY_ISSUE, self._clerks())
 
     def _do_issue(self):
-        """Hook of the issue step's effects: number, date, issued (snn_signing signs here)."""
-        vals = self._numbering_values()
-        vals["state"] = "issued"
-        self._record_step("issue", vals)
+        """Hook of the issue step's effects: number and date, the files the issue makes
+        (none here; snn_signing stamps and signs), then issued with its trail row."""
+        self.write(self._numbering_values())
+        self.write(self._issue_files())
+        self._record_step("issue", {"state": "issued"})
+
+    def _issue_files(self):
+        """Hook: field values of the files made at issue, from the numbered document."""
+        return {}
 
     def _do_cancel(self, reason):
         self._record_step("cancel", {"state": "cancelled", "cancel_reason": reason}, reason)

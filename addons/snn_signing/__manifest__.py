@@ -1,0 +1,23 @@
+{
+    "name": "Outgoing Documents: Digital Signatures (Ký số)",
+    "summary": "The clerk's issue numbers, stamps and signs the document with the signer's and "
+    "the organisation's keys on a PKCS#11 token, through the token bridge",
+    "version": "19.0.1.0.0",
+    "category": "Productivity/Documents",
+    "website": "https://github.com/snn-docflow/snn-docflow",
+    "author": "SNN Docflow contributors",
+    "license": "LGPL-3",
+    "depends": ["snn_docflow"],
+    # The distribution that brings the snn_sign engine (this repository's setup.cfg).
+    "external_dependencies": {"python": ["snn-docflow"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/ir_rule.xml",
+        "views/snn_sign_bridge_views.xml",
+        "views/snn_signature_views.xml",
+        "views/snn_document_views.xml",
+        "views/res_users_views.xml",
+        "views/res_company_views.xml",
+        "views/menus.xml",
+    ],
+}

@@ -1,0 +1,97 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from snn_sign.errors import SnnSignError
+from snn_sign.verify import load_roots
+
+from .res_users import check_image
+
+SIGNING_FIELDS = frozenset(
+    {
+        "snn_seal_bridge_id",
+        "snn_seal_key",
+        "snn_seal_image",
+        "snn_trust_roots",
+        "snn_esign_trial_date",
+        "snn_esign_mandatory_date",
+    }
+)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    snn_seal_bridge_id = fields.Many2one(
+        "snn.sign.bridge", string="Seal Token Bridge", groups="snn_docflow.group_manager"
+    )
+    snn_seal_key = fields.Char(string="Seal Key Label", groups="snn_docflow.group_manager")
+    snn_seal_image = fields.Binary(
+        string="Seal Image",
+        attachment=True,
+        groups="snn_docflow.group_manager",
+        help="The organisation's seal, RED, at its real size, PNG with a transparent background.",
+    )
+    snn_trust_roots = fields.Text(
+        string="Trusted Root Certificates",
+        groups="snn_docflow.group_manager",
+        help="PEM of the root certificates that verification trusts (e.g. the VGCA roots).",
+    )
+    snn_esign_trial_date = fields.Date(
+        string="E-signing Trial From",
+        help="From this date the clerk chooses e-signed (default) or paper.",
+    )
+    snn_esign_mandatory_date = fields.Date(
+        string="E-signing Mandatory From",
+        help="From this date every document that is not secret is e-signed.",
+    )
+
+    @api.constrains("snn_esign_trial_date", "snn_esign_mandatory_date")
+    def _check_esign_period(self):
+        for company in self:
+            trial, mandatory = company.snn_esign_trial_date, company.snn_esign_mandatory_date
+            if trial and mandatory and mandatory < trial:
+                raise ValidationError(
+                    self.env._("E-signing becomes mandatory after its trial starts, not before.")
+                )
+
+    @api.constrains("snn_seal_bridge_id", "snn_seal_key", "snn_seal_image", "snn_trust_roots")
+    def _check_seal_setup(self):
+        for company in self.sudo():
+            check_image(self.env, company.snn_seal_image, "red")
+            if company.snn_trust_roots:
+                try:
+                    load_roots([company.snn_trust_roots.encode()])
+                except SnnSignError as error:
+                    raise ValidationError(str(error)) from None
+            if bool(company.snn_seal_bridge_id) != bool(company.snn_seal_key):
+                raise ValidationError(
+                    self.env._("Set both the seal's token bridge and its key label, or neither.")
+                )
+            if company.snn_seal_bridge_id:
+                company.snn_seal_bridge_id._check_key(
+                    company.snn_seal_key, [company.name, company.snn_org_full_name]
+                )
+
+    def write(self, vals):
+        # As for signers (res_users.py): the manager sets the seal and the period only.
+        if (
+            vals
+            and vals.keys() <= SIGNING_FIELDS
+            and not self.env.su
+            and self.env.user.has_group("snn_docflow.group_manager")
+        ):
+            self.check_access("read")
+            return super(ResCompany, self.sudo()).write(vals)
+        return super().write(vals)
+
+    def _esign_mode(self, day):
+        """'paper' before the trial, 'choice' during it, 'mandatory' from the mandatory date."""
+        self.ensure_one()
+        if self.snn_esign_mandatory_date and day >= self.snn_esign_mandatory_date:
+            return "mandatory"
+        if self.snn_esign_trial_date and day >= self.snn_esign_trial_date:
+            return "choice"
+        return "paper"
+
+    def _trust_roots(self):
+        return [self.sudo().snn_trust_roots.encode()] if self.sudo().snn_trust_roots else []

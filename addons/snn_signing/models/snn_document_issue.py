@@ -1,0 +1,207 @@
+"""The clerk's issue, with digital signatures: number, stamp, sign, verify, store.
+
+All or nothing as the clerk sees it. The register's lock is taken with the number and held
+until the transaction ends, also while the bridge signs: simple, and a number is never taken
+before it is known that it will be kept. The cost is that a dead bridge holds the other clerks
+of the same register for at most the bridge's timeout (5 s by default, per request); a failure
+rolls everything back (the number is free again), records the refusal in the trail on a
+connection of its own, and pressing again works.
+"""
+
+import base64
+import hashlib
+import logging
+
+from odoo import models
+from odoo.exceptions import UserError
+
+from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
+
+from snn_sign import sign_pdf, stamp_pdf, verify_pdf
+from snn_sign.detached import sign_detached
+from snn_sign.errors import SnnSignError
+
+_logger = logging.getLogger(__name__)
+
+
+class SnnDocument(models.Model):
+    _inherit = "snn.document"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------ actions
+
+    def action_issue_paper(self):
+        """Clerk, during the e-signing trial: issue on paper (number and date only)."""
+        self._check_can("issue")
+        for document in self:
+            if document._issue_mode()[0] is not None and document._esign_period() != "choice":
+                raise UserError(
+                    self.env._(
+                        "“%s” cannot be issued on paper by choice: that choice exists only "
+                        "during the e-signing trial.",
+                        document.display_name,
+                    )
+                )
+        self._check_can_issue()
+        for document in self:
+            document.sudo().paper_reason = document.paper_reason or "clerk_choice"
+            document.sudo()._do_issue()
+        return True
+
+    def action_issue_selected(self):
+        """Clerk, from the list: issue each selected document on its own; a summary says how
+        many were issued, and why the others stay approved."""
+        issued, failures = 0, []
+        for document in self:
+            try:
+                with self.env.cr.savepoint():
+                    document.action_issue()
+                issued += 1
+            except UserError as error:
+                failures.append(f"{document.display_name}: {error}")
+        message = self.env._(
+            "%(issued)s of %(total)s documents issued.", issued=issued, total=len(self)
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Issue"),
+                "message": "\n".join([message, *failures]),
+                "type": "warning" if failures else "success",
+                "sticky": bool(failures),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    # ------------------------------------------------------------------ when e-signing applies
+
+    def _esign_period(self):
+        return self.company_id._esign_mode(workflow.vietnam_today())
+
+    def _issue_mode(self):
+        """(True, False) to e-sign; (False, reason) for paper."""
+        if self.confidentiality != "normal":
+            return False, "secret"
+        period = self._esign_period()
+        if period == "paper":
+            return False, "before_trial"
+        if period == "choice" and self.paper_reason == "clerk_choice":
+            return False, "clerk_choice"
+        return True, False
+
+    # ------------------------------------------------------------------ checks
+
+    def _check_can_issue(self):
+        super()._check_can_issue()
+        for document in self:
+            if document._issue_mode()[0]:
+                document._check_signing_setup()
+
+    def _check_signing_setup(self):
+        """Keys and images are configured (the bridge and the token answer when signing)."""
+        signer, company = self.signer_id.sudo(), self.company_id.sudo()
+        missing = []
+        if not (signer.snn_sign_bridge_id and signer.snn_sign_key):
+            missing.append(self.env._("the personal key of %s", signer.name))
+        if not signer.snn_signature_image:
+            missing.append(self.env._("the signature image of %s", signer.name))
+        if not (company.snn_seal_bridge_id and company.snn_seal_key):
+            missing.append(self.env._("the seal key of %s", company.name))
+        if not company.snn_seal_image:
+            missing.append(self.env._("the seal image of %s", company.name))
+        if not company.snn_trust_roots:
+            missing.append(self.env._("the trusted root certificates of %s", company.name))
+        if missing:
+            raise UserError(
+                self.env._("“%s” cannot be e-signed: a manager must set ", self.display_name)
+                + ", ".join(missing)
+                + "."
+            )
+
+    # ------------------------------------------------------------------ effects
+
+    def _do_issue(self):
+        esign, paper_reason = self._issue_mode()
+        if not esign:
+            self.write({"esign": False, "paper_reason": paper_reason})
+            return super()._do_issue()
+        try:
+            with self.env.cr.savepoint():
+                self.write({"esign": True, "paper_reason": False})
+                super()._do_issue()
+                self._anchor_trail()
+        except (UserError, SnnSignError) as error:
+            message = self.env._(
+                "“%(doc)s” was not issued: %(why)s It is still approved and no number was "
+                "taken; press Issue again once this is fixed.",
+                doc=self.display_name,
+                why=str(error),
+            )
+            self.env["snn.approval"].sudo()._record_refusal(self, "issue", message)
+            raise UserError(message) from None
+        return None
+
+    def _issue_files(self):
+        """Stamp number and date, sign (signer, then seal), verify; the values to store."""
+        values = super()._issue_files()
+        if not self.esign:
+            return values
+        signing_time = workflow.vietnam_now()
+        if signing_time.date() != self.issue_date:
+            raise UserError(self.env._("The day changed while issuing."))
+        company = self.company_id.sudo()
+        person = self.signer_id.sudo()
+        approved = self._file_bytes()
+        stamped = stamp_pdf(approved, self.code, self.issue_date, place=company.snn_place or None)
+        personal = person.snn_sign_bridge_id._signer(person.snn_sign_key)
+        seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
+        try:
+            signed = sign_pdf(
+                stamped,
+                personal,
+                appearance="signer",
+                image_png=base64.b64decode(person.snn_signature_image),
+                signing_time=signing_time,
+            )
+            sealed = sign_pdf(
+                signed,
+                seal,
+                appearance="seal",
+                image_png=base64.b64decode(company.snn_seal_image),
+                org_name=company.snn_org_full_name or company.name,
+                signing_time=signing_time,
+            )
+        finally:
+            personal.client.close()
+            seal.client.close()
+        report = verify_pdf(sealed, company._trust_roots())
+        if not report.ok:
+            reasons = [*report.problems, *(r for s in report.signatures for r in s.reasons)]
+            raise UserError(self.env._("The signed file does not verify: %s", "; ".join(reasons)))
+        return {
+            **values,
+            "stamped_file": base64.b64encode(stamped),
+            "stamped_sha256": hashlib.sha256(stamped).hexdigest(),
+            "signed_file": base64.b64encode(sealed),
+            "signed_file_name": self.code.replace("/", "-") + ".pdf",
+            "signed_sha256": hashlib.sha256(sealed).hexdigest(),
+            "signature_ids": self._signature_records(report, self._signed_keys()),
+        }
+
+    def _anchor_trail(self):
+        """Sign the trail's head with the organisation's key: proof outside the database."""
+        company = self.company_id.sudo()
+        seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
+        try:
+            signature = sign_detached(self.trail_head_hash.encode(), seal)
+        finally:
+            seal.client.close()
+        self.env["snn.trail.anchor"].create(
+            {
+                "document_id": self.id,
+                "head_hash": self.trail_head_hash,
+                "signature": base64.b64encode(signature),
+                "key_label": company.snn_seal_key,
+                "signer_subject": seal.key_info.get("subject"),
+            }
+        )

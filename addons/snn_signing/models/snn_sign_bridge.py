@@ -1,0 +1,163 @@
+import datetime as dt
+import os
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from snn_sign.bridge.client import BridgeClient
+from snn_sign.bridge.signer import BridgeSigner
+from snn_sign.errors import SnnSignError
+
+
+def normalised(name):
+    """Names compared as people read them: case and spacing do not count, diacritics do."""
+    return " ".join((name or "").split()).casefold()
+
+
+class SnnSignBridge(models.Model):
+    """A token bridge (snn-token-bridge) that signs with keys on a PKCS#11 token.
+
+    The HMAC secret is read from a file on the Odoo server, named here; it is never stored in
+    the database nor shown. Every pyHanko Signer the module uses comes from ``_signer()``, so
+    another signing service (a CSC remote-signing provider, the VGCA Sign Service) is another
+    implementation of that one method, not a change to the issue step.
+    """
+
+    _name = "snn.sign.bridge"
+    _description = "Token Bridge"
+    _order = "name"
+
+    name = fields.Char(required=True)
+    url = fields.Char(string="URL", required=True, help="E.g. http://127.0.0.1:8899")
+    client_name = fields.Char(required=True, default="odoo")
+    secret_file = fields.Char(
+        required=True,
+        help="Path, on the Odoo server, of the file holding this client's HMAC secret "
+        "(mode 0600, readable by Odoo only). The secret itself never enters the database.",
+    )
+    timeout = fields.Float(
+        string="Timeout (s)",
+        default=5.0,
+        help="How long one request may take. The register stays locked while the bridge "
+        "signs, so a dead bridge holds other clerks of the same register this long at most.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    active = fields.Boolean(default=True)
+
+    @api.constrains("timeout")
+    def _check_timeout(self):
+        for bridge in self:
+            if not 0 < bridge.timeout <= 60:
+                raise ValidationError(self.env._("The timeout must be between 0 and 60 seconds."))
+
+    def _secret(self):
+        self.ensure_one()
+        try:
+            with open(self.secret_file, "rb") as secret_file:
+                secret = secret_file.read().strip()
+        except OSError as error:
+            raise UserError(
+                self.env._(
+                    "The secret file of the token bridge “%(name)s” cannot be read on the "
+                    "Odoo server (%(error)s). Ask the administrator to check the path and its "
+                    "permissions.",
+                    name=self.name,
+                    error=os.strerror(error.errno) if error.errno else type(error).__name__,
+                )
+            ) from None
+        if not secret:
+            raise UserError(
+                self.env._("The secret file of the token bridge “%s” is empty.", self.name)
+            )
+        return secret
+
+    def _client(self):
+        self.ensure_one()
+        return BridgeClient(self.url, self.client_name, self._secret(), timeout=self.timeout or 5.0)
+
+    def _signer(self, key_label):
+        """The pyHanko Signer of ``key_label`` on this bridge (the one place signers come
+        from). Raises UserError with the bridge's own bilingual words when it fails."""
+        self.ensure_one()
+        client = self._client()
+        try:
+            return BridgeSigner(client, key_label)
+        except SnnSignError as error:
+            client.close()
+            raise UserError(str(error)) from None
+
+    def _key_info(self, key_label):
+        """What the bridge says of ``key_label`` (subject, issuer, serial, validity, chain)."""
+        with self._client() as client:
+            try:
+                return client.key(key_label)
+            except SnnSignError as error:
+                raise UserError(str(error)) from None
+
+    def _check_key(self, key_label, holder_names, when=None):
+        """Refuse a key the bridge does not offer, whose certificate is not valid ``when``
+        (default now) or does not name one of ``holder_names`` (the person, the
+        organisation)."""
+        info = self._key_info(key_label)
+        when = when or dt.datetime.now(dt.UTC)
+        not_before = dt.datetime.fromisoformat(info["not_before"])
+        not_after = dt.datetime.fromisoformat(info["not_after"])
+        if not not_before <= when <= not_after:
+            raise UserError(
+                self.env._(
+                    "The certificate of the key “%(key)s” is valid from %(start)s to %(end)s, "
+                    "not now: renew it with the certificate authority.",
+                    key=key_label,
+                    start=not_before.date(),
+                    end=not_after.date(),
+                )
+            )
+        subject = info.get("subject") or ""
+        wanted = {normalised(name) for name in holder_names if name}
+        named = {normalised(part.split("=", 1)[-1]) for part in subject.split(",")}
+        if not wanted & named:
+            raise UserError(
+                self.env._(
+                    "The certificate of the key “%(key)s” is issued to “%(subject)s”, not to "
+                    "%(holder)s.",
+                    key=key_label,
+                    subject=subject,
+                    holder=" / ".join(n for n in holder_names if n),
+                )
+            )
+        return info
+
+    def action_test_connection(self):
+        """List the keys this bridge offers, with their certificates."""
+        self.ensure_one()
+        with self._client() as client:
+            try:
+                keys = client.keys(refresh=True)
+            except SnnSignError as error:
+                raise UserError(str(error)) from None
+        lines = [
+            self.env._(
+                "%(label)s (%(purpose)s): %(subject)s — issuer %(issuer)s — serial %(serial)s — "
+                "valid %(start)s to %(end)s",
+                label=key["label"],
+                purpose=key.get("purpose", ""),
+                subject=key.get("subject", ""),
+                issuer=key.get("issuer", ""),
+                serial=key.get("serial", ""),
+                start=key.get("not_before", "")[:10],
+                end=key.get("not_after", "")[:10],
+            )
+            for key in keys
+        ]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Token bridge “%s” answers", self.name),
+                "message": "\n".join(lines) or self.env._("It offers no key to this client."),
+                "type": "success" if lines else "warning",
+                "sticky": True,
+            },
+        }

@@ -1,0 +1,87 @@
+"""A real token bridge on a real SoftHSM2 token for the Odoo tests, and a company set up to sign.
+
+One demo PKI and one bridge subprocess per test process, started on first use and stopped at
+exit; tests that need a broken bridge start their own.
+"""
+
+import atexit
+import base64
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+
+from odoo.addons.snn_docflow.tests.common import DocflowCase
+
+from snn_sign.demo_bridge import start_bridge
+from snn_sign.pki import create_demo_pki
+
+_RUNNING = {}
+
+
+def demo_bridge():
+    """The shared running bridge (RunningBridge: url, client_name, secret_file, pki, …)."""
+    if "bridge" not in _RUNNING:
+        workdir = Path(tempfile.mkdtemp(prefix="snn-signing-test-"))
+        pki = create_demo_pki(workdir / "pki", pin=f"P-{secrets.token_hex(6)}")
+        bridge = start_bridge(workdir / "bridge", pki)
+        _RUNNING["bridge"] = bridge
+
+        def stop():
+            bridge.stop()
+            shutil.rmtree(workdir, ignore_errors=True)
+
+        atexit.register(stop)
+    return _RUNNING["bridge"]
+
+
+class SigningCase(DocflowCase):
+    """DocflowCase's organisation, with a token bridge, the director's key, the seal, the
+    trusted root and e-signing mandatory since 15/04/2019 (as in the seed)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.running = demo_bridge()
+        pki = cls.running.pki
+        cls.bridge = cls.env["snn.sign.bridge"].create(
+            {
+                "name": "Token bridge (test)",
+                "url": cls.running.url,
+                "client_name": cls.running.client_name,
+                "secret_file": str(cls.running.secret_file),
+            }
+        )
+        cls.company.write(
+            {
+                "snn_org_full_name": pki.org_name,
+                "snn_seal_bridge_id": cls.bridge.id,
+                "snn_seal_key": pki.seal_label,
+                "snn_seal_image": base64.b64encode(pki.seal_png.read_bytes()),
+                "snn_trust_roots": pki.ca_cert.read_text(),
+                "snn_esign_trial_date": "2019-03-01",
+                "snn_esign_mandatory_date": "2019-04-15",
+            }
+        )
+        cls.director.write(
+            {
+                "snn_sign_bridge_id": cls.bridge.id,
+                "snn_sign_key": pki.signer_label,
+                "snn_signature_image": base64.b64encode(pki.signature_png.read_bytes()),
+            }
+        )
+        cls.letter_pdf = cls._letter()
+
+    @classmethod
+    def _letter(cls):
+        from snn_sign.sample_letter import make_letter_pdf  # noqa: PLC0415
+
+        return make_letter_pdf()
+
+    def make_letter(self, **values):
+        """A draft carrying the seed's letter (blank number and date lines to stamp)."""
+        return self.make_draft(
+            file=base64.b64encode(self.letter_pdf + f"%{secrets.token_hex(4)}\n".encode()),
+            file_name="218-SNN-VP.pdf",
+            **values,
+        )

@@ -7,7 +7,7 @@ DEVENV = $(PYTHON3) tools/devenv.py
 
 .PHONY: run test test-sign lint stop reset-demo clean venv
 
-run:  ## serve the demo on http://localhost:8069 (Ctrl-C stops Odoo; the database stays)
+run:  ## serve the demo on http://localhost:8069 (Ctrl-C stops Odoo; database and bridge stay)
 	$(DEVENV) run
 
 test:  ## every test on throwaway databases; extra pytest options: make test ARGS="-k foo"
@@ -19,10 +19,10 @@ test-sign:  ## only the Odoo-free tests (signing engine, bridge, CLI)
 lint:  ## ruff and pylint-odoo, as in .pre-commit-config.yaml
 	$(DEVENV) lint
 
-stop:  ## stop the demo PostgreSQL cluster
+stop:  ## stop the demo PostgreSQL cluster and the demo token bridge
 	$(DEVENV) stop
 
-reset-demo:  ## drop the demo database and build it again
+reset-demo:  ## drop the demo database and the demo token, build them again
 	$(DEVENV) reset-demo
 
 clean:  ## stop the demo cluster, delete .run/ (demo database included) and caches

@@ -4,8 +4,8 @@
 Standard library only: it must run on any python3 >= 3.10 *before* the project's virtualenv
 exists. It makes that virtualenv, checks the Debian packages the signing code needs, finds
 Odoo 19 (never copying it into the project), starts a private PostgreSQL cluster when no
-database server is configured, and then either serves the demo or runs every test on a
-throwaway database.
+database server is configured, and then either serves the demo (with a token bridge on a demo
+token, see "demo signing" below) or runs every test on a throwaway database.
 
     python3 tools/devenv.py venv | run | reset-demo | stop | test [pytest args] |
                             test-sign [pytest args] | lint | clean
@@ -21,6 +21,7 @@ import json
 import os
 import re
 import secrets
+import select
 import shutil
 import signal
 import socket
@@ -760,6 +761,218 @@ def install_modules(
         )
 
 
+# --------------------------------------------------------------------------- demo signing
+
+# The demo signs for real: a SoftHSM2 token holding a test CA, the demo director's personal key
+# and the organisation's seal (snn_sign.pki), served by a token bridge (snn_sign.demo_bridge,
+# `python -m snn_sign.demo_bridge DIR`). The token is made once in .run/signing and reused;
+# the PIN and the bridge client's secret stay in 0600 files there. The bridge and Odoo run as
+# the user running make (only PostgreSQL refuses root), so .run/ suits them in every case.
+SIGNING = RUN / "signing"
+BRIDGE_PID = SIGNING / "bridge.pid"  # the launcher, leader of the bridge's process group
+BRIDGE_INFO = SIGNING / "bridge.json"  # its JSON line: url, secret_file, ca_cert, ... (no secret)
+BRIDGE_LAUNCHER_LOG = SIGNING / "demo-bridge.log"
+BRIDGE_START_TIMEOUT = 180  # seconds; the first start also makes the token
+# Whom the certificates name: the demo company and director of snn_docflow's demo data
+# (addons/snn_docflow/demo/snn_docflow_demo.xml). snn_signing refuses a seal certificate whose
+# CN/O is neither the company's name nor its snn_org_full_name, and a personal certificate
+# that does not name the user.
+DEMO_ORG = "Sở Nông nghiệp và PTNT Tuyên Quang"
+DEMO_DIRECTOR = "Nguyễn Công Hàm"
+DEMO_BRIDGE_NAME = "Demo token bridge (SoftHSM2, test keys)"
+
+
+def process_alive(pid: int) -> bool:
+    """A running process; a zombie (exited, not yet reaped by its parent) is not."""
+    if Path("/proc/self/stat").exists():
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def process_group(pgid: int) -> list[int]:
+    """Live members of a process group (Linux /proc; elsewhere its leader only)."""
+    if not Path("/proc/self/stat").exists():
+        return [pgid] if process_alive(pgid) else []
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            members.append(int(stat.parent.name))
+    return members
+
+
+def demo_bridge_pid() -> int | None:
+    """The launcher an earlier `make run` started, if it still runs: a pid file can outlive
+    its process, and the pid be taken by another one, hence the command-line check."""
+    try:
+        pid = int(BRIDGE_PID.read_text())
+    except (OSError, ValueError):
+        return None
+    if not process_alive(pid):
+        return None
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if cmdline.exists() and b"snn_sign.demo_bridge" not in cmdline.read_bytes():
+        return None
+    return pid
+
+
+def bridge_healthy(url: str) -> bool:
+    """GET /v1/health, never through a proxy (the bridge is on loopback)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url + "/v1/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def stop_demo_bridge() -> bool:
+    """SIGTERM the launcher's process group (launcher and bridge), SIGKILL after 10 s.
+    False when it was not running."""
+    pid = demo_bridge_pid()
+    BRIDGE_PID.unlink(missing_ok=True)
+    if pid is None:
+        return False
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, sig)
+        deadline = time.monotonic() + wait
+        while process_group(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if not process_group(pid):
+            return True
+    raise Fail(f"the demo token bridge (process group {pid}) did not stop")
+
+
+def start_demo_bridge(py: Path) -> dict:
+    """Start the launcher in a session of its own: Ctrl-C of `make run` stops Odoo and leaves
+    the bridge running, like the database; `make stop` stops both. Its one JSON line says
+    where the bridge listens and where its files are."""
+    SIGNING.mkdir(parents=True, exist_ok=True, mode=0o700)
+    SIGNING.chmod(0o700)
+    cmd = [py, "-m", "snn_sign.demo_bridge", SIGNING, "--org", DEMO_ORG, "--signer", DEMO_DIRECTOR]
+    with BRIDGE_LAUNCHER_LOG.open("w") as log:
+        proc = subprocess.Popen(
+            [str(c) for c in cmd],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            cwd=ROOT,
+            text=True,
+            start_new_session=True,
+        )
+    BRIDGE_PID.write_text(f"{proc.pid}\n")
+    ready, _, _ = select.select([proc.stdout], [], [], BRIDGE_START_TIMEOUT)
+    line = proc.stdout.readline() if ready else ""
+    proc.stdout.close()
+    try:
+        info = json.loads(line)
+    except ValueError:
+        info = None
+    if not isinstance(info, dict):
+        stop_demo_bridge()
+        tail = BRIDGE_LAUNCHER_LOG.read_text(errors="replace").strip().splitlines()[-20:]
+        raise Fail(
+            "the demo token bridge did not start "
+            f"(log: {BRIDGE_LAUNCHER_LOG}):\n" + ("\n".join(tail) or "(no output)")
+        )
+    BRIDGE_INFO.write_text(json.dumps(info, indent=2) + "\n")
+    return info
+
+
+def ensure_demo_bridge(py: Path) -> dict:
+    """The running demo bridge, or a new one. Before Odoo installs anything: snn_signing's
+    constraints ask the bridge about a key whenever one is configured."""
+    if demo_bridge_pid() is not None:
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            info = json.loads(BRIDGE_INFO.read_text())
+            if bridge_healthy(info["url"]):
+                say(f"demo token bridge on {info['url']} (already running)")
+                return info
+        stop_demo_bridge()  # alive but not answering: start afresh
+    with step("starting the demo token bridge"):
+        info = start_demo_bridge(py)
+    say(f"demo token bridge on {info['url']} (token and log in {SIGNING})")
+    return info
+
+
+# Run inside `odoo shell` (superuser), with INFO prepended. Demo data is static XML and the
+# bridge's port, secret path and CA exist only at run time; snn_signing's models belong to the
+# module and get no demo-only method, so devenv writes the settings itself. The connection
+# (url, client, secret file) is updated on every run; the keys, images, trusted root and
+# e-signing period are written when the bridge record is new or the token changed (its CA is
+# not among the trusted roots), so a setting changed in the demo by hand stays otherwise.
+CONFIGURE_SIGNING = """
+import base64, pathlib
+if "snn.sign.bridge" not in env:
+    print("SNN-DEMO: snn_signing is not installed; signing not configured")
+else:
+    company = env.ref("base.main_company")
+    director = env.ref("snn_docflow.user_director_demo")
+    ca_pem = pathlib.Path(INFO["ca_cert"]).read_text()
+    bridges = env["snn.sign.bridge"].with_context(active_test=False)
+    bridge = bridges.search([("name", "=", NAME), ("company_id", "=", company.id)], limit=1)
+    connection = {
+        "url": INFO["url"],
+        "client_name": INFO["client_name"],
+        "secret_file": INFO["secret_file"],
+        "active": True,
+    }
+    new_token = not bridge or ca_pem.strip() not in (company.snn_trust_roots or "")
+    changed = {k: v for k, v in connection.items() if not bridge or bridge[k] != v}
+    if bridge:
+        bridge.write(changed)
+    else:
+        bridge = bridges.create({"name": NAME, "company_id": company.id, **connection})
+    if new_token:
+        company.write({
+            "snn_seal_bridge_id": bridge.id,
+            "snn_seal_key": "seal",
+            "snn_seal_image": base64.b64encode(pathlib.Path(INFO["seal_png"]).read_bytes()),
+            "snn_trust_roots": ca_pem,
+            "snn_esign_trial_date": "2019-03-01",
+            "snn_esign_mandatory_date": "2019-04-15",
+        })
+        director.write({
+            "snn_sign_bridge_id": bridge.id,
+            "snn_sign_key": "signer",
+            "snn_signature_image": base64.b64encode(
+                pathlib.Path(INFO["signature_png"]).read_bytes()
+            ),
+        })
+    env.cr.commit()
+    if new_token:
+        print("SNN-DEMO: keys, images, trusted root and e-signing period set")
+    else:
+        print("SNN-DEMO: " + ("bridge URL updated" if changed else "already configured"))
+"""
+
+
+def configure_demo_signing(site: Site, conf: Path, info: dict) -> None:
+    """Point the demo company and director at the demo bridge (see CONFIGURE_SIGNING)."""
+    script = f"import json\nINFO = json.loads({json.dumps(info)!r})\nNAME = {DEMO_BRIDGE_NAME!r}\n"
+    cmd = [site.py, "-m", "odoo", "shell", "-c", conf, "-d", DEMO_DB, "--log-level=warn"]
+    out = probe(cmd, input=script + CONFIGURE_SIGNING, env=site.odoo.env(), cwd=ROOT)
+    lines = (out.stdout + out.stderr).strip().splitlines()
+    done = [line[len("SNN-DEMO: ") :] for line in lines if line.startswith("SNN-DEMO: ")]
+    if out.returncode != 0 or not done:
+        raise Fail("configuring the demo's signing failed:\n" + "\n".join(lines[-20:]))
+    say(f"demo signing: {done[-1]}")
+
+
 # --------------------------------------------------------------------------- tests
 
 
@@ -938,15 +1151,17 @@ def ensure_demo_database(site: Site, conf: Path) -> None:
 
 
 def cmd_run(_args: list) -> int:
-    """Serve the demo on http://localhost:8069; Ctrl-C stops Odoo, the cluster stays up."""
+    """Serve the demo on http://localhost:8069; Ctrl-C stops Odoo, cluster and bridge stay up."""
     site, conf = prepare_demo()
+    bridge = ensure_demo_bridge(site.py)
     ensure_demo_database(site, conf)
+    configure_demo_signing(site, conf, bridge)
     port = os.environ.get("SNN_HTTP_PORT", "8069")
     say(
         f"serving database {DEMO_DB} on http://localhost:{port}  (log in as admin/admin, "
         "drafter/drafter, head/head, director/director, clerk/clerk, manager/manager)"
     )
-    say("Ctrl-C stops Odoo; `make stop` stops the demo PostgreSQL cluster")
+    say("Ctrl-C stops Odoo; `make stop` stops the demo PostgreSQL cluster and token bridge")
     cmd = [str(c) for c in site.odoo_command(conf, "-d", DEMO_DB, "--db-filter", f"^{DEMO_DB}$")]
     os.chdir(ROOT)
     os.execve(cmd[0], cmd, site.odoo.env())  # noqa: S606 - Odoo takes over this process (and Ctrl-C)
@@ -954,18 +1169,24 @@ def cmd_run(_args: list) -> int:
 
 
 def cmd_reset_demo(_args: list) -> int:
-    """Drop the demo database and its files, then build it again from scratch."""
+    """Drop the demo database, its files and its token, then build them again from scratch."""
     site, conf = prepare_demo()
+    stop_demo_bridge()
+    shutil.rmtree(SIGNING, ignore_errors=True)
+    bridge = ensure_demo_bridge(site.py)
     with step(f"dropping database {DEMO_DB}"):
         drop_database(site, DEMO_DB)
         shutil.rmtree(RUN / "data" / "filestore" / DEMO_DB, ignore_errors=True)
     ensure_demo_database(site, conf)
+    configure_demo_signing(site, conf, bridge)
     say("demo database recreated; `make run` serves it")
     return 0
 
 
 def cmd_stop(_args: list) -> int:
-    """Stop the demo cluster (a configured server is not ours to stop)."""
+    """Stop the demo token bridge and the demo cluster (a configured server is not ours)."""
+    if stop_demo_bridge():
+        say("demo token bridge stopped")
     cluster = existing_demo_cluster()
     if cluster is None or cluster.running_port() is None:
         say("the demo PostgreSQL cluster is not running")

@@ -95,10 +95,26 @@ class SnnDocument(models.Model):
         super()._check_can_issue()
         for document in self:
             if document._issue_mode()[0]:
-                document._check_signing_setup()
+                try:
+                    document._check_signing_setup()
+                except UserError as error:
+                    document._refuse_issue(error)
+
+    def _refuse_issue(self, error):
+        """Say why the issue failed, keep it in the trail (it outlives the rollback), raise."""
+        message = self.env._(
+            "“%(doc)s” was not issued: %(why)s It is still approved and no number was "
+            "taken; press Issue again once this is fixed.",
+            doc=self.display_name,
+            why=str(error),
+        )
+        self.env["snn.approval"].sudo()._record_refusal(self, "issue", message)
+        raise UserError(message) from None
 
     def _check_signing_setup(self):
-        """Keys and images are configured (the bridge and the token answer when signing)."""
+        """Keys and images configured; the bridges answer, before the register is locked, and
+        offer the keys, with certificates valid now and issued to the signer and the
+        organisation."""
         signer, company = self.signer_id.sudo(), self.company_id.sudo()
         missing = []
         if not (signer.snn_sign_bridge_id and signer.snn_sign_key):
@@ -117,6 +133,10 @@ class SnnDocument(models.Model):
                 + ", ".join(missing)
                 + "."
             )
+        signer.snn_sign_bridge_id._check_key(signer.snn_sign_key, [signer.name])
+        company.snn_seal_bridge_id._check_key(
+            company.snn_seal_key, [company.name, company.snn_org_full_name]
+        )
 
     # ------------------------------------------------------------------ effects
 
@@ -131,14 +151,7 @@ class SnnDocument(models.Model):
                 super()._do_issue()
                 self._anchor_trail()
         except (UserError, SnnSignError) as error:
-            message = self.env._(
-                "“%(doc)s” was not issued: %(why)s It is still approved and no number was "
-                "taken; press Issue again once this is fixed.",
-                doc=self.display_name,
-                why=str(error),
-            )
-            self.env["snn.approval"].sudo()._record_refusal(self, "issue", message)
-            raise UserError(message) from None
+            self._refuse_issue(error)
         return None
 
     def _issue_files(self):

@@ -1,1 +1,4 @@
 from . import test_issue_sign
+from . import test_issue_failures
+from . import test_esign_period
+from . import test_signing_config

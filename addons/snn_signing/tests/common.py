@@ -1,7 +1,6 @@
 """A real token bridge on a real SoftHSM2 token for the Odoo tests, and a company set up to sign.
 
-One demo PKI and one bridge subprocess per test process, started on first use and stopped at
-exit; tests that need a broken bridge start their own.
+One demo PKI per test process; one bridge subprocess per test class.
 """
 
 import atexit
@@ -16,23 +15,26 @@ from odoo.addons.snn_docflow.tests.common import DocflowCase
 from snn_sign.demo_bridge import start_bridge
 from snn_sign.pki import create_demo_pki
 
-_RUNNING = {}
+_PKI = {}
 
 
-def demo_bridge():
-    """The shared running bridge (RunningBridge: url, client_name, secret_file, pki, …)."""
-    if "bridge" not in _RUNNING:
+def demo_pki():
+    """One demo PKI (CA, director's and seal's keys on a SoftHSM2 token) per test process."""
+    if "pki" not in _PKI:
         workdir = Path(tempfile.mkdtemp(prefix="snn-signing-test-"))
-        pki = create_demo_pki(workdir / "pki", pin=f"P-{secrets.token_hex(6)}")
-        bridge = start_bridge(workdir / "bridge", pki)
-        _RUNNING["bridge"] = bridge
+        _PKI["pki"] = create_demo_pki(workdir / "pki", pin=f"P-{secrets.token_hex(6)}")
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    return _PKI["pki"]
 
-        def stop():
-            bridge.stop()
-            shutil.rmtree(workdir, ignore_errors=True)
 
-        atexit.register(stop)
-    return _RUNNING["bridge"]
+def start_demo_bridge(test_class):
+    """A bridge subprocess on the demo token for one test class, stopped with the class
+    (Odoo's test runner terminates child processes left at the end of each class)."""
+    workdir = Path(tempfile.mkdtemp(prefix="snn-signing-bridge-"))
+    running = start_bridge(workdir, demo_pki())
+    test_class.addClassCleanup(shutil.rmtree, workdir, ignore_errors=True)
+    test_class.addClassCleanup(running.stop)
+    return running
 
 
 class SigningCase(DocflowCase):
@@ -42,7 +44,7 @@ class SigningCase(DocflowCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.running = demo_bridge()
+        cls.running = start_demo_bridge(cls)
         pki = cls.running.pki
         cls.bridge = cls.env["snn.sign.bridge"].create(
             {

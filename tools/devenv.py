@@ -1185,8 +1185,8 @@ def cmd_reset_demo(_args: list) -> int:
 
 def cmd_stop(_args: list) -> int:
     """Stop the demo token bridge and the demo cluster (a configured server is not ours)."""
-    if stop_demo_bridge():
-        say("demo token bridge stopped")
+    stopped = stop_demo_bridge()
+    say("demo token bridge stopped" if stopped else "the demo token bridge is not running")
     cluster = existing_demo_cluster()
     if cluster is None or cluster.running_port() is None:
         say("the demo PostgreSQL cluster is not running")

@@ -20,4 +20,9 @@
         "views/res_company_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "snn_signing/static/tests/tours/snn_signing_tours.js",
+        ],
+    },
 }

@@ -178,14 +178,17 @@ class SnnDocument(models.Model):
             )
 
     def _file_bytes(self):
-        return base64.b64decode(self.file) if self.file else b""
+        # The web client reads with bin_size=True (sizes, not contents): never hash a size.
+        file = self.with_context(bin_size=False).file
+        return base64.b64decode(file) if file else b""
 
     def _file_is_pdf(self):
         data = self._file_bytes()
         return data[:1024].lstrip().startswith(b"%PDF-") and b"%%EOF" in data[-2048:]
 
     def _file_sha256(self):
-        return hashlib.sha256(self._file_bytes()).hexdigest() if self.file else False
+        data = self._file_bytes()
+        return hashlib.sha256(data).hexdigest() if data else False
 
     def _state_label(self):
         return dict(self._fields["state"]._description_selection(self.env))[self.state]

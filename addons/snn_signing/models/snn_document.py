@@ -49,9 +49,20 @@ class SnnDocument(models.Model):
     signature_ids = fields.One2many(
         "snn.signature", "document_id", string="Signatures", readonly=True, copy=False
     )
+    can_issue_paper = fields.Boolean(compute="_compute_can_issue_paper")
     anchor_ids = fields.One2many(
         "snn.trail.anchor", "document_id", string="Signed Trail Heads", readonly=True, copy=False
     )
+
+    @api.depends("state", "confidentiality", "company_id")
+    @api.depends_context("uid")
+    def _compute_can_issue_paper(self):
+        for document in self:
+            document.can_issue_paper = (
+                document.can_issue
+                and document.confidentiality == "normal"
+                and document._esign_period() == "choice"
+            )
 
     def _workflow_fields(self):
         return super()._workflow_fields() | SIGNING_RESULTS
@@ -74,7 +85,7 @@ class SnnDocument(models.Model):
     def action_verify_signatures(self):
         """ "Verify again": the stored signed file, checked anew against the trusted roots."""
         self.check_access("read")
-        for document in self.sudo().filtered("signed_file"):
+        for document in self.sudo().with_context(bin_size=False).filtered("signed_file"):
             signed = base64.b64decode(document.signed_file)
             report = verify_pdf(signed, document.company_id._trust_roots())
             document.signature_ids.unlink()
@@ -129,7 +140,7 @@ class SnnDocument(models.Model):
 
     def _trail_anchor_problems(self):
         problems = super()._trail_anchor_problems()
-        anchors = self.sudo().anchor_ids
+        anchors = self.sudo().with_context(bin_size=False).anchor_ids
         rows = self.sudo().approval_ids
         roots = self.company_id._trust_roots()
         for anchor in anchors:

@@ -33,7 +33,7 @@ class SnnDocument(models.Model):
         """Clerk, during the e-signing trial: issue on paper (number and date only)."""
         self._check_can("issue")
         for document in self:
-            if document._issue_mode()[0] is not None and document._esign_period() != "choice":
+            if document.confidentiality != "normal" or document._esign_period() != "choice":
                 raise UserError(
                     self.env._(
                         "“%s” cannot be issued on paper by choice: that choice exists only "

@@ -66,6 +66,11 @@ class TestIssueAndSign(SigningCase):
         self.assertEqual(len(document.anchor_ids), 1)
         self.assertEqual(document.anchor_ids.head_hash, issue_row.hash)
         self.assertTrue(document.trail_intact, document._trail_problems())
+        # As the web client reads the form (binary fields as sizes): still checked on bytes.
+        self.env.invalidate_all()
+        self.assertTrue(document.with_context(bin_size=True).trail_intact)
+        document.with_context(bin_size=True).action_verify_signatures()
+        self.assertTrue(all(document.signature_ids.mapped("valid")))
 
     def test_verify_again_reports_a_changed_stored_file(self):
         document = self.walk(self.make_letter(), "issued")

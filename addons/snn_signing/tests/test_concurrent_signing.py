@@ -1,0 +1,152 @@
+import base64
+import threading
+import time
+import uuid
+
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
+
+from snn_sign import verify_pdf
+from snn_sign.sample_letter import make_letter_pdf
+
+from .common import demo_pki, start_demo_bridge
+
+CLERKS = 8
+DOCUMENTS = 200
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentSigning(BaseCase):
+    """8 clerks on their own connections issue and sign 200 documents at once, through one
+    token bridge. Committed data in a company of its own, left in the throwaway database."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        cls.running = start_demo_bridge(cls)
+
+    def _build(self):
+        tag = uuid.uuid4().hex[:8]
+        pki = demo_pki()
+        letter = make_letter_pdf()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            bridge = env["snn.sign.bridge"].create(
+                {
+                    "name": f"Bridge {tag}",
+                    "url": self.running.url,
+                    "client_name": self.running.client_name,
+                    "secret_file": str(self.running.secret_file),
+                }
+            )
+            company = env["res.company"].create(
+                {
+                    "name": pki.org_name,
+                    "snn_org_code": "CS",
+                    "snn_place": "Tuyên Quang",
+                    "snn_seal_bridge_id": bridge.id,
+                    "snn_seal_key": pki.seal_label,
+                    "snn_seal_image": base64.b64encode(pki.seal_png.read_bytes()),
+                    "snn_trust_roots": pki.ca_cert.read_text(),
+                    "snn_esign_trial_date": "2019-03-01",
+                    "snn_esign_mandatory_date": "2019-04-15",
+                }
+            )
+            bridge.company_id = company
+            director = env["res.users"].create(
+                {
+                    "name": pki.signer_name,
+                    "login": f"director_{tag}",
+                    "company_id": company.id,
+                    "company_ids": [(6, 0, company.ids)],
+                    "group_ids": [(6, 0, env.ref("snn_docflow.group_director").ids)],
+                    "snn_sign_bridge_id": bridge.id,
+                    "snn_sign_key": pki.signer_label,
+                    "snn_signature_image": base64.b64encode(pki.signature_png.read_bytes()),
+                }
+            )
+            clerks = env["res.users"].create(
+                [
+                    {
+                        "name": f"Clerk {i}",
+                        "login": f"sclerk_{tag}_{i}",
+                        "company_id": company.id,
+                        "company_ids": [(6, 0, company.ids)],
+                        "group_ids": [(6, 0, env.ref("snn_docflow.group_clerk").ids)],
+                    }
+                    for i in range(CLERKS)
+                ]
+            )
+            unit = env["hr.department"].create(
+                {"name": "Văn phòng", "snn_code": "VP", "company_id": company.id}
+            )
+            register = env["snn.register"].create({"name": "Sổ đi", "company_id": company.id})
+            kind = env["snn.document.type"].create(
+                {"name": "Công văn", "company_id": company.id, "register_id": register.id}
+            )
+            documents = env["snn.document"].create(
+                [
+                    {
+                        "subject": f"Văn bản {i}",
+                        "document_type_id": kind.id,
+                        "department_id": unit.id,
+                        "company_id": company.id,
+                        "drafter_id": SUPERUSER_ID,
+                        "signer_id": director.id,
+                        "file": base64.b64encode(letter + f"%{i}\n".encode()),
+                        "file_name": f"{i}.pdf",
+                    }
+                    for i in range(DOCUMENTS)
+                ]
+            )
+            for document in documents:
+                document.write({"state": "approved", "approved_sha256": document._file_sha256()})
+            return clerks.ids, documents.ids, register.id
+
+    def _clerk_work(self, clerk_id, document_ids, start, errors):
+        start.wait()
+        for document_id in document_ids:
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, clerk_id, {})
+                    env["snn.document"].browse(document_id).action_issue()
+            except Exception as error:
+                errors.append(f"clerk {clerk_id}, document {document_id}: {error!r}")
+
+    def test_eight_clerks_sign_200_documents_through_one_bridge(self):
+        clerk_ids, document_ids, register_id = self._build()
+        start, errors = threading.Barrier(CLERKS), []
+        threads = [
+            threading.Thread(
+                target=self._clerk_work, args=(clerk_id, document_ids[i::CLERKS], start, errors)
+            )
+            for i, clerk_id in enumerate(clerk_ids)
+        ]
+        began = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - began
+
+        self.assertEqual(errors, [], "no clerk sees an error")
+        roots = [demo_pki().ca_cert.read_bytes()]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            documents = env["snn.document"].search([("register_id", "=", register_id)])
+            self.assertEqual(sorted(documents.mapped("number")), list(range(1, DOCUMENTS + 1)))
+            self.assertEqual(set(documents.mapped("state")), {"issued"})
+            self.assertTrue(all(documents.mapped("esign")))
+            invalid = [
+                d.code
+                for d in documents
+                if not verify_pdf(base64.b64decode(d.signed_file), roots).ok
+            ]
+            self.assertEqual(invalid, [], "every signed file verifies")
+        print(  # pylint: disable=print-used
+            f"figure: signing: {CLERKS} clerks issued and signed {DOCUMENTS} documents through "
+            f"one token bridge in {elapsed:.1f} s ({DOCUMENTS / elapsed:.1f} documents/s), "
+            f"numbers 1..{DOCUMENTS} each once, every file verified"
+        )

@@ -92,13 +92,14 @@ class SnnDocument(models.Model):
     # ------------------------------------------------------------------ checks
 
     def _check_can_issue(self):
-        super()._check_can_issue()
+        result = super()._check_can_issue()
         for document in self:
             if document._issue_mode()[0]:
                 try:
                     document._check_signing_setup()
                 except UserError as error:
                     document._refuse_issue(error)
+        return result
 
     def _refuse_issue(self, error):
         """Say why the issue failed, keep it in the trail (it outlives the rollback), raise."""

@@ -3,6 +3,8 @@ trail and a message that says why; pressing again works."""
 
 import base64
 import os
+import secrets
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -17,10 +19,10 @@ from odoo.tests import tagged
 
 from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
 
-from snn_sign.demo_bridge import free_port
-from snn_sign.pki import make_ca
+from snn_sign.demo_bridge import free_port, start_bridge
+from snn_sign.pki import issue_cert, make_ca
 
-from .common import SigningCase
+from .common import SigningCase, demo_pki
 
 
 class SilentServer:
@@ -128,6 +130,42 @@ class TestIssueFailures(SigningCase):
         )
         self.env.invalidate_all()
         self.issue_refused(document, "'gone'")
+        self.env.cr.execute(
+            "UPDATE res_users SET snn_sign_key = 'signer' WHERE id = %s", (self.director.id,)
+        )
+        self.env.invalidate_all()
+        self.issue_works_again(document)
+
+    def test_certificate_expired(self):
+        pki = demo_pki()
+        ca_cert, ca_key = pki.load_ca()
+        expired, key = issue_cert(
+            ca_cert,
+            ca_key,
+            common_name=pki.signer_name,
+            org=pki.org_name,
+            valid_from=datetime(2019, 1, 1, tzinfo=workflow.VIETNAM_TZ),
+            days=365,
+        )
+        label = f"expired-{secrets.token_hex(3)}"
+        pki.import_key(label, secrets.token_bytes(4), expired, key)
+        workdir = Path(tempfile.mkdtemp(prefix="snn-expired-"))
+        keys = (("signer", "personal"), ("seal", "organization"), (label, "personal"))
+        running = start_bridge(workdir, pki, keys=keys)
+        self.addCleanup(shutil.rmtree, workdir, ignore_errors=True)
+        self.addCleanup(running.stop)
+        self.bridge.write({"url": running.url, "secret_file": str(running.secret_file)})
+        # Refused when configured…
+        with self.assertRaises(UserError) as caught:
+            self.director.with_user(self.manager).write({"snn_sign_key": label})
+        self.assertIn("not now", str(caught.exception))
+        # …and when it expired after it was configured.
+        document = self.walk(self.make_letter(), "approved")
+        self.env.cr.execute(
+            "UPDATE res_users SET snn_sign_key = %s WHERE id = %s", (label, self.director.id)
+        )
+        self.env.invalidate_all()
+        self.issue_refused(document, "not now")
         self.env.cr.execute(
             "UPDATE res_users SET snn_sign_key = 'signer' WHERE id = %s", (self.director.id,)
         )

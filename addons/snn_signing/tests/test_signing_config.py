@@ -3,6 +3,7 @@ import io
 
 from PIL import Image
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -88,3 +89,25 @@ class TestSigningConfiguration(SigningCase):
         self.env.flush_all()
         self.env.cr.execute("SELECT to_jsonb(b)::text FROM snn_sign_bridge b")
         self.assertNotIn(secret, " ".join(row[0] for row in self.env.cr.fetchall()))
+
+    def test_signatures_are_seen_as_their_document(self):
+        document = self.walk(self.make_letter(), "issued")
+        self.assertEqual(len(document.signature_ids), 2)
+        Signature = self.env["snn.signature"]
+        self.assertEqual(
+            len(Signature.with_user(self.drafter2).search([("document_id", "=", document.id)])), 2
+        )
+        other = self.env["res.company"].create({"name": "Sở Tài chính"})
+        stranger = self.env["res.users"].create(
+            {
+                "name": "Drafter elsewhere",
+                "login": "t_elsewhere",
+                "company_id": other.id,
+                "company_ids": [Command.set(other.ids)],
+                "group_ids": [Command.set(self.env.ref("snn_docflow.group_drafter").ids)],
+            }
+        )
+        self.assertFalse(Signature.with_user(stranger).search([]))
+        self.assertFalse(self.env["snn.trail.anchor"].with_user(stranger).search([]))
+        with self.assertRaises(AccessError):
+            Signature.with_user(self.outsider).search([])

@@ -15,6 +15,24 @@ PDF_BYTES = (
 class DocflowCase(TransactionCase):
     """An organisation as in the seed: units with heads, one user per role, types, registers."""
 
+    def assertRaisesExactly(self, exception):
+        """assertRaises that fails on a subclass: an AccessError is a UserError too, and the
+        user sees a different dialog for each."""
+        test = self
+
+        class _Exact:
+            def __enter__(self):
+                self.inner = test.assertRaises(exception)
+                self.caught = self.inner.__enter__()
+                return self.caught
+
+            def __exit__(self, *exc_info):
+                handled = self.inner.__exit__(*exc_info)
+                test.assertIs(type(self.caught.exception), exception, self.caught.exception)
+                return handled
+
+        return _Exact()
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

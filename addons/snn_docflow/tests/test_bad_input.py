@@ -12,7 +12,7 @@ class TestBadInput(DocflowCase):
 
     def assertRefusedAndUnchanged(self, document, call, exception=UserError, says=None):
         state, trail = document.state, len(document.approval_ids)
-        with self.assertRaises(exception) as caught:
+        with self.assertRaisesExactly(exception) as caught:
             call()
         if says:
             self.assertIn(says, str(caught.exception))
@@ -34,7 +34,7 @@ class TestBadInput(DocflowCase):
 
     def test_submit_without_signer_or_recipients(self):
         document = self.make_draft(signer_id=False, recipient_ids=[])
-        with self.assertRaises(UserError) as caught:
+        with self.assertRaisesExactly(UserError) as caught:
             document.with_user(self.drafter).action_submit()
         self.assertIn("signer", str(caught.exception))
         self.assertIn("recipient", str(caught.exception))
@@ -81,7 +81,7 @@ class TestBadInput(DocflowCase):
         )
 
     def test_subject_too_long(self):
-        with self.assertRaises(UserError) as caught:
+        with self.assertRaisesExactly(UserError) as caught:
             self.make_draft(subject="x" * 501)
         self.assertIn("500", str(caught.exception))
 

@@ -32,27 +32,8 @@ def unique_pdf():
     return PDF_BYTES + f"%{uuid.uuid4().hex}\n".encode()
 
 
-class ExactRaisesMixin:
-    def assertRaisesExactly(self, exception):
-        """assertRaises that fails on a subclass: AccessError is a UserError too."""
-        test = self
-
-        class _Exact:
-            def __enter__(self):
-                self.inner = test.assertRaises(exception)
-                self.caught = self.inner.__enter__()
-                return self.caught
-
-            def __exit__(self, *exc_info):
-                handled = self.inner.__exit__(*exc_info)
-                test.assertIs(type(self.caught.exception), exception, self.caught.exception)
-                return handled
-
-        return _Exact()
-
-
 @tagged("post_install", "-at_install")
-class TestOnlyStepsMoveADocument(ExactRaisesMixin, DocflowCase):
+class TestOnlyStepsMoveADocument(DocflowCase):
     def test_no_role_writes_workflow_fields_whatever_the_context(self):
         document = self.walk(self.make_draft(), "director_review")
         attempts = {
@@ -107,7 +88,7 @@ class TestOnlyStepsMoveADocument(ExactRaisesMixin, DocflowCase):
 
 
 @tagged("post_install", "-at_install")
-class TestApprovedBytesAreFrozen(ExactRaisesMixin, DocflowCase):
+class TestApprovedBytesAreFrozen(DocflowCase):
     def attachment(self, document):
         return (
             self.env["ir.attachment"]
@@ -207,7 +188,7 @@ class TestApprovedBytesAreFrozen(ExactRaisesMixin, DocflowCase):
 
 
 @tagged("post_install", "-at_install")
-class TestDeleting(ExactRaisesMixin, DocflowCase):
+class TestDeleting(DocflowCase):
     def test_only_a_fresh_draft_by_its_drafter_or_a_manager(self):
         mine = self.make_draft()
         with self.assertRaises(AccessError):  # not even visible to another drafter
@@ -244,7 +225,7 @@ class TestDeleting(ExactRaisesMixin, DocflowCase):
 
 
 @tagged("post_install", "-at_install")
-class TestSecretStaysInside(ExactRaisesMixin, DocflowCase):
+class TestSecretStaysInside(DocflowCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -352,7 +333,7 @@ class TestSecretStaysInside(ExactRaisesMixin, DocflowCase):
 
 
 @tagged("post_install", "-at_install")
-class TestFourEyes(ExactRaisesMixin, DocflowCase):
+class TestFourEyes(DocflowCase):
     def test_the_approver_does_not_issue(self):
         document = self.make_draft(signer_id=self.manager.id)
         document.with_user(self.drafter).action_submit()
@@ -383,7 +364,7 @@ class TestFourEyes(ExactRaisesMixin, DocflowCase):
 
 
 @tagged("post_install", "-at_install")
-class TestTwoCompanies(ExactRaisesMixin, DocflowCase):
+class TestTwoCompanies(DocflowCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -71,9 +71,9 @@ class TestTrail(DocflowCase):
         row = document.approval_ids[0]
         for user in (self.drafter, self.manager):
             with self.subTest(user=user.login):
-                with self.assertRaises(UserError):
+                with self.assertRaisesExactly(UserError):
                     row.with_user(user).write({"comment": "rewritten"})
-                with self.assertRaises(UserError):
+                with self.assertRaisesExactly(AccessError):  # no role may delete rows at all
                     row.with_user(user).unlink()
                 with self.assertRaises(AccessError):
                     self.env["snn.approval"].with_user(user).create(
@@ -87,9 +87,9 @@ class TestTrail(DocflowCase):
                         }
                     )
         # Not even the superuser, through the ORM.
-        with self.assertRaises(UserError):
+        with self.assertRaisesExactly(UserError):
             row.sudo().write({"comment": "rewritten"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesExactly(UserError):
             row.sudo().unlink()
         self.assertFalse(document.check_trail())
 

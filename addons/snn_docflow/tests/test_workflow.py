@@ -1,6 +1,6 @@
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import DocflowCase
@@ -87,21 +87,21 @@ class TestWorkflow(DocflowCase):
     def test_content_is_frozen_outside_draft(self):
         document = self.walk(self.make_draft(), "head_review")
         for user in (self.drafter, self.manager):
-            with self.assertRaises(UserError):
+            with self.assertRaisesExactly(UserError):
                 document.with_user(user).write({"subject": "Changed under review"})
         document = self.walk(self.make_draft(), "approved")
-        with self.assertRaises(UserError):
+        with self.assertRaisesExactly(UserError):
             document.with_user(self.drafter).recipient_ids[0].write({"purpose": "information"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesExactly(UserError):
             document.with_user(self.manager).write({"file": False})
 
     def test_state_and_number_only_through_actions(self):
         document = self.make_draft()
-        with self.assertRaises(UserError):
+        with self.assertRaisesExactly(AccessError):
             document.with_user(self.drafter).write({"state": "approved"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesExactly(AccessError):
             document.with_user(self.manager).write({"number": 7})
-        with self.assertRaises(UserError):
+        with self.assertRaisesExactly(AccessError):
             self.make_draft(state="issued")
 
     def test_cancelled_issued_document_keeps_its_number(self):

@@ -163,31 +163,27 @@ class SnnDocument(models.Model):
         signing_time = workflow.vietnam_now()
         if signing_time.date() != self.issue_date:
             raise UserError(self.env._("The day changed while issuing."))
-        company = self.company_id.sudo()
-        person = self.signer_id.sudo()
+        company = self.company_id.sudo().with_context(bin_size=False)
+        person = self.signer_id.sudo().with_context(bin_size=False)
         approved = self._file_bytes()
         stamped = stamp_pdf(approved, self.code, self.issue_date, place=company.snn_place or None)
         personal = person.snn_sign_bridge_id._signer(person.snn_sign_key)
         seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
-        try:
-            signed = sign_pdf(
-                stamped,
-                personal,
-                appearance="signer",
-                image_png=base64.b64decode(person.snn_signature_image),
-                signing_time=signing_time,
-            )
-            sealed = sign_pdf(
-                signed,
-                seal,
-                appearance="seal",
-                image_png=base64.b64decode(company.snn_seal_image),
-                org_name=company.snn_org_full_name or company.name,
-                signing_time=signing_time,
-            )
-        finally:
-            personal.client.close()
-            seal.client.close()
+        signed = sign_pdf(
+            stamped,
+            personal,
+            appearance="signer",
+            image_png=base64.b64decode(person.snn_signature_image),
+            signing_time=signing_time,
+        )
+        sealed = sign_pdf(
+            signed,
+            seal,
+            appearance="seal",
+            image_png=base64.b64decode(company.snn_seal_image),
+            org_name=company.snn_org_full_name or company.name,
+            signing_time=signing_time,
+        )
         report = verify_pdf(sealed, company._trust_roots())
         if not report.ok:
             reasons = [*report.problems, *(r for s in report.signatures for r in s.reasons)]
@@ -206,10 +202,7 @@ class SnnDocument(models.Model):
         """Sign the trail's head with the organisation's key: proof outside the database."""
         company = self.company_id.sudo()
         seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
-        try:
-            signature = sign_detached(self.trail_head_hash.encode(), seal)
-        finally:
-            seal.client.close()
+        signature = sign_detached(self.trail_head_hash.encode(), seal)
         self.env["snn.trail.anchor"].create(
             {
                 "document_id": self.id,

@@ -79,22 +79,26 @@ class SnnSignBridge(models.Model):
 
     def _signer(self, key_label):
         """The pyHanko Signer of ``key_label`` on this bridge (the one place signers come
-        from). Raises UserError with the bridge's own bilingual words when it fails."""
+        from). Raises UserError with the bridge's own bilingual words when it fails.
+
+        Kept for the request (the cursor's cache): the issue's checks, its two signatures and
+        the trail anchor ask the bridge for its keys once per key, not once per use.
+        """
         self.ensure_one()
-        client = self._client()
-        try:
-            return BridgeSigner(client, key_label)
-        except SnnSignError as error:
-            client.close()
-            raise UserError(str(error)) from None
+        signers = self.env.cr.cache.setdefault("snn_sign_signers", {})
+        key = (self.id, self.url, self.client_name, self.secret_file, self.timeout, key_label)
+        if key not in signers:
+            client = self._client()
+            try:
+                signers[key] = BridgeSigner(client, key_label)
+            except SnnSignError as error:
+                client.close()
+                raise UserError(str(error)) from None
+        return signers[key]
 
     def _key_info(self, key_label):
         """What the bridge says of ``key_label`` (subject, issuer, serial, validity, chain)."""
-        with self._client() as client:
-            try:
-                return client.key(key_label)
-            except SnnSignError as error:
-                raise UserError(str(error)) from None
+        return self._signer(key_label).key_info
 
     def _check_key(self, key_label, holder_names, when=None):
         """Refuse a key the bridge does not offer, whose certificate is not valid ``when``

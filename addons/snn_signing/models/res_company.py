@@ -4,7 +4,7 @@ from odoo.exceptions import ValidationError
 from snn_sign.errors import SnnSignError
 from snn_sign.verify import load_roots
 
-from .res_users import check_image
+from .res_users import check_image, manager_sets_up_signing
 
 SIGNING_FIELDS = frozenset(
     {
@@ -56,7 +56,7 @@ class ResCompany(models.Model):
 
     @api.constrains("snn_seal_bridge_id", "snn_seal_key", "snn_seal_image", "snn_trust_roots")
     def _check_seal_setup(self):
-        for company in self.sudo():
+        for company in self.sudo().with_context(bin_size=False):
             check_image(self.env, company.snn_seal_image, "red")
             if company.snn_trust_roots:
                 try:
@@ -73,13 +73,7 @@ class ResCompany(models.Model):
                 )
 
     def write(self, vals):
-        # As for signers (res_users.py): the manager sets the seal and the period only.
-        if (
-            vals
-            and vals.keys() <= SIGNING_FIELDS
-            and not self.env.su
-            and self.env.user.has_group("snn_docflow.group_manager")
-        ):
+        if manager_sets_up_signing(self, vals, SIGNING_FIELDS):
             self.check_access("read")
             return super(ResCompany, self.sudo()).write(vals)
         return super().write(vals)

@@ -11,6 +11,18 @@ from snn_sign.images import check_signature_image
 SIGNING_FIELDS = frozenset({"snn_sign_bridge_id", "snn_sign_key", "snn_signature_image"})
 
 
+def manager_sets_up_signing(records, vals, signing_fields):
+    """The outgoing-documents manager sets up signing (these fields only) without being an
+    administrator of users or companies; the write then runs as superuser, after a read
+    check on the records."""
+    return (
+        bool(vals)
+        and vals.keys() <= signing_fields
+        and not records.env.su
+        and records.env.user.has_group("snn_docflow.group_manager")
+    )
+
+
 def check_image(env, image, colour):
     """ValidationError with the engine's bilingual words when an image does not fit."""
     if not image:
@@ -44,7 +56,7 @@ class ResUsers(models.Model):
 
     @api.constrains("snn_sign_bridge_id", "snn_sign_key", "snn_signature_image")
     def _check_signing_setup(self):
-        for user in self.sudo():
+        for user in self.sudo().with_context(bin_size=False):
             check_image(self.env, user.snn_signature_image, "blue")
             if bool(user.snn_sign_bridge_id) != bool(user.snn_sign_key):
                 raise ValidationError(
@@ -54,14 +66,7 @@ class ResUsers(models.Model):
                 user.snn_sign_bridge_id._check_key(user.snn_sign_key, [user.name])
 
     def write(self, vals):
-        # The outgoing-documents manager sets up signers without the right to manage users:
-        # these fields only, after the usual checks of a user form he may read.
-        if (
-            vals
-            and vals.keys() <= SIGNING_FIELDS
-            and not self.env.su
-            and self.env.user.has_group("snn_docflow.group_manager")
-        ):
+        if manager_sets_up_signing(self, vals, SIGNING_FIELDS):
             self.check_access("read")
             return super(ResUsers, self.sudo()).write(vals)
         return super().write(vals)

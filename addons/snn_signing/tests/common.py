@@ -37,6 +37,37 @@ def start_demo_bridge(test_class):
     return running
 
 
+def bridge_values(running):
+    """snn.sign.bridge values for a running bridge."""
+    return {
+        "name": "Token bridge (test)",
+        "url": running.url,
+        "client_name": running.client_name,
+        "secret_file": str(running.secret_file),
+    }
+
+
+def company_signing_values(bridge, pki):
+    """The seal, the trusted root and e-signing mandatory since 15/04/2019 (as in the seed)."""
+    return {
+        "snn_org_full_name": pki.org_name,
+        "snn_seal_bridge_id": bridge.id,
+        "snn_seal_key": pki.seal_label,
+        "snn_seal_image": base64.b64encode(pki.seal_png.read_bytes()),
+        "snn_trust_roots": pki.ca_cert.read_text(),
+        "snn_esign_trial_date": "2019-03-01",
+        "snn_esign_mandatory_date": "2019-04-15",
+    }
+
+
+def director_signing_values(bridge, pki):
+    return {
+        "snn_sign_bridge_id": bridge.id,
+        "snn_sign_key": pki.signer_label,
+        "snn_signature_image": base64.b64encode(pki.signature_png.read_bytes()),
+    }
+
+
 class SigningCase(DocflowCase):
     """DocflowCase's organisation, with a token bridge, the director's key, the seal, the
     trusted root and e-signing mandatory since 15/04/2019 (as in the seed)."""
@@ -46,32 +77,9 @@ class SigningCase(DocflowCase):
         super().setUpClass()
         cls.running = start_demo_bridge(cls)
         pki = cls.running.pki
-        cls.bridge = cls.env["snn.sign.bridge"].create(
-            {
-                "name": "Token bridge (test)",
-                "url": cls.running.url,
-                "client_name": cls.running.client_name,
-                "secret_file": str(cls.running.secret_file),
-            }
-        )
-        cls.company.write(
-            {
-                "snn_org_full_name": pki.org_name,
-                "snn_seal_bridge_id": cls.bridge.id,
-                "snn_seal_key": pki.seal_label,
-                "snn_seal_image": base64.b64encode(pki.seal_png.read_bytes()),
-                "snn_trust_roots": pki.ca_cert.read_text(),
-                "snn_esign_trial_date": "2019-03-01",
-                "snn_esign_mandatory_date": "2019-04-15",
-            }
-        )
-        cls.director.write(
-            {
-                "snn_sign_bridge_id": cls.bridge.id,
-                "snn_sign_key": pki.signer_label,
-                "snn_signature_image": base64.b64encode(pki.signature_png.read_bytes()),
-            }
-        )
+        cls.bridge = cls.env["snn.sign.bridge"].create(bridge_values(cls.running))
+        cls.company.write(company_signing_values(cls.bridge, pki))
+        cls.director.write(director_signing_values(cls.bridge, pki))
         cls.letter_pdf = cls._letter()
 
     @classmethod

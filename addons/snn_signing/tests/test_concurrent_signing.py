@@ -10,7 +10,13 @@ from odoo.tests import BaseCase, get_db_name, tagged
 from snn_sign import verify_pdf
 from snn_sign.sample_letter import make_letter_pdf
 
-from .common import demo_pki, start_demo_bridge
+from .common import (
+    bridge_values,
+    company_signing_values,
+    demo_pki,
+    director_signing_values,
+    start_demo_bridge,
+)
 
 CLERKS = 8
 DOCUMENTS = 200
@@ -33,25 +39,13 @@ class TestConcurrentSigning(BaseCase):
         letter = make_letter_pdf()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            bridge = env["snn.sign.bridge"].create(
-                {
-                    "name": f"Bridge {tag}",
-                    "url": self.running.url,
-                    "client_name": self.running.client_name,
-                    "secret_file": str(self.running.secret_file),
-                }
-            )
+            bridge = env["snn.sign.bridge"].create(bridge_values(self.running))
             company = env["res.company"].create(
                 {
                     "name": pki.org_name,
                     "snn_org_code": "CS",
                     "snn_place": "Tuyên Quang",
-                    "snn_seal_bridge_id": bridge.id,
-                    "snn_seal_key": pki.seal_label,
-                    "snn_seal_image": base64.b64encode(pki.seal_png.read_bytes()),
-                    "snn_trust_roots": pki.ca_cert.read_text(),
-                    "snn_esign_trial_date": "2019-03-01",
-                    "snn_esign_mandatory_date": "2019-04-15",
+                    **company_signing_values(bridge, pki),
                 }
             )
             bridge.company_id = company
@@ -62,9 +56,7 @@ class TestConcurrentSigning(BaseCase):
                     "company_id": company.id,
                     "company_ids": [(6, 0, company.ids)],
                     "group_ids": [(6, 0, env.ref("snn_docflow.group_director").ids)],
-                    "snn_sign_bridge_id": bridge.id,
-                    "snn_sign_key": pki.signer_label,
-                    "snn_signature_image": base64.b64encode(pki.signature_png.read_bytes()),
+                    **director_signing_values(bridge, pki),
                 }
             )
             clerks = env["res.users"].create(

@@ -4,7 +4,13 @@ import secrets
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import demo_pki, start_demo_bridge
+from .common import (
+    bridge_values,
+    company_signing_values,
+    demo_pki,
+    director_signing_values,
+    start_demo_bridge,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -22,33 +28,9 @@ class TestUiIssue(HttpCase):
             for role in ("drafter", "head", "clerk")
         }
         director = new_test_user(cls.env, "stour_director", f"{g}director", name=pki.signer_name)
-        bridge = cls.env["snn.sign.bridge"].create(
-            {
-                "name": "Tour bridge",
-                "url": running.url,
-                "client_name": running.client_name,
-                "secret_file": str(running.secret_file),
-            }
-        )
-        cls.env.company.write(
-            {
-                "snn_org_code": "SNN",
-                "snn_org_full_name": pki.org_name,
-                "snn_seal_bridge_id": bridge.id,
-                "snn_seal_key": pki.seal_label,
-                "snn_seal_image": base64.b64encode(pki.seal_png.read_bytes()),
-                "snn_trust_roots": pki.ca_cert.read_text(),
-                "snn_esign_trial_date": "2019-03-01",
-                "snn_esign_mandatory_date": "2019-04-15",
-            }
-        )
-        director.write(
-            {
-                "snn_sign_bridge_id": bridge.id,
-                "snn_sign_key": pki.signer_label,
-                "snn_signature_image": base64.b64encode(pki.signature_png.read_bytes()),
-            }
-        )
+        bridge = cls.env["snn.sign.bridge"].create(bridge_values(running))
+        cls.env.company.write({"snn_org_code": "SNN", **company_signing_values(bridge, pki)})
+        director.write(director_signing_values(bridge, pki))
         head = cls.env["hr.employee"].create({"name": "Tour head", "user_id": users["head"].id})
         unit = cls.env["hr.department"].create(
             {"name": "Văn phòng", "snn_code": "VP", "manager_id": head.id}

@@ -14,6 +14,7 @@ pyHanko static stamp, so text is exact Vietnamese and images keep their transpar
 from __future__ import annotations
 
 import binascii
+import functools
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from reportlab.pdfgen.canvas import Canvas
 from . import fonts
 from .errors import BadInputError, NotFoundError
 from .pdfinput import media_box, page_count
-from .stamp import TextLine, page_lines
+from .stamp import PageReader, TextLine
 
 MM = 72 / 25.4
 SIGNER_FIELD = "SignerSignature"
@@ -99,8 +100,9 @@ def find_signer_box(
     """Page and box for the signature image: between the title lines and the name line."""
     count = page_count(reader)
     wanted = _norm(signer_name)
+    pages = PageReader(pdf)  # document and fonts parsed once for all the pages looked at
     for page_ix in range(count - 1, -1, -1):  # the signer block is at the end
-        lines = page_lines(pdf, page_ix)
+        lines = pages.lines(page_ix)
         names = [ln for ln in lines if wanted and wanted in _norm(ln.text)]
         if names:
             x1, y1, x2, y2 = _between_title_and_name(lines, names[-1], image_size)
@@ -202,10 +204,18 @@ def signer_placement(
         box = (x, y, x + w, y + h)
     else:
         page_ix, box = find_signer_box(pdf, reader, signer_name, size)
-    w, h = box[2] - box[0], box[3] - box[1]
-    c, out = _canvas(w, h)
-    c.drawImage(ImageReader(BytesIO(png)), 0, 0, w, h, mask="auto")
-    return Placement(page_ix, box, _finish(c, out))
+    return Placement(page_ix, box, _image_drawing(bytes(png), box[2] - box[0], box[3] - box[1]))
+
+
+@functools.lru_cache(maxsize=16)
+def _image_drawing(png: bytes, width: float, height: float) -> bytes:
+    """A one-page PDF of ``width`` x ``height`` points filled with the image. The canvas is
+    invariant, so the same arguments give the same bytes: the last few are kept, as a signer's
+    image at a template's size comes again for every letter (reportlab encodes images in pure
+    Python, several milliseconds each)."""
+    c, out = _canvas(width, height)
+    c.drawImage(ImageReader(BytesIO(png)), 0, 0, width, height, mask="auto")
+    return _finish(c, out)
 
 
 def seal_placement(

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from pdfminer.cmapdb import IdentityCMap, IdentityCMapByte
-from pdfminer.converter import PDFLayoutAnalyzer
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LAParams, LTPage
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
@@ -63,10 +64,21 @@ class _Context:
     events: list[_Event] = field(default_factory=list)
 
 
-class _GlyphDevice(PDFLayoutAnalyzer):
-    """pdfminer's layout device, noting each glyph's box for the operator being executed."""
+@dataclass
+class Recording:
+    """What pdfminer's interpreter did on one page: its text-showing and Do operators with the
+    glyph boxes (``context``), or why they could not all be noted (``error``)."""
+
+    context: _Context
+    error: Exception | None = None
+
+
+class _GlyphDevice(PDFPageAggregator):
+    """pdfminer's layout device, noting each glyph's box for the operator being executed; with
+    ``laparams`` it also lays the page out (lines), as pdfminer's extract_pages does."""
 
     sink: list[Box] | None = None
+    error: Exception | None = None  # the first failure to note an operator
 
     def render_char(self, *args, **kwargs) -> float:
         adv = super().render_char(*args, **kwargs)
@@ -89,14 +101,20 @@ class _Interpreter(PDFPageInterpreter):
 
     def _text(self, operator: bytes, operands: list, show: Callable[[], None]) -> None:
         state = self.textstate
-        event = _Event(
-            operator,
-            operands,
-            state.font,
-            float(state.fontsize or 0),
-            float(state.charspace or 0),
-            float(state.wordspace or 0),
-        )
+        try:
+            event = _Event(
+                operator,
+                operands,
+                state.font,
+                float(state.fontsize or 0),
+                float(state.charspace or 0),
+                float(state.wordspace or 0),
+            )
+        except Exception as exc:  # noting failed, not the page: pdfminer goes on without it
+            if self.device.error is None:
+                self.device.error = exc
+            show()
+            return
         self.context.events.append(event)
         self.device.sink = event.boxes
         try:
@@ -129,17 +147,29 @@ class _Interpreter(PDFPageInterpreter):
             self._next_child = None
 
 
-def _record(pdf: bytes, page_ix: int) -> _Context:
-    rsrcmgr = PDFResourceManager()
-    device = _GlyphDevice(rsrcmgr)
+def record_page(
+    page: PDFPage, rsrcmgr: PDFResourceManager, laparams: LAParams | None = None
+) -> tuple[LTPage, Recording]:
+    """Run pdfminer's interpreter once over ``page``: its layout (analysed with ``laparams``,
+    as pdfminer's extract_pages does) and what :func:`page_without_text_in` needs, from the same
+    run, so a stamp reads the page, its fonts and CMaps only once."""
+    device = _GlyphDevice(rsrcmgr, laparams=laparams)
     interpreter = _Interpreter(rsrcmgr, device)
     interpreter.context = _Context()
+    interpreter.process_page(page)
+    return device.get_result(), Recording(interpreter.context, device.error)
+
+
+def _record(pdf: bytes, page_ix: int) -> _Context:
+    rsrcmgr = PDFResourceManager()
     doc = PDFDocument(PDFParser(BytesIO(pdf)))
     for ix, page in enumerate(PDFPage.create_pages(doc)):
         if ix == page_ix:
-            interpreter.process_page(page)
-            break
-    return interpreter.context
+            _layout, recording = record_page(page, rsrcmgr)
+            if recording.error is not None:
+                raise recording.error
+            return recording.context
+    return _Context()
 
 
 # ---------------------------------------------------------------- operators, from the bytes
@@ -562,14 +592,24 @@ def page_without_text_in(
     *,
     covers: list[Box],
     writer,
+    recording: Recording | None = None,
 ) -> Edited | None:
     """The page's content (all its streams, in order) without the glyphs whose centre lies in
     one of ``covers`` (MediaBox coordinates, as pdfminer reports them), plus the form XObject
-    copies it now names; None when no glyph is inside (or nothing could be matched)."""
+    copies it now names; None when no glyph is inside (or nothing could be matched).
+
+    ``recording``: :func:`record_page` of this page of ``pdf``, when the caller already ran
+    pdfminer over it (otherwise it runs here); its error, if any, is raised."""
     contents = page.get("/Contents")
     if contents is None:
         return None
     streams = list(contents) if isinstance(contents, generic.ArrayObject) else [contents]
     data = b"\n".join(s.get_object().data for s in streams)
     xobjects = resources.get("/XObject") if resources is not None else None
-    return _edit(data, _record(pdf, page_ix), xobjects, covers, writer)
+    if recording is None:
+        context = _record(pdf, page_ix)
+    elif recording.error is not None:
+        raise recording.error
+    else:
+        context = recording.context
+    return _edit(data, context, xobjects, covers, writer)

@@ -19,8 +19,10 @@ import uuid
 from dataclasses import dataclass
 from io import BytesIO
 
-from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTChar, LTTextLineHorizontal
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LAParams, LTChar, LTPage, LTTextLineHorizontal
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -70,6 +72,51 @@ class _Draw:
 
 def page_lines(pdf: bytes, page_ix: int) -> list[TextLine]:
     """Lines of text on page ``page_ix`` (0-based), top to bottom, MediaBox coordinates."""
+    return PageReader(pdf).lines(page_ix)
+
+
+class PageReader:
+    """pdfminer.six over one PDF: the document, its page tree and its fonts (with their CMaps)
+    are parsed once, however many of its pages are read (pdfminer's extract_pages parses them
+    all again on every call)."""
+
+    def __init__(self, pdf: bytes):
+        self._fp = BytesIO(pdf)
+        self._rsrcmgr = PDFResourceManager(caching=True)
+        self._pages: list[PDFPage] | None = None
+
+    def _page(self, page_ix: int) -> PDFPage | None:
+        if self._pages is None:
+            # as extract_pages: the same parsing, and its warning for a "no extraction" flag
+            self._pages = list(PDFPage.get_pages(self._fp))
+        return self._pages[page_ix] if 0 <= page_ix < len(self._pages) else None
+
+    def lines(self, page_ix: int) -> list[TextLine]:
+        """Lines of text on page ``page_ix`` (0-based), as :func:`page_lines`."""
+        page = self._page(page_ix)
+        if page is None:
+            return []
+        device = PDFPageAggregator(self._rsrcmgr, laparams=_laparams())
+        PDFPageInterpreter(self._rsrcmgr, device).process_page(page)
+        return _lines_of(device.get_result())
+
+    def lines_and_glyphs(self, page_ix: int) -> tuple[list[TextLine], erase.Recording | None]:
+        """The page's lines, and from the same pdfminer run what erasing text from the page
+        needs (None: no such page)."""
+        page = self._page(page_ix)
+        if page is None:
+            return [], None
+        layout, recording = erase.record_page(page, self._rsrcmgr, _laparams())
+        return _lines_of(layout), recording
+
+
+def _laparams() -> LAParams:
+    # line_overlap/char_margin: keep the number and the date line (same baseline) apart
+    # all_texts: also lay out text inside form XObjects (figures), where some producers put it
+    return LAParams(char_margin=3.0, line_margin=0.2, boxes_flow=None, all_texts=True)
+
+
+def _lines_of(layout: LTPage) -> list[TextLine]:
     lines: list[TextLine] = []
 
     def walk(item):
@@ -81,11 +128,7 @@ def page_lines(pdf: bytes, page_ix: int) -> list[TextLine]:
         for child in getattr(item, "_objs", ()):
             walk(child)
 
-    # line_overlap/char_margin: keep the number and the date line (same baseline) apart
-    # all_texts: also lay out text inside form XObjects (figures), where some producers put it
-    params = LAParams(char_margin=3.0, line_margin=0.2, boxes_flow=None, all_texts=True)
-    for layout in extract_pages(BytesIO(pdf), page_numbers=[page_ix], laparams=params):
-        walk(layout)
+    walk(layout)
     lines.sort(key=lambda ln: (-ln.baseline, ln.x0))
     return _join_fragments(lines)
 
@@ -164,7 +207,10 @@ def stamp_pdf(
             f"Invalid number and notation: {code!r} (e.g. 05/SNN-VP)",
         )
     reader = open_pdf(pdf)
-    lines = page_lines(pdf, 0) if number_at is None or date_at is None else []
+    # page 1 is read once, for its lines and for taking the template's text out (_erased)
+    lines, recording = (
+        PageReader(pdf).lines_and_glyphs(0) if number_at is None or date_at is None else ([], None)
+    )
     draws: dict[int, list[_Draw]] = {}
 
     number_text = f"Số: {code}"
@@ -202,7 +248,7 @@ def stamp_pdf(
         draws.setdefault(0, []).append(
             _replace(found, date_phrase(date, place), font_size, centre=True)
         )
-    return _apply(pdf, draws)
+    return _apply(pdf, reader, draws, {0: recording} if recording is not None else {})
 
 
 def _replace(line: TextLine, text: str, size: float | None, *, centre: bool) -> _Draw:
@@ -219,8 +265,15 @@ def _replace(line: TextLine, text: str, size: float | None, *, centre: bool) -> 
     )
 
 
-def _apply(pdf: bytes, draws: dict[int, list[_Draw]]) -> bytes:
-    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+def _apply(
+    pdf: bytes,
+    reader: PdfFileReader,
+    draws: dict[int, list[_Draw]],
+    recordings: dict[int, erase.Recording],
+) -> bytes:
+    """``reader``: open_pdf's reader of ``pdf`` (the writer extends it: no second parse);
+    ``recordings``: pdfminer's reading of pages stamp_pdf already read, by page index."""
+    writer = IncrementalPdfFileWriter.from_reader(reader)
     for page_ix, items in sorted(draws.items()):
         page_ref, _ = writer.find_page_for_modification(page_ix)
         page = page_ref.get_object()
@@ -233,7 +286,7 @@ def _apply(pdf: bytes, draws: dict[int, list[_Draw]]) -> bytes:
         # The template's text under the covers goes too, or extractors read both lines: the
         # page gets a copy of its content without those glyphs (the original stays in place).
         covers = [d.cover for d in items if d.cover]
-        edited = _erased(pdf, page_ix, writer, covers) if covers else None
+        edited = _erased(pdf, page_ix, writer, covers, recordings.get(page_ix)) if covers else None
         # "q" before and "Q" after the existing content: whatever graphics state the page left
         # behind (an unbalanced cm), our text lands where we measured it.
         if edited is None:
@@ -257,9 +310,12 @@ def _apply(pdf: bytes, draws: dict[int, list[_Draw]]) -> bytes:
     return out.getvalue()
 
 
-def _erased(pdf: bytes, page_ix: int, writer, covers: list) -> erase.Edited | None:
+def _erased(
+    pdf: bytes, page_ix: int, writer, covers: list, recording: erase.Recording | None
+) -> erase.Edited | None:
     """The page's content without the template's text under ``covers``; None to keep it as it
-    is (nothing there, or it could not be done: the white covers still hide the old text)."""
+    is (nothing there, or it could not be done: the white covers still hide the old text).
+    ``recording``: pdfminer's reading of the page when stamp_pdf already has it."""
     try:
         page_ref, resources = writer.find_page_for_modification(page_ix)
         return erase.page_without_text_in(
@@ -269,6 +325,7 @@ def _erased(pdf: bytes, page_ix: int, writer, covers: list) -> erase.Edited | No
             resources.get_object() if resources is not None else None,
             covers=covers,
             writer=writer,
+            recording=recording,
         )
     except Exception:  # an unusual content stream must not stop the clerk from stamping
         log.warning("template text left under the stamp (only covered)", exc_info=True)

@@ -11,18 +11,24 @@ blank lines are covered with white and their text is taken out of a copy of the 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 import statistics
+import threading
 import unicodedata
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from io import BytesIO
 
+from pdfminer.cmapdb import FileUnicodeMap
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams, LTChar, LTPage, LTTextLineHorizontal
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import PDFStream, resolve1
+from pdfminer.psparser import literal_name
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -75,6 +81,94 @@ def page_lines(pdf: bytes, page_ix: int) -> list[TextLine]:
     return PageReader(pdf).lines(page_ix)
 
 
+class _UnicodeMaps:
+    """ToUnicode CMaps that pdfminer has parsed, by the SHA-256 of the CMap's bytes: the most
+    recently used, up to ``entries`` code-to-text entries in all. The same bytes always parse
+    to the same map, which pdfminer only reads afterwards; parsing is the dearest part of
+    reading a page (pdfminer's PostScript parser is pure Python), and stamp_pdf, then sign_pdf
+    on the stamped file, meet the same fonts. Shared by all threads."""
+
+    def __init__(self, entries: int):
+        self._limit = entries
+        self._total = 0
+        self._maps: OrderedDict[bytes, tuple[FileUnicodeMap, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> FileUnicodeMap | None:
+        with self._lock:
+            found = self._maps.get(key)
+            if found is None:
+                return None
+            self._maps.move_to_end(key)
+            return found[0]
+
+    def put(self, key: bytes, unicode_map: FileUnicodeMap) -> None:
+        size = len(unicode_map.cid2unichr) + 1
+        if size > self._limit:
+            return
+        with self._lock:
+            if key in self._maps:
+                return
+            self._maps[key] = (unicode_map, size)
+            self._total += size
+            while self._total > self._limit:
+                _key, (_map, dropped) = self._maps.popitem(last=False)
+                self._total -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._maps.clear()
+            self._total = 0
+
+
+_UNICODE_MAPS = _UnicodeMaps(50_000)  # ~6 MB at most; a subset font has ~100-300 entries
+# font subtypes whose ToUnicode pdfminer reads as a stream, resolved (pdffont.PDFSimpleFont;
+# PDFCIDFont through the Type0 font that names it)
+_TO_UNICODE_STREAM_SUBTYPES = {"Type1", "MMType1", "TrueType", "Type3", "Type0"}
+
+
+class _ResourceManager(PDFResourceManager):
+    """pdfminer's resource manager (fonts kept per document), whose fonts take their ToUnicode
+    map from _UNICODE_MAPS when the same CMap bytes were parsed before: such a font is built as
+    pdfminer builds it, with an empty CMap in place of the known one, then given the known map.
+    Fonts of other kinds, and everything else, are pdfminer's own."""
+
+    def __init__(self):
+        super().__init__(caching=True)
+        self._seen: set = set()  # font objects met: after the first, pdfminer's cache answers
+
+    def get_font(self, objid, spec):
+        stream = _to_unicode_stream(spec) if objid and objid not in self._seen else None
+        if stream is None:
+            return super().get_font(objid, spec)
+        self._seen.add(objid)
+        try:
+            key = hashlib.sha256(stream.get_data()).digest()
+        except Exception:  # a broken stream: pdfminer meets it and says so, as without us
+            return super().get_font(objid, spec)
+        known = _UNICODE_MAPS.get(key)
+        if known is None:
+            font = super().get_font(objid, spec)
+            if type(font.unicode_map) is FileUnicodeMap:  # parsed from this very stream
+                _UNICODE_MAPS.put(key, font.unicode_map)
+            return font
+        font = super().get_font(objid, {**spec, "ToUnicode": PDFStream({}, b"")})
+        font.unicode_map = known
+        return font
+
+
+def _to_unicode_stream(spec) -> PDFStream | None:
+    """The font's ToUnicode stream, for the font types where pdfminer reads it as such."""
+    try:
+        subtype = literal_name(spec["Subtype"]) if "Subtype" in spec else "Type1"
+        if subtype not in _TO_UNICODE_STREAM_SUBTYPES or "ToUnicode" not in spec:
+            return None
+        stream = resolve1(spec["ToUnicode"])
+    except Exception:
+        return None
+    return stream if isinstance(stream, PDFStream) else None
+
+
 class PageReader:
     """pdfminer.six over one PDF: the document, its page tree and its fonts (with their CMaps)
     are parsed once, however many of its pages are read (pdfminer's extract_pages parses them
@@ -82,7 +176,7 @@ class PageReader:
 
     def __init__(self, pdf: bytes):
         self._fp = BytesIO(pdf)
-        self._rsrcmgr = PDFResourceManager(caching=True)
+        self._rsrcmgr = _ResourceManager()
         self._pages: list[PDFPage] | None = None
 
     def _page(self, page_ix: int) -> PDFPage | None:

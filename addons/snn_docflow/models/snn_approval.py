@@ -156,6 +156,8 @@ class SnnApproval(models.Model):
                 cr.execute("SET LOCAL lock_timeout = '3s'")
                 cr.execute("SELECT 1 FROM snn_document WHERE id = %s", (document.id,))
                 if cr.fetchone():
+                    # The registry we have, not Registry(dbname) again (a lock in tests).
+                    cr.transaction = type(self.env.transaction)(self.env.registry)
                     self.with_env(self.env(cr=cr)).sudo().create(values)
                     return
         except psycopg2.OperationalError:

@@ -1,6 +1,6 @@
 import base64
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase, new_test_user
 
 # A minimal but well-formed one-page PDF: what the drafter attaches (header and EOF marker).
@@ -113,3 +113,22 @@ class DocflowCase(TransactionCase):
             if state == until:
                 break
         return document
+
+
+def thread_env_factory(registry):
+    """``make(cr, uid, context)`` -> an Environment on a thread's own cursor, for tests that
+    need real concurrent transactions, under pytest-odoo and Odoo's own runner alike.
+
+    A bare ``api.Environment(cr, …)`` on a new cursor asks ``Registry(dbname)`` for its
+    transaction; Odoo's runner holds the registry's class lock while it runs post-install
+    tests, so a thread asking would wait for ever. The transaction is made here on the
+    registry we already have (its class taken from an environment made in this thread).
+    """
+    with registry.cursor() as cr:
+        transaction_class = type(api.Environment(cr, SUPERUSER_ID, {}).transaction)
+
+    def make(cr, uid, context=None):
+        cr.transaction = transaction_class(registry)
+        return api.Environment(cr, uid, context or {})
+
+    return make

@@ -6,6 +6,8 @@ from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
 
+from .common import thread_env_factory
+
 CLERKS = 8
 DOCUMENTS = 200
 
@@ -23,6 +25,7 @@ class TestConcurrentIssue(BaseCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.registry = Registry(get_db_name())
+        cls.thread_env = staticmethod(thread_env_factory(cls.registry))
 
     def _build(self):
         tag = uuid.uuid4().hex[:8]
@@ -71,7 +74,7 @@ class TestConcurrentIssue(BaseCase):
         for document_id in document_ids:
             try:
                 with self.registry.cursor() as cr:
-                    env = api.Environment(cr, clerk_id, {"tracking_disable": True})
+                    env = self.thread_env(cr, clerk_id, {"tracking_disable": True})
                     env["snn.document"].browse(document_id).action_issue()
             except Exception as error:
                 errors.append(f"clerk {clerk_id}, document {document_id}: {error!r}")

@@ -7,6 +7,8 @@ from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
 
+from odoo.addons.snn_docflow.tests.common import thread_env_factory
+
 from snn_sign import verify_pdf
 from snn_sign.sample_letter import make_letter_pdf
 
@@ -31,6 +33,7 @@ class TestConcurrentSigning(BaseCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.registry = Registry(get_db_name())
+        cls.thread_env = staticmethod(thread_env_factory(cls.registry))
         cls.running = start_demo_bridge(cls)
 
     def _build(self):
@@ -102,7 +105,7 @@ class TestConcurrentSigning(BaseCase):
         for document_id in document_ids:
             try:
                 with self.registry.cursor() as cr:
-                    env = api.Environment(cr, clerk_id, {})
+                    env = self.thread_env(cr, clerk_id)
                     env["snn.document"].browse(document_id).action_issue()
             except Exception as error:
                 errors.append(f"clerk {clerk_id}, document {document_id}: {error!r}")

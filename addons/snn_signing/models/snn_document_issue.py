@@ -41,9 +41,10 @@ class SnnDocument(models.Model):
                         document.display_name,
                     )
                 )
+        for document in self:  # the choice first: a paper issue asks no bridge
+            document.sudo().paper_reason = "clerk_choice"
         self._check_can_issue()
         for document in self:
-            document.sudo().paper_reason = document.paper_reason or "clerk_choice"
             document.sudo()._do_issue()
         return True
 

@@ -24,6 +24,7 @@ class TestEsignPeriod(SigningCase):
         signed = self.walk(self.make_letter(), "issued")
         self.assertTrue(signed.esign, "e-signed by default")
         paper = self.walk(self.make_letter(), "approved")
+        self.bridge.url = "http://127.0.0.1:9"  # paper needs no bridge
         paper.with_user(self.clerk).action_issue_paper()
         self.assertEqual(
             (paper.state, paper.esign, paper.paper_reason), ("issued", False, "clerk_choice")

@@ -10,7 +10,6 @@ connection of its own, and pressing again works.
 
 import base64
 import hashlib
-import logging
 
 from odoo import models
 from odoo.exceptions import UserError
@@ -20,8 +19,6 @@ from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
 from snn_sign import sign_pdf, stamp_pdf, verify_pdf
 from snn_sign.detached import sign_detached
 from snn_sign.errors import SnnSignError
-
-_logger = logging.getLogger(__name__)
 
 
 class SnnDocument(models.Model):

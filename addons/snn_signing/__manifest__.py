@@ -8,8 +8,8 @@
     "author": "SNN Docflow contributors",
     "license": "LGPL-3",
     "depends": ["snn_docflow"],
-    # The distribution that brings the snn_sign engine (this repository's setup.cfg).
-    "external_dependencies": {"python": ["snn-docflow"]},
+    # The distribution that brings the snn_sign engine (setup.cfg at the repository root).
+    "external_dependencies": {"python": ["snn-sign"]},
     "data": [
         "security/ir.model.access.csv",
         "security/ir_rule.xml",

@@ -5,16 +5,19 @@ PYTHON3 ?= $(shell for p in python3 /usr/bin/python3 /usr/local/bin/python3; do 
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null && { echo $$p; break; }; done)
 DEVENV = $(PYTHON3) tools/devenv.py
 
-.PHONY: run test test-sign lint stop reset-demo clean venv
+.PHONY: run test test-sign test-core lint stop reset-demo clean venv
 
 run:  ## serve the demo on http://localhost:8069 (Ctrl-C stops Odoo; database and bridge stay)
 	$(DEVENV) run
 
-test:  ## every test on throwaway databases; extra pytest options: make test ARGS="-k foo"
+test:  ## every test on throwaway databases, by pytest then by Odoo's runner; ARGS="-k foo" go to pytest only
 	$(DEVENV) test $(ARGS)
 
 test-sign:  ## only the Odoo-free tests (signing engine, bridge, CLI)
 	$(DEVENV) test-sign $(ARGS)
+
+test-core:  ## Odoo's own tests of hr, base_setup, mail activities, base, web basics, with our modules installed
+	$(DEVENV) test-core
 
 lint:  ## ruff and pylint-odoo, as in .pre-commit-config.yaml
 	$(DEVENV) lint

@@ -8,7 +8,7 @@ database server is configured, and then either serves the demo (with a token bri
 token, see "demo signing" below) or runs every test on a throwaway database.
 
     python3 tools/devenv.py venv | run | reset-demo | stop | test [pytest args] |
-                            test-sign [pytest args] | lint | clean
+                            test-sign [pytest args] | test-core | lint | clean
 
 Configuration (environment variables) is described in README.md, section "Configuration".
 """
@@ -32,7 +32,7 @@ import tempfile
 import time
 import urllib.request
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +74,64 @@ PG_ROLE = "odoo"  # Odoo refuses to connect as `postgres`
 DEMO_DB = "snn_demo"
 ODOO_LOG_PROBLEM = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) ")
 ODOO_LOG_WARNING = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ WARNING ")
+# Any Odoo log line: date time pid LEVEL db logger: message (tracebacks continue unprefixed).
+ODOO_LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) \S+ (?P<logger>[\w.]+): "
+    r"(?P<message>.*)$"
+)
+# What Odoo's test runner logs (odoo/tests/result.py, odoo/service/server.py): one result line
+# per database, one stats line per module, and `skipped <test> : <reason>` for every skip (the
+# result line has no skip count; the skip line is INFO, hence --log-level=info for the runner).
+ODOO_TEST_RESULT = re.compile(r"^(\d+) failed, (\d+) error\(s\) of (\d+) tests\b")
+ODOO_TEST_STATS = re.compile(r"^(\w+): (\d+) tests\b")
+ODOO_TEST_SKIP = re.compile(r"^skipped (.+) : ")
+# `make test` runs the module tests a second time through Odoo's own runner unless this is 0
+# (never on CI); `make test-core` runs these tests of Odoo's modules with ours installed.
+ODOO_RUNNER_ENV = "SNN_TEST_ODOO_RUNNER"
+CORE_TEST_TAGS = (
+    "/hr",
+    "/base_setup",
+    "mail_activity/mail",  # mail's activity tests (TestMailActivityChatter, ...Integrity)
+    # base's tests of what we override: res.users.write, res.company.write, ir.attachment
+    "/base:TestIrAttachment",
+    "/base:TestPermissions",
+    "/base:TestUsers",
+    "/base:TestUsers2",
+    "/base:TestUsersTweaks",
+    "/base:TestUsersIdentitycheck",
+    "/base:TestCompany",
+    # web basics: login, menus, session info, user settings, the user switch tour
+    "/web:TestWebLogin",
+    "/web:LoadMenusTests",
+    "/web:TestSessionInfo",
+    "/web:TestResUsers",
+    "/web:TestUserSwitch",
+)
+# Odoo runs a module's at_install tests right after installing it, so a core module's tests
+# never see the modules that depend on it. For `make test-core` this wrapper around Odoo's own
+# runner runs nothing while modules load and every selected test (at_install and post_install)
+# once the whole registry, our overrides included, is loaded.
+CORE_RUNNER = """\
+import sys
+from odoo.tests import loader
+from odoo.tests.suite import OdooSuite
+
+make_suite = loader.make_suite
+
+
+def after_loading(module_names, position="at_install"):
+    if position == "at_install":
+        return OdooSuite([])
+    tests = [*make_suite(module_names, "at_install"), *make_suite(module_names, "post_install")]
+    return OdooSuite(sorted(tests, key=lambda t: getattr(t, "test_sequence", 0)))
+
+
+loader.make_suite = after_loading
+sys.argv = ["odoo", *sys.argv[1:]]
+from odoo.cli.command import main
+
+main()
+"""
 
 
 class Fail(Exception):
@@ -715,8 +773,11 @@ def drop_database(site: Site, dbname: str) -> None:
     sql(site, f'DROP DATABASE IF EXISTS "{dbname}"')
 
 
-def stream_to_log(cmd: list, log: Path, env: dict) -> int:
-    """Run a command, showing its output and keeping it in a log file for later reading."""
+def stream_to_log(cmd: list, log: Path, env: dict, show=None) -> int:
+    """Run a command, showing its output and keeping it in a log file for later reading.
+
+    `show(line)`, when given, picks the lines shown; the log file keeps them all.
+    """
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -729,7 +790,8 @@ def stream_to_log(cmd: list, log: Path, env: dict) -> int:
         )
         try:
             for line in proc.stdout:
-                sys.stderr.write(line)
+                if show is None or show(line):
+                    sys.stderr.write(line)
                 out.write(line)
             return proc.wait()
         except BaseException:  # Ctrl-C or SIGTERM: never leave Odoo running behind us
@@ -1022,11 +1084,21 @@ def pytest_command(py: Path, paths: list, junit: Path, extra: list) -> list:
     ]
 
 
-def report_counts(counts: JunitCounts, rc: int, need_odoo: bool) -> int:
-    """Print the counts CI looks for; 'nothing ran' is a failure, never a pass."""
+def report_counts(
+    counts: JunitCounts, rc: int, need_odoo: bool, runner: RunnerResult | str | None = None
+) -> int:
+    """Print the counts CI looks for; 'nothing ran' is a failure, never a pass.
+
+    `runner` is Odoo's own runner's result, or why it did not run (then no failure of its own).
+    """
     print(f"Odoo tests: {counts.odoo_ran} ran ({counts.odoo_skipped} skipped)", flush=True)
     print(f"Odoo-free tests: {counts.free_ran} ran ({counts.free_skipped} skipped)", flush=True)
     problems = []
+    if isinstance(runner, RunnerResult):
+        print(f"{RUNNER_LABEL}: {runner.ran} ran ({len(runner.skipped)} skipped)", flush=True)
+        problems += [f"Odoo runner: {p}" for p in runner.problems]
+    elif runner is not None:
+        print(f"{RUNNER_LABEL}: not run ({runner})", flush=True)
     if counts.misimported:
         problems.append(
             f"{counts.misimported} test(s) in addons/ were not imported as odoo.addons.*: "
@@ -1048,6 +1120,124 @@ def report_counts(counts: JunitCounts, rc: int, need_odoo: bool) -> int:
     return 1 if problems else 0
 
 
+RUNNER_LABEL = "Odoo tests (odoo-bin --test-enable)"
+
+
+@dataclass
+class RunnerResult:
+    """What one `odoo --test-enable --stop-after-init` run did, read from its log."""
+
+    rc: int
+    ran: int = 0  # Odoo's count (testsRun): skipped tests included
+    failed: int | None = None  # None: no result line at all
+    errors: int = 0
+    skipped: list = field(default_factory=list)
+    stats: dict = field(default_factory=dict)  # module -> tests, from odoo.tests.stats
+    error_lines: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+
+def parse_runner_log(log: Path, rc: int) -> RunnerResult:
+    """Read Odoo's result, stats, skip and ERROR/CRITICAL lines; `problems` say why not green."""
+    res = RunnerResult(rc)
+    for line in log.read_text(errors="replace").splitlines():
+        m = ODOO_LOG_LINE.match(line)
+        if not m:
+            continue
+        logger, message = m["logger"], m["message"]
+        if logger == "odoo.tests.result" and (r := ODOO_TEST_RESULT.match(message)):
+            res.failed = (res.failed or 0) + int(r[1])
+            res.errors += int(r[2])
+            res.ran += int(r[3])
+        elif logger == "odoo.tests.stats" and (r := ODOO_TEST_STATS.match(message)):
+            res.stats[r[1]] = res.stats.get(r[1], 0) + int(r[2])
+        elif m["level"] == "INFO" and (r := ODOO_TEST_SKIP.match(message)):
+            res.skipped.append(f"{logger}: {r[1]}")
+        if m["level"] in ("ERROR", "CRITICAL") and logger != "odoo.tests.result":
+            res.error_lines.append(line)
+    if rc:
+        res.problems.append(f"odoo exited with {rc}")
+    if res.failed is None:
+        res.problems.append("no 'odoo.tests.result' line in the log (did the run finish?)")
+    elif res.failed or res.errors:
+        res.problems.append(f"{res.failed} failed, {res.errors} error(s) of {res.ran} tests")
+    elif res.ran == 0:
+        res.problems.append("no test ran")
+    if res.skipped:
+        res.problems.append(f"{len(res.skipped)} test(s) skipped: " + "; ".join(res.skipped[:10]))
+    if res.error_lines:
+        res.problems.append(f"{len(res.error_lines)} ERROR/CRITICAL line(s) in the log")
+    return res
+
+
+def runner_filter():
+    """Live: warnings and worse (with their tracebacks), test results, stats, skips, progress."""
+    state = {"shown": False}
+
+    def show(line: str) -> bool:
+        m = ODOO_LOG_LINE.match(line)
+        if not m:
+            return state["shown"]  # a traceback or a multi-line message goes with its first line
+        state["shown"] = (
+            m["level"] not in ("INFO", "DEBUG")
+            or m["logger"] in ("odoo.tests.result", "odoo.tests.stats")
+            or bool(ODOO_TEST_SKIP.match(m["message"]))
+            or bool(re.match(r"(Starting post tests|\d+ post-tests in )", m["message"]))
+            or "s test)" in m["message"]  # "Module X loaded in 9s (incl. 8s test), ..."
+        )
+        return state["shown"]
+
+    return show
+
+
+def run_odoo_runner(
+    site: Site, conf: Path, dbname: str, args: list, *, log: Path, what: str, core: bool = False
+) -> RunnerResult:
+    """Odoo's own test runner (`odoo ... --test-enable --stop-after-init`), its log kept and read.
+
+    `core` runs it through CORE_RUNNER (every selected test after the registry is loaded).
+    """
+    args = [*args, "--test-enable", "--stop-after-init", "--log-level=info", "-d", dbname]
+    cmd = site.odoo_command(conf, *args)
+    if core:
+        cmd = [site.py, "-c", CORE_RUNNER, *cmd[3:]]  # same arguments after `python -m odoo`
+    started = time.monotonic()
+    with step(f"{what} (log: {log})"):
+        rc = stream_to_log(cmd, log, site.odoo.env(), show=runner_filter())
+    res = parse_runner_log(log, rc)
+    stats = ", ".join(f"{m} {n}" for m, n in sorted(res.stats.items())) or "none"
+    say(f"{what}: {time.monotonic() - started:.0f}s; tests per module: {stats}")
+    for line in res.error_lines[:20]:
+        say(f"  {line}")
+    return res
+
+
+def odoo_runner_wanted() -> bool:
+    """SNN_TEST_ODOO_RUNNER=0 skips Odoo's runner in `make test`, except on CI."""
+    if os.environ.get(ODOO_RUNNER_ENV, "1").strip() not in ("0", "no", "false"):
+        return True
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        raise Fail(f"{ODOO_RUNNER_ENV}=0 is refused on CI (CI is set): both runners must pass")
+    return False
+
+
+def run_project_runner(site: Site, conf: Path, dbname: str, modules: list) -> RunnerResult:
+    """Every module installed into a fresh database by Odoo's runner, its tests run as Odoo does."""
+    tags = ",".join(f"/{m}" for m in modules)
+    res = run_odoo_runner(
+        site,
+        conf,
+        dbname,
+        ["-i", ",".join(modules), "--test-tags", tags],
+        log=RESULTS / "odoo-runner.log",
+        what=f"Odoo's test runner on database {dbname} (--test-tags {tags})",
+    )
+    for module in modules:
+        if (ADDONS / module / "tests" / "__init__.py").exists() and not res.stats.get(module):
+            res.problems.append(f"no test of {module} ran (no odoo.tests.stats line for it)")
+    return res
+
+
 def test_paths(with_odoo: bool) -> list[Path]:
     """tests/ always; every module's tests/ when Odoo is part of the run."""
     paths = [ROOT / "tests"] if (ROOT / "tests").is_dir() else []
@@ -1056,12 +1246,15 @@ def test_paths(with_odoo: bool) -> list[Path]:
     return [p.relative_to(ROOT) for p in paths]
 
 
-def run_odoo_tests(site: Site, workdir: Path, args: list) -> int:
-    """Install every module into a fresh database, then run all tests in one pytest."""
+def run_odoo_tests(site: Site, workdir: Path, args: list, with_runner: bool = True) -> int:
+    """Install every module into a fresh database, then run all tests in one pytest; then
+    (unless `with_runner` is false) the module tests again with Odoo's own runner on a second
+    fresh database of the same server, so that neither way of running them can rot."""
     modules = project_modules()
     if not modules:
         raise Fail(f"no Odoo module in {ADDONS}: nothing to install, no Odoo test can run")
-    dbname = "snn_test" if not configured_server() else f"snn_test_{secrets.token_hex(4)}"
+    suffix = "" if not configured_server() else f"_{secrets.token_hex(4)}"
+    dbname, runner_db = f"snn_test{suffix}", f"snn_test_odoo{suffix}"
     conf = write_odoo_conf(
         site,
         workdir / "odoo.conf",
@@ -1080,12 +1273,20 @@ def run_odoo_tests(site: Site, workdir: Path, args: list) -> int:
             junit,
             ["--odoo-config", conf, "--odoo-database", dbname, "--odoo-http", *args],
         )
+        started = time.monotonic()
         with step("pytest (Odoo and Odoo-free tests)"):
             rc = run(cmd, check=False, env=site.odoo.env((TOOLS,)), cwd=ROOT).returncode
-        return report_counts(count_junit(junit), rc, need_odoo=True)
+        say(f"pytest: {time.monotonic() - started:.0f}s")
+        # After pytest: its failures show first, and ARGS (-x, -k) iterate on it alone; Odoo's
+        # runner then runs whatever pytest's outcome, so that CI shows both.
+        runner = f"{ODOO_RUNNER_ENV}=0"
+        if with_runner:
+            runner = run_project_runner(site, conf, runner_db, modules)
+        return report_counts(count_junit(junit), rc, need_odoo=True, runner=runner)
     finally:
         if configured_server():
             drop_database(site, dbname)
+            drop_database(site, runner_db)
 
 
 # --------------------------------------------------------------------------- commands
@@ -1099,12 +1300,54 @@ def cmd_venv(_args: list) -> int:
 
 def cmd_test(args: list) -> int:
     """Everything, on throwaway databases: what CI runs through .ci/run."""
+    with_runner = odoo_runner_wanted()
     py = ensure_venv()
     ensure_system_packages()
     odoo = find_odoo(py)
     RESULTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="snn-test-") as tmp, throwaway_server() as server:
-        return run_odoo_tests(Site(py, odoo, server), Path(tmp), args)
+        return run_odoo_tests(Site(py, odoo, server), Path(tmp), args, with_runner)
+
+
+def cmd_test_core(_args: list) -> int:
+    """Odoo's own tests of the modules we depend on (CORE_TEST_TAGS), with ours installed."""
+    py = ensure_venv()
+    ensure_system_packages()
+    odoo = find_odoo(py)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    modules = project_modules()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="snn-core-") as tmp, throwaway_server() as server:
+        site = Site(py, odoo, server)
+        dbname = "snn_core" if not configured_server() else f"snn_core_{secrets.token_hex(4)}"
+        workdir = Path(tmp)
+        conf = write_odoo_conf(
+            site,
+            workdir / "odoo.conf",
+            workdir / "data",
+            http_interface="127.0.0.1",
+            http_port=free_port(),
+            gevent_port=free_port(),
+        )
+        try:
+            install_modules(site, conf, dbname, modules, log=RESULTS / "core-install.log")
+            res = run_odoo_runner(
+                site,
+                conf,
+                dbname,
+                ["--test-tags", ",".join(CORE_TEST_TAGS)],
+                log=RESULTS / "core-tests.log",
+                what=f"Odoo's tests of core modules with {', '.join(modules)} installed",
+                core=True,
+            )
+        finally:
+            if configured_server():
+                drop_database(site, dbname)
+    print(f"Odoo core tests with our modules: {res.ran} ran ({len(res.skipped)} skipped)")
+    say(f"make test-core: {time.monotonic() - started:.0f}s in all")
+    for problem in res.problems:
+        say(f"FAILED: {problem}")
+    return 1 if res.problems else 0
 
 
 def cmd_test_sign(args: list) -> int:
@@ -1231,6 +1474,7 @@ COMMANDS = {
     "stop": cmd_stop,
     "test": cmd_test,
     "test-sign": cmd_test_sign,
+    "test-core": cmd_test_core,
     "lint": cmd_lint,
     "clean": cmd_clean,
 }

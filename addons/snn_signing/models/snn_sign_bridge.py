@@ -134,8 +134,9 @@ class SnnSignBridge(models.Model):
         return info
 
     def action_test_connection(self):
-        """List the keys this bridge offers, with their certificates."""
+        """List the keys this bridge offers, with their certificates (managers only)."""
         self.ensure_one()
+        self.check_access("write")
         with self._client() as client:
             try:
                 keys = client.keys(refresh=True)

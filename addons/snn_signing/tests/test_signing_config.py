@@ -81,6 +81,11 @@ class TestSigningConfiguration(SigningCase):
                     self.company.with_user(user).read(["snn_seal_key"])
         with self.assertRaises(AccessError):
             self.bridge.with_user(self.drafter).read(["url"])
+        for user in (self.clerk, self.director):  # least privilege: the issue reads it as sudo
+            with self.assertRaises(AccessError):
+                self.bridge.with_user(user).read(["url", "secret_file"])
+            with self.assertRaises(AccessError):
+                self.bridge.with_user(user).action_test_connection()
         with self.assertRaises(AccessError):
             self.bridge.with_user(self.clerk).write({"url": "http://evil.example"})
 

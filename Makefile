@@ -33,3 +33,7 @@ clean:  ## stop the demo cluster, delete .run/ (demo database included) and cach
 
 venv:  ## only make (or refresh) .venv
 	$(DEVENV) venv
+
+.PHONY: wheels
+wheels:  ## build dist/*.whl: the engine snn-sign and odoo-addon-<module> per add-on (whool)
+	$(DEVENV) venv && .venv/bin/python tools/build_wheels.py $(ARGS)

@@ -103,6 +103,7 @@ def test_fresh_venv_sees_only_its_own_install(fresh_venv, tmp_path):
     assert Path(module_file).is_relative_to(fresh_venv)  # not the repo's, not the .venv's
     listed = _run([fresh_venv / "bin" / "python", "-m", "pip", "list"], cwd=tmp_path).stdout
     assert "odoo" not in listed.lower().split()
+    assert "snn-sign" in listed.lower().split()  # the engine's own distribution name
 
 
 @pytest.mark.slow

@@ -1,0 +1,200 @@
+"""The wheels a deployment installs: ``tools/build_wheels.py`` builds ``snn-sign`` and one
+``odoo-addon-<module>`` per add-on (whool), and Odoo 19 loads the modules from a fresh virtualenv
+that holds only those wheels and Odoo's Python requirements: no addons path points into this
+repository.
+
+Odoo itself is not on PyPI (it ships as source archives and Debian packages), so the add-on
+wheels, which require ``odoo==19.0.*``, are installed with ``--no-deps``, and the Odoo 19 source
+tree that ``make`` uses is put on PYTHONPATH. PyPI must be reachable (pip's cache makes a second
+run fast).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from email.parser import HeaderParser
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+REPO = Path(__file__).resolve().parent.parent
+ADDONS = ("snn_docflow", "snn_signing")
+# Where tools/devenv.py looks for an Odoo 19 source tree when ODOO_SRC is unset and the Python
+# running the tests does not import odoo by itself (it does under `make test`: PYTHONPATH).
+ODOO_WELL_KNOWN = (
+    Path("/opt/odoo/19.0"),
+    Path.home() / ".local" / "share" / "snn-docflow" / "odoo-19.0",
+)
+
+# Run inside the fresh venv, with only the Odoo source tree on PYTHONPATH: load both modules
+# the way the server does, and say where everything came from.
+_CHECK = """
+import json, sys
+import odoo
+from odoo.modules import module
+from odoo.tools import config
+
+config.parse_config(sys.argv[1:])
+module.initialize_sys_path()
+found = {"addons_path": list(odoo.addons.__path__), "modules": module.get_modules()}
+for name in ("snn_docflow", "snn_signing"):
+    manifest = module.get_manifest(name)
+    manifest.check_manifest_dependencies()  # external_dependencies: snn-sign installed
+    module.load_openerp_module(name)  # imports the module's Python code, as the server does
+    found[name] = {
+        "file": sys.modules["odoo.addons." + name].__file__,
+        "manifest_path": manifest.path,
+        "version": manifest["version"],
+    }
+import snn_sign
+found["snn_sign"] = snn_sign.__file__
+found["odoo"] = odoo.release.version
+print(json.dumps(found))
+"""
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    """This environment without what would let the venv's Python see the project's .venv or
+    source tree."""
+    env = dict(os.environ)
+    for name in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV", "ODOO_RC"):
+        env.pop(name, None)
+    env["PYTHONNOUSERSITE"] = "1"
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    env.update(extra)
+    return env
+
+
+def _run(cmd: list, *, cwd: Path, timeout: float = 120, **extra_env: str):
+    return subprocess.run(
+        [str(c) for c in cmd],
+        cwd=cwd,
+        env=_clean_env(**extra_env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _is_odoo19_tree(root: Path) -> bool:
+    release = root / "odoo" / "release.py"
+    return release.is_file() and "version_info = (19," in release.read_text(encoding="utf-8")
+
+
+def find_odoo_root() -> Path:
+    """The directory that holds the ``odoo`` package, found as tools/devenv.py finds it:
+    ODOO_SRC, an odoo this Python imports, then the well-known places. Never skips: without
+    Odoo 19 this test fails and says how to provide it."""
+    src = os.environ.get("ODOO_SRC")
+    if src:
+        root = Path(src).expanduser().resolve()
+        assert _is_odoo19_tree(root), f"ODOO_SRC={src} is not an Odoo 19 source tree"
+        return root
+    probe = subprocess.run(
+        [sys.executable, "-c", "import os, odoo.release as r; print(r.__file__)"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd="/",
+    )
+    if probe.returncode == 0:
+        root = Path(probe.stdout.strip()).parent.parent
+        if _is_odoo19_tree(root):
+            return root
+    for root in ODOO_WELL_KNOWN:
+        if _is_odoo19_tree(root):
+            return root
+    pytest.fail(
+        "Odoo 19 not found: set ODOO_SRC to an Odoo 19 source tree (branch 19.0 of "
+        "https://github.com/odoo/odoo), or run `make test`, which finds or downloads it"
+    )
+
+
+@pytest.fixture(scope="module")
+def wheels(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("dist")
+    r = _run(
+        [sys.executable, REPO / "tools" / "build_wheels.py", "--out", out], cwd=out, timeout=300
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    built = {_metadata(w)["Name"]: w for w in out.glob("*.whl")}
+    assert set(built) == {"snn-sign", "odoo-addon-snn_docflow", "odoo-addon-snn_signing"}, built
+    return built
+
+
+def _metadata(wheel: Path):
+    with zipfile.ZipFile(wheel) as zf:
+        (name,) = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
+        return HeaderParser().parsestr(zf.read(name).decode("utf-8"))
+
+
+def _requires(wheel: Path) -> dict[str, Requirement]:
+    reqs = (Requirement(r) for r in _metadata(wheel).get_all("Requires-Dist") or [])
+    return {r.name: r for r in reqs if not r.marker}
+
+
+@pytest.mark.slow  # builds three wheels with isolated build environments: ~20 s
+def test_wheels_declare_odoo_the_addons_and_the_engine(wheels):
+    docflow = _requires(wheels["odoo-addon-snn_docflow"])
+    signing = _requires(wheels["odoo-addon-snn_signing"])
+    assert set(docflow) == {"odoo"}  # mail and hr are Odoo's own
+    assert set(signing) == {"odoo", "odoo-addon-snn_docflow", "snn-sign"}
+    for reqs in (docflow, signing):
+        assert reqs["odoo"].specifier.contains("19.0")
+        assert not reqs["odoo"].specifier.contains("18.0")
+        assert not reqs["odoo"].specifier.contains("19.1")
+    docflow_version = _metadata(wheels["odoo-addon-snn_docflow"])["Version"]
+    assert signing["odoo-addon-snn_docflow"].specifier.contains(docflow_version)
+    engine = _metadata(wheels["snn-sign"])
+    assert signing["snn-sign"].specifier.contains(engine["Version"])
+    with zipfile.ZipFile(wheels["odoo-addon-snn_signing"]) as zf:
+        names = set(zf.namelist())
+    assert "odoo/addons/snn_signing/__manifest__.py" in names
+    assert "odoo/addons/snn_signing/static/description/icon.png" in names
+    assert not any("/tests/" in n and n.endswith(".pyc") for n in names)
+
+
+@pytest.mark.slow  # a venv with the engine's and Odoo's requirements: about a minute with a cache
+def test_odoo_loads_the_modules_from_the_wheels(wheels, tmp_path):
+    odoo_root = find_odoo_root()
+    venv = tmp_path / "venv"
+    r = _run([sys.executable, "-m", "venv", venv], cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    pip = [venv / "bin" / "python", "-m", "pip", "install", "--quiet"]
+    # The engine with its own dependencies, and Odoo's Python requirements (this project's pins).
+    r = _run([*pip, "-r", REPO / "requirements.txt", wheels["snn-sign"]], cwd=tmp_path, timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+    # The add-ons without dependencies: the one they name that is missing is Odoo, not on PyPI.
+    addons = [wheels[f"odoo-addon-{a}"] for a in ADDONS]
+    r = _run([*pip, "--no-deps", *addons], cwd=tmp_path, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+    core_addons = odoo_root / "addons"  # Odoo's own (mail, hr); a packaged Odoo has none here
+    args = ["--addons-path", core_addons] if core_addons.is_dir() else []
+    (tmp_path / "check.py").write_text(_CHECK, encoding="utf-8")
+    r = _run(
+        [venv / "bin" / "python", tmp_path / "check.py", *args],
+        cwd=tmp_path,
+        PYTHONPATH=str(odoo_root),
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    found = json.loads(r.stdout.strip().splitlines()[-1])
+
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    assert found["odoo"].startswith("19.0")
+    assert {"snn_docflow", "snn_signing"} <= set(found["modules"])
+    assert not [p for p in found["addons_path"] if Path(p).is_relative_to(REPO)]
+    for name in ADDONS:
+        where = site / "odoo" / "addons" / name
+        assert Path(found[name]["file"]) == where / "__init__.py"
+        assert Path(found[name]["manifest_path"]) == where
+        manifest = ast.literal_eval((REPO / "addons" / name / "__manifest__.py").read_text())
+        assert found[name]["version"] == manifest["version"]
+    assert Path(found["snn_sign"]).is_relative_to(site)

@@ -7,6 +7,7 @@
     "website": "https://github.com/snn-docflow/snn-docflow",
     "author": "SNN Docflow contributors",
     "license": "LGPL-3",
+    "development_status": "Beta",
     "depends": ["mail", "hr"],
     "data": [
         "security/snn_docflow_security.xml",

@@ -7,6 +7,7 @@
     "website": "https://github.com/snn-docflow/snn-docflow",
     "author": "SNN Docflow contributors",
     "license": "LGPL-3",
+    "development_status": "Beta",
     "depends": ["snn_docflow"],
     # The distribution that brings the snn_sign engine (setup.cfg at the repository root).
     "external_dependencies": {"python": ["snn-sign"]},

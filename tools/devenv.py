@@ -101,12 +101,13 @@ CORE_TEST_TAGS = (
     "/base:TestUsersTweaks",
     "/base:TestUsersIdentitycheck",
     "/base:TestCompany",
-    # web basics: login, menus, session info, user settings, the user switch tour
+    # web basics: login, menus, session info, user settings. Not the user switch tour
+    # (TestUserSwitch): here it waits for the bus websocket after logging in again and times
+    # out at step 14 with hr alone installed too, without our modules.
     "/web:TestWebLogin",
     "/web:LoadMenusTests",
     "/web:TestSessionInfo",
     "/web:TestResUsers",
-    "/web:TestUserSwitch",
     # Expects /web/login_successful for a portal user, "valid without portal installed" (its
     # words): run after loading, portal (hr -> digest -> portal) sends that user to /my.
     "-/web:TestWebLogin.test_web_login_external",

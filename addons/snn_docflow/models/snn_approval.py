@@ -6,8 +6,30 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
+
+
+def make_append_only(cr, table):
+    """A trigger ``<table>_append_only`` that refuses UPDATE and DELETE on ``table``."""
+    cr.execute(
+        SQL(
+            """
+            CREATE OR REPLACE FUNCTION snn_append_only() RETURNS trigger AS $$
+            BEGIN
+                RAISE EXCEPTION '%% is append-only: its rows cannot be changed', TG_TABLE_NAME;
+            END
+            $$ LANGUAGE plpgsql;
+            DROP TRIGGER IF EXISTS %(trigger)s ON %(table)s;
+            CREATE TRIGGER %(trigger)s BEFORE UPDATE OR DELETE ON %(table)s
+                FOR EACH ROW EXECUTE FUNCTION snn_append_only();
+            """,
+            trigger=SQL.identifier(f"{table}_append_only"),
+            table=SQL.identifier(table),
+        )
+    )
+
 
 ACTIONS = [
     ("submit", "Submitted"),
@@ -56,18 +78,7 @@ class SnnApproval(models.Model):
         Defence in depth: whoever owns the table can still disable the trigger, and the hash
         chain then shows the change. A migration that must touch these rows disables it first.
         """
-        self.env.cr.execute(
-            """
-            CREATE OR REPLACE FUNCTION snn_approval_append_only() RETURNS trigger AS $$
-            BEGIN
-                RAISE EXCEPTION 'snn_approval is append-only: the trail cannot be changed';
-            END
-            $$ LANGUAGE plpgsql;
-            DROP TRIGGER IF EXISTS snn_approval_append_only ON snn_approval;
-            CREATE TRIGGER snn_approval_append_only BEFORE UPDATE OR DELETE ON snn_approval
-                FOR EACH ROW EXECUTE FUNCTION snn_approval_append_only();
-            """
-        )
+        make_append_only(self.env.cr, self._table)
 
     _HASHED = (
         "document_id",

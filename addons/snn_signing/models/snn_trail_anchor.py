@@ -3,6 +3,8 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.snn_docflow.models.snn_approval import make_append_only
+
 from snn_sign.detached import verify_detached
 
 
@@ -26,18 +28,7 @@ class SnnTrailAnchor(models.Model):
     signer_subject = fields.Char()
 
     def init(self):
-        self.env.cr.execute(
-            """
-            CREATE OR REPLACE FUNCTION snn_trail_anchor_append_only() RETURNS trigger AS $$
-            BEGIN
-                RAISE EXCEPTION 'snn_trail_anchor is append-only';
-            END
-            $$ LANGUAGE plpgsql;
-            DROP TRIGGER IF EXISTS snn_trail_anchor_append_only ON snn_trail_anchor;
-            CREATE TRIGGER snn_trail_anchor_append_only BEFORE UPDATE OR DELETE
-                ON snn_trail_anchor FOR EACH ROW EXECUTE FUNCTION snn_trail_anchor_append_only();
-            """
-        )
+        make_append_only(self.env.cr, self._table)
 
     def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(self.env._("The signed head of a trail cannot be changed."))

@@ -55,7 +55,6 @@ from snn_sign.errors import SnnSignError
 
 RESULTS = ("accepted", "duplicate", "refused")
 _RETRY_LATER = {408, 425, 429}  # 4xx codes that say "not now" rather than "never"
-_MAX_CONNECT_TIMEOUT = 5.0
 
 
 class ExchangeError(SnnSignError):
@@ -98,7 +97,9 @@ class ExchangeClient:
         self.url = url.rstrip("/")
         self.system_id = system_id
         self._secret = secret
-        self.timeout = (min(timeout, _MAX_CONNECT_TIMEOUT), timeout)
+        # One number (connect and read alike): Odoo's test harness refuses (connect, read)
+        # tuples on the requests it lets through, and one figure is what a person configures.
+        self.timeout = float(timeout)
         self._base_path = urlsplit(self.url).path
         self._local = threading.local()
         self._sessions: weakref.WeakSet[requests.Session] = weakref.WeakSet()
@@ -218,8 +219,8 @@ class ExchangeClient:
             )
         except requests.Timeout:
             raise ExchangeUnavailable(
-                f"Sàn liên thông {self.url} không trả lời kịp ({self.timeout[1]:g} giây).",
-                f"The document exchange {self.url} did not answer in time ({self.timeout[1]:g} s).",
+                f"Sàn liên thông {self.url} không trả lời kịp ({self.timeout:g} giây).",
+                f"The document exchange {self.url} did not answer in time ({self.timeout:g} s).",
             ) from None
         except requests.RequestException as exc:
             raise ExchangeUnavailable(

@@ -271,9 +271,10 @@ class SnnDocument(models.Model):
                 "timestamp": fields.Datetime.now(),
             }
         )
-        closing = CLOSES[action]
-        self.activity_feedback(closing, user_id=self.env.uid)
-        self.activity_unlink(closing)
+        closing = CLOSES.get(action, [])  # steps added by other modules may close nothing
+        if closing:
+            self.activity_feedback(closing, user_id=self.env.uid)
+            self.activity_unlink(closing)
 
     def _trail_snapshot(self):
         """What a trail row proves of the document at its step: number, register, file."""

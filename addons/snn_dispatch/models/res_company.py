@@ -1,0 +1,104 @@
+import os
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.snn_signing.models.res_users import manager_sets_up_signing
+
+from snn_sign.exchange import ExchangeClient, ExchangeError
+
+from .res_partner import check_organ_id
+
+EXCHANGE_FIELDS = frozenset(
+    {"snn_organ_id", "snn_exchange_url", "snn_exchange_system_id", "snn_exchange_secret_file"}
+)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    snn_organ_id = fields.Char(
+        related="partner_id.snn_organ_id",
+        readonly=False,
+        string="Agency Code (OrganId)",
+        help="This organisation's code in the national directory: the sender of its edXML "
+        "messages and the first part of their DocumentId.",
+    )
+    snn_exchange_url = fields.Char(
+        string="Document Exchange URL",
+        groups="snn_docflow.group_manager",
+        help="The provincial document exchange (LGSP) endpoint, e.g. https://lgsp.example.vn.",
+    )
+    snn_exchange_system_id = fields.Char(
+        string="Exchange System Id",
+        groups="snn_docflow.group_manager",
+        help="The id the exchange gave this organisation's system.",
+    )
+    snn_exchange_secret_file = fields.Char(
+        string="Exchange Secret File",
+        groups="snn_docflow.group_manager",
+        help="Path, on the Odoo server, of the file holding the HMAC secret shared with the "
+        "exchange (mode 0600). The secret itself never enters the database.",
+    )
+
+    @api.constrains("snn_exchange_url", "snn_exchange_system_id", "snn_exchange_secret_file")
+    def _check_exchange_setup(self):
+        for company in self.sudo():
+            values = [
+                company.snn_exchange_url,
+                company.snn_exchange_system_id,
+                company.snn_exchange_secret_file,
+            ]
+            if any(values) and not all(values):
+                raise ValidationError(
+                    self.env._(
+                        "Set the exchange's URL, system id and secret file together, or none."
+                    )
+                )
+            if company.snn_exchange_url and not company.snn_exchange_url.startswith(
+                ("http://", "https://")
+            ):
+                raise ValidationError(self.env._("The exchange URL starts with https://."))
+
+    def write(self, vals):
+        if "snn_organ_id" in vals:
+            check_organ_id(self.env, vals["snn_organ_id"])
+        if manager_sets_up_signing(self, vals, EXCHANGE_FIELDS):
+            self.check_access("read")
+            return super(ResCompany, self.sudo()).write(vals)
+        return super().write(vals)
+
+    def _exchange_configured(self):
+        self.ensure_one()
+        return bool(self.sudo().snn_exchange_url and self.snn_organ_id)
+
+    def _exchange_client(self):
+        """The client of the provincial exchange; UserError saying what to set when it is
+        not configured or its secret cannot be read."""
+        self.ensure_one()
+        company = self.sudo()
+        if not company._exchange_configured():
+            raise UserError(
+                self.env._(
+                    "The document exchange is not configured for %s: a manager sets its agency "
+                    "code, the exchange URL, system id and secret file in the company's "
+                    "settings.",
+                    company.name,
+                )
+            )
+        try:
+            return ExchangeClient.from_secret_file(
+                company.snn_exchange_url,
+                company.snn_exchange_system_id,
+                company.snn_exchange_secret_file,
+            )
+        except (OSError, ExchangeError) as error:
+            why = os.strerror(error.errno) if getattr(error, "errno", None) else str(error)
+            raise UserError(
+                self.env._(
+                    "The exchange's secret file of %(company)s cannot be used (%(why)s). Ask "
+                    "the administrator to check its path and permissions.",
+                    company=company.name,
+                    why=why,
+                )
+            ) from None

@@ -1,0 +1,330 @@
+"""Sending: the scheduled action claims due deliveries and hands each to its channel.
+
+Exactly once, as the receivers see it:
+- a batch is claimed with ``FOR UPDATE SKIP LOCKED``, so a second cron worker takes other
+  rows, never the same ones, and a crashed worker's rows are free again when its transaction
+  ends;
+- internal deliveries and e-mails are written in the same transaction as the delivery's new
+  state: a crash before the commit leaves neither;
+- an exchange message is outside the transaction: a crash after the exchange took it and
+  before the commit sends it again on the next run, and the exchange answers "duplicate" for
+  the same DocumentId and recipient (its idempotency key), which counts as sent.
+Progress is committed after each batch (``ir.cron._commit_progress``), so a crash loses at
+most the batch in hand, which is then sent again, as above.
+"""
+
+import logging
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from snn_sign.edxml import EdxmlError
+from snn_sign.exchange import ExchangeRefused, ExchangeUnavailable
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+MAX_ATTEMPTS = 5
+# Waits before attempts 2, 3, 4 and 5: growing, then the delivery fails and clerks are told.
+RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+)
+ACTIVITY_FAILED = "snn_dispatch.mail_activity_type_delivery_failed"
+
+
+class SnnDelivery(models.Model):
+    _inherit = "snn.delivery"
+
+    # ------------------------------------------------------------------ the scheduled action
+
+    @api.model
+    def _cron_dispatch(self, batch_size=BATCH_SIZE, commit=True):
+        """Statuses from the exchange first, then due deliveries batch by batch."""
+        self._poll_exchanges(commit=commit)
+        while True:
+            batch = self._claim_due(batch_size)
+            if not batch:
+                return
+            batch._send()
+            if not self._progress(len(batch), self._count_due(), commit):
+                return  # out of time: the cron runs again at once ("partially done")
+
+    @api.model
+    def _progress(self, processed, remaining, commit):
+        if not commit:  # tests run inside one transaction
+            return float("inf")
+        return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
+
+    @api.model
+    def _due_condition(self):
+        return SQL(
+            """((state = 'queued' AND mail_id IS NULL) OR recall_state = 'queued')
+               AND (next_attempt_at IS NULL OR next_attempt_at <= %s)""",
+            fields.Datetime.now(),
+        )
+
+    @api.model
+    def _claim_due(self, limit):
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM snn_delivery WHERE %s
+                   ORDER BY urgent DESC, id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                self._due_condition(),
+                limit,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _count_due(self):
+        self.env.cr.execute(
+            SQL("SELECT COUNT(*) FROM snn_delivery WHERE %s", self._due_condition())
+        )
+        return self.env.cr.fetchone()[0]
+
+    # ------------------------------------------------------------------ channels
+
+    def _send(self):
+        """Send each claimed delivery on its channel; one failure never stops the others."""
+        for document in self.document_id:
+            mine = self.filtered(lambda d, doc=document: d.document_id == doc)
+            recalls = mine.filtered(lambda d: d.recall_state == "queued")
+            news = mine - recalls
+            try:
+                document._check_sendable()
+            except UserError as error:
+                news._to_paper(str(error))
+                recalls.write({"recall_state": False})
+                continue
+            for delivery in news.filtered(lambda d: d.channel in ("internal", "email")):
+                delivery._send_guarded(getattr(delivery, f"_send_{delivery.channel}"))
+            exchange = news.filtered(lambda d: d.channel == "exchange")
+            if exchange:
+                exchange._send_guarded(exchange._send_exchange)
+            if recalls:
+                recalls._send_guarded(recalls._send_exchange_recall)
+
+    def _send_guarded(self, send):
+        """Run one channel's send in a savepoint: an unexpected error retries later, logged
+        with its traceback, and rolls back only this delivery's half-done work."""
+        try:
+            with self.env.cr.savepoint():
+                send()
+        except Exception as error:
+            _logger.exception("Delivery %s failed", self.ids)
+            self._retry_later(str(error) or type(error).__name__)
+
+    def _send_internal(self):
+        incoming = self.env["snn.incoming.document"].create(self._incoming_values())
+        self._move("sent", incoming_id=incoming.id)
+        # Receipt confirmed at once, at the system's time (edXML status 01, "đã đến").
+        self._move("received", code="01")
+        incoming._ask_head_to_handle()
+
+    def _incoming_values(self):
+        document = self.document_id.with_context(bin_size=False)
+        return {
+            "company_id": self.target_company_id.id,
+            "department_id": self.target_department_id.id,
+            "outgoing_id": document.id,
+            "delivery_id": self.id,
+            "sender_company_id": document.company_id.id,
+            "sender_name": document.company_id.snn_org_full_name or document.company_id.name,
+            "code": document.code,
+            "issue_date": document.issue_date,
+            "subject": document.subject,
+            "urgency": document.urgency,
+            "document_type_name": document.document_type_id.name,
+            "signer_name": document.signer_id.name,
+            "file": document.signed_file,
+            "file_name": document.signed_file_name,
+            "received_at": fields.Datetime.now(),
+        }
+
+    def _send_email(self):
+        self.write({"mail_id": self._queue_mail().id})
+        # "sent" once Odoo's mail queue has handed it to the SMTP server (mail_mail.py).
+
+    def _queue_mail(self):
+        """An e-mail in Odoo's mail queue with the signed PDF (and the edXML when the
+        recipient has an agency code), in Vietnamese."""
+        document = self.document_id.with_context(lang="vi_VN")
+        company = document.company_id
+        attachments = self._attachment(document.signed_file_name, document._signed_pdf_bytes())
+        if self.organ_id:
+            message = document._edxml_message(self)
+            name = document.signed_file_name.removesuffix(".pdf") + ".edxml"
+            attachments |= self._attachment(name, message, "application/xml")
+        values = {
+            "org": company.snn_org_full_name or company.name,
+            "code": document.code,
+            "date": document.issue_date.strftime("%d/%m/%Y"),
+            "subject": document.subject,
+        }
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "subject": document.env._("[%(code)s] %(subject)s", **values),
+                    "body_html": document.env._(
+                        "<p>%(org)s gửi văn bản số %(code)s ngày %(date)s: %(subject)s.</p>"
+                        "<p>Văn bản điện tử đã ký số kèm theo thư này.</p>",
+                        **values,
+                    ),
+                    "email_from": company.email or self.env.user.email_formatted,
+                    "email_to": self.email,
+                    "attachment_ids": [Command.set(attachments.ids)],
+                    "auto_delete": False,
+                }
+            )
+        )
+
+    def _queue_recall_mail(self, reason):
+        document = self.document_id.with_context(lang="vi_VN")
+        company = document.company_id
+        values = {"code": document.code, "subject": document.subject, "reason": reason}
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "subject": document.env._("[Thu hồi] %(code)s %(subject)s", **values),
+                    "body_html": document.env._(
+                        "<p>Văn bản số %(code)s (%(subject)s) được thu hồi.</p>"
+                        "<p>Lý do: %(reason)s</p>",
+                        **values,
+                    ),
+                    "email_from": company.email or self.env.user.email_formatted,
+                    "email_to": self.email,
+                    "auto_delete": False,
+                }
+            )
+        )
+
+    def _attachment(self, name, data, mimetype="application/pdf"):
+        return self.env["ir.attachment"].create(
+            {
+                "name": name,
+                "raw": data,
+                "mimetype": mimetype,
+                "res_model": "snn.delivery",
+                "res_id": self.id,
+            }
+        )
+
+    def _send_exchange(self):
+        """One edXML message for this document's exchange recipients in the batch."""
+        document = self.document_id
+        try:
+            client = document.company_id._exchange_client()
+            message = document._edxml_message(self)
+        except (UserError, EdxmlError) as error:
+            self._fail(str(error))  # unconfigured or a field breaks a rule: say it, no retry
+            return
+        try:
+            results = client.send(message)
+        except ExchangeUnavailable as error:
+            self._retry_later(str(error))
+            return
+        except ExchangeRefused as error:
+            self._fail(str(error))
+            return
+        for delivery in self:
+            result = results.get(delivery.organ_id)
+            if result is None:
+                delivery._retry_later(self.env._("The exchange did not answer for this agency."))
+            elif result.result in ("accepted", "duplicate"):
+                delivery._move(
+                    "sent",
+                    note=(result.result == "duplicate"
+                    and self.env._("The exchange already had it (sent again after a crash)."))
+                    or False,
+                    edxml_document_id=document._edxml_document_id(),
+                    last_error=False,
+                )
+                if delivery.email:
+                    delivery._queue_mail()  # a copy by e-mail; the status comes from the exchange
+            else:
+                delivery._fail(result.reason or self.env._("The exchange refused this agency."))
+
+    def _send_exchange_recall(self):
+        """The recall (BussinessDocType 1) to the agencies that got the document."""
+        document = self.document_id
+        try:
+            client = document.company_id._exchange_client()
+            message = document._edxml_message(self, recall=True)
+            results = client.send(message)
+        except ExchangeUnavailable as error:
+            self._retry_later(str(error))
+            return
+        except (UserError, EdxmlError, ExchangeRefused) as error:
+            self.write({"recall_state": "failed", "last_error": str(error)})
+            self._tell_clerks(str(error))
+            return
+        for delivery in self:
+            result = results.get(delivery.organ_id)
+            if result and result.result in ("accepted", "duplicate"):
+                delivery.write(
+                    {"recall_state": "sent", "last_error": False, "next_attempt_at": False}
+                )
+                delivery._add_event(delivery.state, code="13", note=self.env._("Recall sent."))
+            else:
+                reason = result.reason if result else self.env._("no answer")
+                delivery.write({"recall_state": "failed", "last_error": reason})
+                delivery._tell_clerks(reason)
+
+    # ------------------------------------------------------------------ failures
+
+    def _retry_later(self, error):
+        """Try again after a growing delay; after MAX_ATTEMPTS, fail and tell the clerks."""
+        now = fields.Datetime.now()
+        for delivery in self:
+            attempts = delivery.attempts + 1
+            if attempts >= MAX_ATTEMPTS:
+                delivery.attempts = attempts
+                if delivery.recall_state == "queued":
+                    delivery.write({"recall_state": "failed", "last_error": error})
+                    delivery._tell_clerks(error)
+                else:
+                    delivery._fail(error)
+                continue
+            delivery.write(
+                {
+                    "attempts": attempts,
+                    "last_error": error,
+                    "next_attempt_at": now + RETRY_DELAYS[attempts - 1],
+                    "mail_id": False,
+                }
+            )
+
+    def _fail(self, error):
+        for delivery in self:
+            delivery._move("failed", note=error, last_error=error, next_attempt_at=False)
+        self._tell_clerks(error)
+
+    def _to_paper(self, why):
+        for delivery in self:
+            delivery.write({"channel": "paper"})
+            delivery._move("paper", note=why)
+
+    def _tell_clerks(self, error):
+        """A to-do for the clerks on the document, once per document."""
+        for document in self.document_id:
+            if document.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.env.ref(ACTIVITY_FAILED)
+            ):
+                continue
+            names = ", ".join(
+                self.filtered(lambda d, doc=document: d.document_id == doc).mapped("recipient_name")
+            )
+            document._schedule(
+                ACTIVITY_FAILED,
+                document._clerks(),
+                note=self.env._("Not delivered to %(who)s: %(why)s", who=names, why=error),
+            )

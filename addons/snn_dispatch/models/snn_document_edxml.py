@@ -1,0 +1,73 @@
+"""The document as an edXML message (QCVN 102:2016): what the exchange and e-mails carry."""
+
+from odoo import models
+
+from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_now
+
+from snn_sign.edxml import EdxmlDocument, EdxmlFile, Organ, build_document
+
+PRIORITY = {"normal": 0, "urgent": 1, "very_urgent": 2, "flash": 3}
+
+
+class SnnDocument(models.Model):
+    _inherit = "snn.document"
+
+    def _edxml_document_id(self):
+        """``{sender OrganId},{yyyy/MM/dd},{number}/{notation}``: how receivers deduplicate."""
+        return self._edxml(self.env["snn.delivery"]).document_id
+
+    def _edxml_message(self, deliveries, recall=False):
+        """The message to ``deliveries`` (one ``To`` each); checked before it is written:
+        an ``EdxmlError`` names the field that breaks a rule."""
+        return build_document(self._edxml(deliveries, recall=recall))
+
+    def _edxml(self, deliveries, recall=False):
+        self.ensure_one()
+        document = self.sudo()
+        company = document.company_id
+        number, _slash, notation = document.code.partition("/")
+        return EdxmlDocument(
+            sender=Organ(
+                organ_id=company.snn_organ_id or "",
+                name=company.snn_org_full_name or company.name,
+                in_charge=company.snn_governing_body or "",
+                address=", ".join(filter(None, [company.street, company.city])),
+                email=company.email or "",
+                telephone=company.phone or "",
+                website=company.website or "",
+            ),
+            recipients=[
+                Organ(organ_id=d.organ_id or "", name=d.recipient_name, email=d.email or "")
+                for d in deliveries
+            ],
+            code_number=number,
+            code_notation=notation,
+            place=company.snn_place or "",
+            promulgation_date=document.issue_date,
+            document_type=str(document.document_type_id.id),
+            type_name=document.document_type_id.name,
+            subject=document.subject,
+            signer_competence=document.signer_authority or "",
+            signer_position=document.signer_position or "",
+            signer_full_name=document.signer_id.name or "",
+            priority=PRIORITY[document.urgency],
+            business_doc_type=1 if recall else 0,
+            business_reason=document.recall_reason or "" if recall else "",
+            staff_name=self.env.user.name,
+            staff_email=self.env.user.email or "",
+            timestamp=vietnam_now(),
+            files=[
+                EdxmlFile(
+                    name=document.signed_file_name,
+                    content_type="application/pdf",
+                    data=document._signed_pdf_bytes(),
+                    description=document.subject[:200],
+                )
+            ]
+            if document.signed_file
+            else [],
+            to_places=[
+                (line.department_id or line.partner_id).display_name
+                for line in document.recipient_ids
+            ],
+        )

@@ -1,0 +1,86 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
+
+// The Python test issues an e-signed document to another unit and runs the scheduled action
+// that delivers it; these tours are the two people at either end.
+
+const SUBJECT = "Tour: gửi văn bản điện tử";
+const CODE = "01/SNN-VP";
+const RECEIVING_UNIT = "Kế hoạch - Tài chính";
+
+function openMenu(menuXmlid) {
+    return [
+        ...stepUtils.goToAppSteps("snn_docflow.snn_document_menu_root", "Open Outgoing Documents"),
+        {
+            content: "Open the menu",
+            trigger: `.o_main_navbar a[data-menu-xmlid="${menuXmlid}"], .o_main_navbar button[data-menu-xmlid="${menuXmlid}"]`,
+            run: "click",
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("snn_dispatch_head_accepts", {
+    url: "/odoo",
+    steps: () => [
+        ...openMenu("snn_dispatch.snn_incoming_document_menu"),
+        {
+            content: "The incoming document is listed with its number, as received",
+            trigger: `.o_data_row:contains("${SUBJECT}"):contains("${CODE}"):contains("Received")`,
+        },
+        {
+            content: "Open it",
+            trigger: `.o_data_cell:contains("${SUBJECT}")`,
+            run: "click",
+        },
+        {
+            content: "Its number and subject are shown",
+            trigger: `.o_form_view .o_field_widget[name=code]:contains("${CODE}")`,
+        },
+        {
+            content: "and who sent it",
+            trigger: `.o_form_view .o_field_widget[name=subject]:contains("${SUBJECT}")`,
+        },
+        {
+            content: "It waits in state Received",
+            trigger: `.o_statusbar_status .o_arrow_button_current:contains("Received")`,
+        },
+        {
+            content: "Accept",
+            trigger: `.o_form_view .o_statusbar_buttons button[name="action_accept"]:contains("Accept")`,
+            run: "click",
+        },
+        {
+            content: "The document is now Accepted",
+            trigger: `.o_statusbar_status .o_arrow_button_current:contains("Accepted")`,
+        },
+        {
+            content: "Accept is no longer offered; handling can start",
+            trigger: `.o_form_view:not(:has(button[name="action_accept"])) button[name="action_process"]:contains("Start Handling")`,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("snn_dispatch_clerk_sees_acceptance", {
+    url: "/odoo",
+    steps: () => [
+        ...openMenu("snn_docflow.snn_document_menu"),
+        {
+            content: "Open the issued document",
+            trigger: `.o_data_cell:contains("${SUBJECT}"), .o_kanban_record:contains("${SUBJECT}")`,
+            run: "click",
+        },
+        {
+            content: "It is the issued document",
+            trigger: `.o_form_view .o_field_widget[name=code]:contains("${CODE}")`,
+        },
+        {
+            content: "Open the deliveries",
+            trigger: `.o_notebook a[name="deliveries"]:contains("Deliveries")`,
+            run: "click",
+        },
+        {
+            content: "The receiving unit has accepted it",
+            trigger: `.o_field_widget[name=delivery_ids] .o_data_row:contains("${RECEIVING_UNIT}"):contains("Internal (in Odoo)") .o_field_widget[name=state]:contains("Accepted")`,
+        },
+    ],
+});

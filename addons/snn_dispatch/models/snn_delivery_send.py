@@ -70,6 +70,7 @@ class SnnDelivery(models.Model):
 
     @api.model
     def _claim_due(self, limit):
+        self.flush_model()
         self.env.cr.execute(
             SQL(
                 """SELECT id FROM snn_delivery WHERE %s
@@ -82,6 +83,7 @@ class SnnDelivery(models.Model):
 
     @api.model
     def _count_due(self):
+        self.flush_model()
         self.env.cr.execute(
             SQL("SELECT COUNT(*) FROM snn_delivery WHERE %s", self._due_condition())
         )
@@ -150,10 +152,17 @@ class SnnDelivery(models.Model):
         self.write({"mail_id": self._queue_mail().id})
         # "sent" once Odoo's mail queue has handed it to the SMTP server (mail_mail.py).
 
+    def _mail_document(self):
+        """The document in the language of the mail: the recipient's, else our own
+        organisation's (Vietnamese where it is installed)."""
+        company = self.document_id.company_id
+        lang = self.partner_id.lang or company.partner_id.lang or self.env.lang
+        return self.document_id.with_context(lang=lang)
+
     def _queue_mail(self):
         """An e-mail in Odoo's mail queue with the signed PDF (and the edXML when the
-        recipient has an agency code), in Vietnamese."""
-        document = self.document_id.with_context(lang="vi_VN")
+        recipient has an agency code)."""
+        document = self._mail_document()
         company = document.company_id
         attachments = self._attachment(document.signed_file_name, document._signed_pdf_bytes())
         if self.organ_id:
@@ -173,8 +182,8 @@ class SnnDelivery(models.Model):
                 {
                     "subject": document.env._("[%(code)s] %(subject)s", **values),
                     "body_html": document.env._(
-                        "<p>%(org)s gửi văn bản số %(code)s ngày %(date)s: %(subject)s.</p>"
-                        "<p>Văn bản điện tử đã ký số kèm theo thư này.</p>",
+                        "<p>%(org)s sends you document %(code)s of %(date)s: %(subject)s.</p>"
+                        "<p>The digitally signed document is attached.</p>",
                         **values,
                     ),
                     "email_from": company.email or self.env.user.email_formatted,
@@ -186,7 +195,7 @@ class SnnDelivery(models.Model):
         )
 
     def _queue_recall_mail(self, reason):
-        document = self.document_id.with_context(lang="vi_VN")
+        document = self._mail_document()
         company = document.company_id
         values = {"code": document.code, "subject": document.subject, "reason": reason}
         return (
@@ -194,10 +203,10 @@ class SnnDelivery(models.Model):
             .sudo()
             .create(
                 {
-                    "subject": document.env._("[Thu hồi] %(code)s %(subject)s", **values),
+                    "subject": document.env._("[Recalled] %(code)s %(subject)s", **values),
                     "body_html": document.env._(
-                        "<p>Văn bản số %(code)s (%(subject)s) được thu hồi.</p>"
-                        "<p>Lý do: %(reason)s</p>",
+                        "<p>Document %(code)s (%(subject)s) is recalled.</p>"
+                        "<p>Reason: %(reason)s</p>",
                         **values,
                     ),
                     "email_from": company.email or self.env.user.email_formatted,
@@ -242,8 +251,10 @@ class SnnDelivery(models.Model):
             elif result.result in ("accepted", "duplicate"):
                 delivery._move(
                     "sent",
-                    note=(result.result == "duplicate"
-                    and self.env._("The exchange already had it (sent again after a crash)."))
+                    note=(
+                        result.result == "duplicate"
+                        and self.env._("The exchange already had it (sent again after a crash).")
+                    )
                     or False,
                     edxml_document_id=document._edxml_document_id(),
                     last_error=False,

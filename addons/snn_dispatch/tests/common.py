@@ -18,12 +18,12 @@ AGENCY_ORGAN_ID = "000.00.00.H53"
 OTHER_AGENCY_ORGAN_ID = "000.00.12.H53"
 
 
-def start_stand_in(test_class, **options):
-    """The exchange's stand-in as a subprocess for one test class, stopped with it."""
+def start_stand_in(test, **options):
+    """The exchange's stand-in as a subprocess for one test, stopped with it."""
     workdir = Path(tempfile.mkdtemp(prefix="snn-dispatch-exchange-"))
     running = start_exchange(workdir, **options)
-    test_class.addClassCleanup(shutil.rmtree, workdir, ignore_errors=True)
-    test_class.addClassCleanup(running.stop)
+    test.addCleanup(shutil.rmtree, workdir, ignore_errors=True)
+    test.addCleanup(running.stop)
     return running
 
 
@@ -40,8 +40,6 @@ class DispatchCase(SigningCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.exchange = start_stand_in(cls, directory=[AGENCY_ORGAN_ID, OTHER_AGENCY_ORGAN_ID])
-        cls.company.write(exchange_values(cls.exchange))
         cls.member_khtc = new_test_user(
             cls.env, "t_member_khtc", "snn_docflow.group_drafter", name="Nhân viên KHTC"
         )
@@ -73,6 +71,13 @@ class DispatchCase(SigningCase):
             company_id=cls.company2.id,
             company_ids=[Command.set(cls.company2.ids)],
         )
+
+    def setUp(self):
+        super().setUp()
+        # One stand-in per test: its memory (dedup, statuses) must not outlive the test's
+        # rolled-back transaction, where the same numbers are taken again.
+        self.exchange = start_stand_in(self, directory=[AGENCY_ORGAN_ID, OTHER_AGENCY_ORGAN_ID])
+        self.company.write(exchange_values(self.exchange))
 
     def issue_to(self, *recipients, **values):
         """An e-signed, issued letter to ``recipients`` (units, partners), as the clerk."""

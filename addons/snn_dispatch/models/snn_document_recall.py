@@ -38,6 +38,10 @@ class SnnDocument(models.Model):
         to_exchange = self.env["snn.delivery"]
         for delivery in self.delivery_ids:
             if delivery.state == "queued":
+                # Not out yet (an e-mail may wait in the mail queue): it never goes.
+                delivery.mail_id.filtered(lambda m: m.state in ("outgoing", "exception")).write(
+                    {"state": "cancel"}
+                )
                 delivery._move("recalled", note=reason, next_attempt_at=False)
             elif delivery.channel == "internal" and delivery.incoming_id:
                 delivery.incoming_id._withdraw(reason)

@@ -1,0 +1,91 @@
+from odoo.exceptions import AccessError, UserError
+
+from snn_sign.edxml import EdxmlStatus, Organ, build_status
+
+from .common import AGENCY_ORGAN_ID, OTHER_AGENCY_ORGAN_ID, DispatchCase
+
+
+class TestRecall(DispatchCase):
+    """Thu hồi (Decree 30 Art. 18.4): every recipient told, the document frozen with its
+    number, the trail says why."""
+
+    def answer(self, delivery, code):
+        status = EdxmlStatus(
+            sender=Organ(organ_id=delivery.organ_id, name=delivery.recipient_name),
+            response_for=delivery.edxml_document_id,
+            status_code=code,
+        )
+        self.exchange.post_status(build_status(status))
+
+    def test_recall_reaches_every_recipient_and_their_answers_are_shown(self):
+        other = self.env["res.partner"].create(
+            {"name": "Sở Nội vụ", "is_company": True, "snn_organ_id": OTHER_AGENCY_ORGAN_ID}
+        )
+        document = self.issue_to(self.unit_khtc, self.agency, other, self.mail_only)
+        self.dispatch()
+        self.dispatch()  # the stand-in's "arrived" statuses come back
+        by_name = {d.recipient_name: d for d in document.delivery_ids}
+        unit, agency, other_d, mail = (
+            by_name[self.unit_khtc.display_name],
+            by_name[self.agency.display_name],
+            by_name[other.display_name],
+            by_name[self.mail_only.display_name],
+        )
+        self.assertEqual((unit.state, agency.state, other_d.state), ("received",) * 3)
+        number, code = document.number, document.code
+
+        # Who may: a clerk (or a manager), with a reason, an issued document only.
+        with self.assertRaisesExactly(UserError):
+            document.with_user(self.clerk).action_recall("  ")
+        for user in (self.drafter, self.head, self.director):
+            with self.assertRaisesExactly(AccessError):
+                document.with_user(user).action_recall("no")
+        document.with_user(self.clerk).action_recall("Sai thể thức, sẽ ban hành văn bản thay thế")
+
+        self.assertRecordValues(
+            document,
+            [
+                {
+                    "state": "recalled",
+                    "number": number,
+                    "code": code,
+                    "recall_reason": "Sai thể thức, sẽ ban hành văn bản thay thế",
+                }
+            ],
+        )
+        row = document.approval_ids.sorted("id")[-1]
+        self.assertEqual(
+            (row.action, row.user_id, row.comment),
+            ("recall", self.clerk, "Sai thể thức, sẽ ban hành văn bản thay thế"),
+        )
+        self.assertFalse(document._trail_problems(), "the trail, and its signed head, hold")
+        with self.assertRaisesExactly(UserError):
+            document.with_user(self.clerk).action_recall("again")
+
+        # Internal: withdrawn at once, its head told, nothing left to handle.
+        incoming = unit.incoming_id
+        self.assertEqual(incoming.state, "withdrawn")
+        self.assertFalse(incoming.activity_ids)
+        self.assertIn(self.head2.partner_id, incoming.message_ids[0].partner_ids)
+        self.assertRecordValues(unit, [{"state": "recalled", "recall_state": "agreed"}])
+        with self.assertRaisesExactly(UserError):
+            incoming.with_user(self.head2).action_accept()
+        # E-mail not yet out of the queue: cancelled, never sent.
+        self.assertEqual(mail.state, "recalled")
+        self.assertEqual(mail.mail_id.state, "cancel")
+
+        # Exchange: the recall message (BussinessDocType 1) goes by the scheduled action.
+        self.assertEqual((agency.recall_state, other_d.recall_state), ("queued", "queued"))
+        self.dispatch()
+        recalls = [m for m in self.exchange.received() if m["business_doc_type"] == "1"]
+        self.assertEqual(len(recalls), 1)
+        self.assertEqual(sorted(recalls[0]["to"]), sorted([AGENCY_ORGAN_ID, OTHER_AGENCY_ORGAN_ID]))
+        self.assertEqual((agency.recall_state, other_d.recall_state), ("sent", "sent"))
+        self.answer(agency, "15")
+        self.answer(other_d, "16")
+        self.dispatch()
+        self.assertRecordValues(agency, [{"state": "recalled", "recall_state": "agreed"}])
+        self.assertRecordValues(other_d, [{"state": "received", "recall_state": "refused"}])
+        failed_type = self.env.ref("snn_dispatch.mail_activity_type_delivery_failed")
+        todo = document.activity_ids.filtered(lambda a: a.activity_type_id == failed_type)
+        self.assertEqual(todo.user_id, self.clerk, "the clerks hear of the refusal")

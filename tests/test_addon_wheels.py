@@ -24,7 +24,7 @@ import pytest
 from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parent.parent
-ADDONS = ("snn_docflow", "snn_signing")
+ADDONS = ("snn_docflow", "snn_signing", "snn_dispatch")
 # Where tools/devenv.py looks for an Odoo 19 source tree when ODOO_SRC is unset and the Python
 # running the tests does not import odoo by itself (it does under `make test`: PYTHONPATH).
 ODOO_WELL_KNOWN = (
@@ -32,7 +32,7 @@ ODOO_WELL_KNOWN = (
     Path.home() / ".local" / "share" / "snn-docflow" / "odoo-19.0",
 )
 
-# Run inside the fresh venv, with only the Odoo source tree on PYTHONPATH: load both modules
+# Run inside the fresh venv, with only the Odoo source tree on PYTHONPATH: load the modules
 # the way the server does, and say where everything came from.
 _CHECK = """
 import json, sys
@@ -43,7 +43,7 @@ from odoo.tools import config
 config.parse_config(sys.argv[1:])
 module.initialize_sys_path()
 found = {"addons_path": list(odoo.addons.__path__), "modules": module.get_modules()}
-for name in ("snn_docflow", "snn_signing"):
+for name in ("snn_docflow", "snn_signing", "snn_dispatch"):
     manifest = module.get_manifest(name)
     manifest.check_manifest_dependencies()  # external_dependencies: snn-sign installed
     module.load_openerp_module(name)  # imports the module's Python code, as the server does
@@ -125,7 +125,7 @@ def wheels(tmp_path_factory) -> dict[str, Path]:
     )
     assert r.returncode == 0, r.stdout + r.stderr
     built = {_metadata(w)["Name"]: w for w in out.glob("*.whl")}
-    assert set(built) == {"snn-sign", "odoo-addon-snn_docflow", "odoo-addon-snn_signing"}, built
+    assert set(built) == {"snn-sign", *(f"odoo-addon-{a}" for a in ADDONS)}, built
     return built
 
 
@@ -140,13 +140,15 @@ def _requires(wheel: Path) -> dict[str, Requirement]:
     return {r.name: r for r in reqs if not r.marker}
 
 
-@pytest.mark.slow  # builds three wheels with isolated build environments: ~20 s
+@pytest.mark.slow  # builds four wheels with isolated build environments: ~20 s
 def test_wheels_declare_odoo_the_addons_and_the_engine(wheels):
     docflow = _requires(wheels["odoo-addon-snn_docflow"])
     signing = _requires(wheels["odoo-addon-snn_signing"])
+    dispatch = _requires(wheels["odoo-addon-snn_dispatch"])
     assert set(docflow) == {"odoo"}  # mail and hr are Odoo's own
     assert set(signing) == {"odoo", "odoo-addon-snn_docflow", "snn-sign"}
-    for reqs in (docflow, signing):
+    assert set(dispatch) == {"odoo", "odoo-addon-snn_signing", "snn-sign"}
+    for reqs in (docflow, signing, dispatch):
         assert reqs["odoo"].specifier.contains("19.0")
         assert not reqs["odoo"].specifier.contains("18.0")
         assert not reqs["odoo"].specifier.contains("19.1")
@@ -189,7 +191,7 @@ def test_odoo_loads_the_modules_from_the_wheels(wheels, tmp_path):
 
     site = next((venv / "lib").glob("python3*/site-packages"))
     assert found["odoo"].startswith("19.0")
-    assert {"snn_docflow", "snn_signing"} <= set(found["modules"])
+    assert set(ADDONS) <= set(found["modules"])
     assert not [p for p in found["addons_path"] if Path(p).is_relative_to(REPO)]
     for name in ADDONS:
         where = site / "odoo" / "addons" / name

@@ -58,7 +58,12 @@ class ResCompany(models.Model):
             if company.snn_exchange_url and not company.snn_exchange_url.startswith(
                 ("http://", "https://")
             ):
-                raise ValidationError(self.env._("The exchange URL starts with https://."))
+                raise ValidationError(
+                    self.env._(
+                        "The exchange URL must start with https:// "
+                        "(or http:// on a private network)."
+                    )
+                )
 
     def write(self, vals):
         if "snn_organ_id" in vals:

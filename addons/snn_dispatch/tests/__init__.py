@@ -4,3 +4,4 @@ from . import test_ui_dispatch
 from . import test_dispatch_email_secret
 from . import test_recall
 from . import test_dispatch_committed
+from . import test_dispatch_rpc

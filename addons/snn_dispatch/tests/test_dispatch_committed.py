@@ -129,7 +129,7 @@ class TestDispatchCommitted(BaseCase):
                 start.wait()
                 with self.registry.cursor() as cr:
                     make_env(cr, SUPERUSER_ID)["snn.delivery"]._cron_dispatch(batch_size=3)
-            except Exception:  # noqa: BLE001 - reported below
+            except Exception:
                 errors.append(traceback.format_exc())
 
         threads = [threading.Thread(target=worker) for _ in range(2)]

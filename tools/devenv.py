@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -881,19 +882,72 @@ def process_group(pgid: int) -> list[int]:
     return members
 
 
-def demo_bridge_pid() -> int | None:
+def launcher_pid(pid_file: Path, module: str) -> int | None:
     """The launcher an earlier `make run` started, if it still runs: a pid file can outlive
     its process, and the pid be taken by another one, hence the command-line check."""
     try:
-        pid = int(BRIDGE_PID.read_text())
+        pid = int(pid_file.read_text())
     except (OSError, ValueError):
         return None
     if not process_alive(pid):
         return None
     cmdline = Path(f"/proc/{pid}/cmdline")
-    if cmdline.exists() and b"snn_sign.demo_bridge" not in cmdline.read_bytes():
+    if cmdline.exists() and module.encode() not in cmdline.read_bytes():
         return None
     return pid
+
+
+def stop_launcher(pid_file: Path, module: str, what: str) -> bool:
+    """SIGTERM the launcher's process group, SIGKILL after 10 s. False when it was not
+    running."""
+    pid = launcher_pid(pid_file, module)
+    pid_file.unlink(missing_ok=True)
+    if pid is None:
+        return False
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, sig)
+        deadline = time.monotonic() + wait
+        while process_group(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if not process_group(pid):
+            return True
+    raise Fail(f"{what} (process group {pid}) did not stop")
+
+
+def start_launcher(cmd: list, *, pid_file: Path, log: Path, timeout: float, what: str) -> dict:
+    """Start a launcher in a session of its own: Ctrl-C of `make run` stops Odoo and leaves
+    it running, like the database; `make stop` stops it. It prints one JSON line (where it
+    listens, where its files are), read here; its stderr goes to `log`."""
+    module = str(cmd[2])  # [python, "-m", module, ...]
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [str(c) for c in cmd],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            cwd=ROOT,
+            text=True,
+            start_new_session=True,
+        )
+    pid_file.write_text(f"{proc.pid}\n")
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    line = proc.stdout.readline() if ready else ""
+    proc.stdout.close()
+    try:
+        info = json.loads(line)
+    except ValueError:
+        info = None
+    if not isinstance(info, dict):
+        stop_launcher(pid_file, module, what)
+        tail = log.read_text(errors="replace").strip().splitlines()[-20:]
+        raise Fail(f"{what} did not start (log: {log}):\n" + ("\n".join(tail) or "(no output)"))
+    return info
+
+
+def demo_bridge_pid() -> int | None:
+    """The bridge's launcher an earlier `make run` started, if it still runs."""
+    return launcher_pid(BRIDGE_PID, "snn_sign.demo_bridge")
 
 
 def bridge_healthy(url: str) -> bool:
@@ -907,55 +961,23 @@ def bridge_healthy(url: str) -> bool:
 
 
 def stop_demo_bridge() -> bool:
-    """SIGTERM the launcher's process group (launcher and bridge), SIGKILL after 10 s.
-    False when it was not running."""
-    pid = demo_bridge_pid()
-    BRIDGE_PID.unlink(missing_ok=True)
-    if pid is None:
-        return False
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pid, sig)
-        deadline = time.monotonic() + wait
-        while process_group(pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if not process_group(pid):
-            return True
-    raise Fail(f"the demo token bridge (process group {pid}) did not stop")
+    """Stop the launcher and the bridge; False when it was not running."""
+    return stop_launcher(BRIDGE_PID, "snn_sign.demo_bridge", "the demo token bridge")
 
 
 def start_demo_bridge(py: Path) -> dict:
-    """Start the launcher in a session of its own: Ctrl-C of `make run` stops Odoo and leaves
-    the bridge running, like the database; `make stop` stops both. Its one JSON line says
-    where the bridge listens and where its files are."""
+    """Start the bridge's launcher (see start_launcher); its JSON line says where the bridge
+    listens and where its files are."""
     SIGNING.mkdir(parents=True, exist_ok=True, mode=0o700)
     SIGNING.chmod(0o700)
     cmd = [py, "-m", "snn_sign.demo_bridge", SIGNING, "--org", DEMO_ORG, "--signer", DEMO_DIRECTOR]
-    with BRIDGE_LAUNCHER_LOG.open("w") as log:
-        proc = subprocess.Popen(
-            [str(c) for c in cmd],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            cwd=ROOT,
-            text=True,
-            start_new_session=True,
-        )
-    BRIDGE_PID.write_text(f"{proc.pid}\n")
-    ready, _, _ = select.select([proc.stdout], [], [], BRIDGE_START_TIMEOUT)
-    line = proc.stdout.readline() if ready else ""
-    proc.stdout.close()
-    try:
-        info = json.loads(line)
-    except ValueError:
-        info = None
-    if not isinstance(info, dict):
-        stop_demo_bridge()
-        tail = BRIDGE_LAUNCHER_LOG.read_text(errors="replace").strip().splitlines()[-20:]
-        raise Fail(
-            "the demo token bridge did not start "
-            f"(log: {BRIDGE_LAUNCHER_LOG}):\n" + ("\n".join(tail) or "(no output)")
-        )
+    info = start_launcher(
+        cmd,
+        pid_file=BRIDGE_PID,
+        log=BRIDGE_LAUNCHER_LOG,
+        timeout=BRIDGE_START_TIMEOUT,
+        what="the demo token bridge",
+    )
     BRIDGE_INFO.write_text(json.dumps(info, indent=2) + "\n")
     return info
 
@@ -976,6 +998,85 @@ def ensure_demo_bridge(py: Path) -> dict:
     return info
 
 
+# --------------------------------------------------------------------------- demo exchange
+
+# snn_dispatch sends to outside agencies through the provincial document exchange (LGSP),
+# which cannot be reached from here; the demo runs its local stand-in instead
+# (snn_sign.demo_exchange, `python -m snn_sign.demo_exchange .run`, loopback only). Its files
+# are in .run/exchange: the sending system's HMAC secret (0600), an SQLite store (messages,
+# dedup keys, statuses) and exchange.log, one line per request. It accepts any agency code and
+# answers each accepted recipient with a status 01 ("arrived"), which Odoo's scheduled action
+# fetches on its next run. Started and stopped like the bridge (a session of its own, reused
+# while it answers, stopped by `make stop`); `make reset-demo` starts it afresh with an empty
+# store, since the rebuilt database numbers its documents from 01 again.
+DISPATCH_MODULE = "snn_dispatch"
+EXCHANGE = RUN / "exchange"
+EXCHANGE_MODULE = "snn_sign.demo_exchange"
+EXCHANGE_PID = EXCHANGE / "stand-in.pid"
+EXCHANGE_INFO = EXCHANGE / "stand-in.json"  # its JSON line: url, system_id, secret_file, ...
+EXCHANGE_LAUNCHER_LOG = EXCHANGE / "stand-in.stderr.log"
+EXCHANGE_START_TIMEOUT = 60  # seconds
+# The demo company's agency code (OrganId), the one snn_dispatch's tests give their company;
+# the outside agency of snn_dispatch's demo data is 000.00.00.H53.
+DEMO_ORGAN_ID = "000.00.11.H53"
+
+
+def exchange_healthy(info: dict) -> bool:
+    """GET /_standin/health signed as the sending system (SNN-HMAC, the scheme of
+    snn_sign.bridge.auth, written out here: devenv imports nothing of the project), never
+    through a proxy: a 200 proves the stand-in answers and still takes the secret Odoo uses."""
+    path = "/_standin/health"
+    try:
+        url = info["url"]
+        if not url.startswith("http://127.0.0.1:"):  # the stand-in listens on loopback only
+            return False
+        secret = Path(info["secret_file"]).read_bytes().strip()
+        ts, nonce = str(int(time.time())), secrets.token_urlsafe(18)
+        signed = "\n".join(["GET", path, ts, nonce, hashlib.sha256(b"").hexdigest()])
+        sig = hmac.new(secret, signed.encode(), hashlib.sha256).hexdigest()
+        auth = f"SNN-HMAC client={info['system_id']},ts={ts},nonce={nonce},sig={sig}"
+        request = urllib.request.Request(url + path, headers={"Authorization": auth})  # noqa: S310
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(request, timeout=2) as response:
+            return response.status == 200
+    except (OSError, KeyError, TypeError, ValueError):
+        return False
+
+
+def stop_demo_exchange() -> bool:
+    """Stop the exchange's stand-in; False when it was not running."""
+    return stop_launcher(EXCHANGE_PID, EXCHANGE_MODULE, "the demo exchange stand-in")
+
+
+def ensure_demo_exchange(py: Path) -> dict:
+    """The running stand-in of the document exchange, or a new one."""
+    if launcher_pid(EXCHANGE_PID, EXCHANGE_MODULE) is not None:
+        with contextlib.suppress(OSError, ValueError):
+            info = json.loads(EXCHANGE_INFO.read_text())
+            if isinstance(info, dict) and exchange_healthy(info):
+                say(f"demo exchange stand-in on {info['url']} (already running)")
+                return info
+        stop_demo_exchange()  # alive but not answering: start afresh
+    with step("starting the demo exchange stand-in"):
+        EXCHANGE.mkdir(parents=True, exist_ok=True, mode=0o700)
+        EXCHANGE.chmod(0o700)
+        info = start_launcher(
+            [py, "-m", EXCHANGE_MODULE, RUN],  # its files go to RUN / "exchange"
+            pid_file=EXCHANGE_PID,
+            log=EXCHANGE_LAUNCHER_LOG,
+            timeout=EXCHANGE_START_TIMEOUT,
+            what="the demo exchange stand-in",
+        )
+        EXCHANGE_INFO.write_text(json.dumps(info, indent=2) + "\n")
+    say(f"demo exchange stand-in on {info['url']} (its store and request log in {EXCHANGE})")
+    return info
+
+
+def dispatch_wanted() -> bool:
+    """The stand-in runs only for a demo that has snn_dispatch to use it."""
+    return DISPATCH_MODULE in project_modules()
+
+
 # Run inside `odoo shell` (superuser), with INFO prepended. Demo data is static XML and the
 # bridge's port, secret path and CA exist only at run time; snn_signing's models belong to the
 # module and get no demo-only method, so devenv writes the settings itself. The connection
@@ -985,7 +1086,7 @@ def ensure_demo_bridge(py: Path) -> dict:
 CONFIGURE_SIGNING = """
 import base64, pathlib
 if "snn.sign.bridge" not in env:
-    print("SNN-DEMO: snn_signing is not installed; signing not configured")
+    print("SNN-DEMO signing: snn_signing is not installed; not configured")
 else:
     company = env.ref("base.main_company")
     director = env.ref("snn_docflow.user_director_demo")
@@ -1022,22 +1123,66 @@ else:
         })
     env.cr.commit()
     if new_token:
-        print("SNN-DEMO: keys, images, trusted root and e-signing period set")
+        print("SNN-DEMO signing: keys, images, trusted root and e-signing period set")
     else:
-        print("SNN-DEMO: " + ("bridge URL updated" if changed else "already configured"))
+        print("SNN-DEMO signing: " + ("bridge URL updated" if changed else "already configured"))
 """
 
 
-def configure_demo_signing(site: Site, conf: Path, info: dict) -> None:
-    """Point the demo company and director at the demo bridge (see CONFIGURE_SIGNING)."""
-    script = f"import json\nINFO = json.loads({json.dumps(info)!r})\nNAME = {DEMO_BRIDGE_NAME!r}\n"
+# Run in the same `odoo shell` after CONFIGURE_SIGNING, with EXCHANGE (the stand-in's JSON
+# line, or None) and ORGAN_ID prepended. The same split as for signing: the connection (URL,
+# system id, secret file) follows the stand-in on every run; the company's agency code is
+# written only when it has none, so one set in the demo by hand stays.
+CONFIGURE_DISPATCH = """
+if "snn.delivery" not in env:
+    print("SNN-DEMO dispatch: snn_dispatch is not installed; not configured")
+elif EXCHANGE is None:
+    print("SNN-DEMO dispatch: no exchange stand-in; the exchange is not configured")
+else:
+    company = env.ref("base.main_company")
+    values = {
+        "snn_exchange_url": EXCHANGE["url"],
+        "snn_exchange_system_id": EXCHANGE["system_id"],
+        "snn_exchange_secret_file": EXCHANGE["secret_file"],
+    }
+    values = {k: v for k, v in values.items() if company[k] != v}
+    if not company.snn_organ_id:
+        values["snn_organ_id"] = ORGAN_ID
+    if values:
+        company.write(values)
+    env.cr.commit()
+    print(
+        "SNN-DEMO dispatch: "
+        + ("exchange settings written" if values else "already configured")
+        + f" (agency code {company.snn_organ_id}, exchange {company.snn_exchange_url})"
+    )
+"""
+DEMO_CONFIG_LINE = re.compile(r"^SNN-DEMO (signing|dispatch): (.*)$")
+
+
+def configure_demo(site: Site, conf: Path, bridge: dict, exchange: dict | None) -> None:
+    """Point the demo company and director at the demo bridge (CONFIGURE_SIGNING), and the
+    company at the exchange's stand-in (CONFIGURE_DISPATCH), in one `odoo shell`."""
+    script = (
+        "import json\n"
+        f"INFO = json.loads({json.dumps(bridge)!r})\n"
+        f"NAME = {DEMO_BRIDGE_NAME!r}\n"
+        f"EXCHANGE = json.loads({json.dumps(exchange)!r})\n"
+        f"ORGAN_ID = {DEMO_ORGAN_ID!r}\n"
+    )
     cmd = [site.py, "-m", "odoo", "shell", "-c", conf, "-d", DEMO_DB, "--log-level=warn"]
-    out = probe(cmd, input=script + CONFIGURE_SIGNING, env=site.odoo.env(), cwd=ROOT)
+    out = probe(
+        cmd,
+        input=script + CONFIGURE_SIGNING + CONFIGURE_DISPATCH,
+        env=site.odoo.env(),
+        cwd=ROOT,
+    )
     lines = (out.stdout + out.stderr).strip().splitlines()
-    done = [line[len("SNN-DEMO: ") :] for line in lines if line.startswith("SNN-DEMO: ")]
-    if out.returncode != 0 or not done:
-        raise Fail("configuring the demo's signing failed:\n" + "\n".join(lines[-20:]))
-    say(f"demo signing: {done[-1]}")
+    done = dict(m.groups() for m in map(DEMO_CONFIG_LINE.match, lines) if m)
+    if out.returncode != 0 or set(done) != {"signing", "dispatch"}:
+        raise Fail("configuring the demo's signing and dispatch failed:\n" + "\n".join(lines[-20:]))
+    for what, result in done.items():
+        say(f"demo {what}: {result}")
 
 
 # --------------------------------------------------------------------------- tests
@@ -1395,6 +1540,9 @@ def prepare_demo() -> tuple[Site, Path]:
         http_port=os.environ.get("SNN_HTTP_PORT", "8069"),
         list_db="False",
         log_level="info",
+        # Odoo's default, written out: the scheduled actions (snn_dispatch's deliveries and
+        # statuses among them) run in the threads of the server `make run` starts.
+        max_cron_threads="2",
     )
     return site, conf
 
@@ -1410,17 +1558,22 @@ def ensure_demo_database(site: Site, conf: Path) -> None:
 
 
 def cmd_run(_args: list) -> int:
-    """Serve the demo on http://localhost:8069; Ctrl-C stops Odoo, cluster and bridge stay up."""
+    """Serve the demo on http://localhost:8069; Ctrl-C stops Odoo, the cluster, bridge and
+    exchange stand-in stay up."""
     site, conf = prepare_demo()
     bridge = ensure_demo_bridge(site.py)
     ensure_demo_database(site, conf)
-    configure_demo_signing(site, conf, bridge)
+    exchange = ensure_demo_exchange(site.py) if dispatch_wanted() else None
+    configure_demo(site, conf, bridge, exchange)
     port = os.environ.get("SNN_HTTP_PORT", "8069")
     say(
         f"serving database {DEMO_DB} on http://localhost:{port}  (log in as admin/admin, "
         "drafter/drafter, head/head, director/director, clerk/clerk, manager/manager)"
     )
-    say("Ctrl-C stops Odoo; `make stop` stops the demo PostgreSQL cluster and token bridge")
+    say(
+        "Ctrl-C stops Odoo; `make stop` stops the demo PostgreSQL cluster, token bridge and "
+        "exchange stand-in"
+    )
     cmd = [str(c) for c in site.odoo_command(conf, "-d", DEMO_DB, "--db-filter", f"^{DEMO_DB}$")]
     os.chdir(ROOT)
     os.execve(cmd[0], cmd, site.odoo.env())  # noqa: S606 - Odoo takes over this process (and Ctrl-C)
@@ -1428,24 +1581,33 @@ def cmd_run(_args: list) -> int:
 
 
 def cmd_reset_demo(_args: list) -> int:
-    """Drop the demo database, its files and its token, then build them again from scratch."""
+    """Drop the demo database, its files, its token and the exchange stand-in's store, then
+    build them again from scratch."""
     site, conf = prepare_demo()
     stop_demo_bridge()
     shutil.rmtree(SIGNING, ignore_errors=True)
+    stop_demo_exchange()
+    shutil.rmtree(EXCHANGE, ignore_errors=True)  # its dedup keys name the old numbers
     bridge = ensure_demo_bridge(site.py)
     with step(f"dropping database {DEMO_DB}"):
         drop_database(site, DEMO_DB)
         shutil.rmtree(RUN / "data" / "filestore" / DEMO_DB, ignore_errors=True)
     ensure_demo_database(site, conf)
-    configure_demo_signing(site, conf, bridge)
+    exchange = ensure_demo_exchange(site.py) if dispatch_wanted() else None
+    configure_demo(site, conf, bridge, exchange)
     say("demo database recreated; `make run` serves it")
     return 0
 
 
 def cmd_stop(_args: list) -> int:
-    """Stop the demo token bridge and the demo cluster (a configured server is not ours)."""
+    """Stop the demo token bridge, the exchange stand-in and the demo cluster (a configured
+    server is not ours)."""
     stopped = stop_demo_bridge()
     say("demo token bridge stopped" if stopped else "the demo token bridge is not running")
+    stopped = stop_demo_exchange()
+    say(
+        "demo exchange stand-in stopped" if stopped else "the demo exchange stand-in is not running"
+    )
     cluster = existing_demo_cluster()
     if cluster is None or cluster.running_port() is None:
         say("the demo PostgreSQL cluster is not running")

@@ -24,6 +24,9 @@
         "views/res_company_views.xml",
         "views/menus.xml",
     ],
+    "demo": [
+        "demo/snn_dispatch_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "snn_dispatch/static/tests/tours/snn_dispatch_tours.js",

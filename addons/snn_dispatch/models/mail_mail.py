@@ -18,7 +18,9 @@ class MailMail(models.Model):
         )
         for delivery in deliveries:
             if failure_type:
-                delivery._retry_later(failure_reason or failure_type)
+                # On a connection error Odoo passes only the type; the reason is on the mail.
+                why = failure_reason or delivery.mail_id.failure_reason or failure_type
+                delivery._retry_later(why)
             else:
                 delivery._move("sent", last_error=False)
         return super()._postprocess_sent_message(

@@ -73,7 +73,6 @@ class SnnDelivery(models.Model):
         string="Receiver's Note", help="What the receiver said (a refusal's reason)."
     )
     edxml_document_id = fields.Char(string="edXML DocumentId", index=True)
-    exchange_message_id = fields.Char()
     incoming_id = fields.Many2one("snn.incoming.document", string="Incoming Copy")
     mail_id = fields.Many2one("mail.mail", string="E-mail", ondelete="set null")
     recall_state = fields.Selection(RECALL_STATES)

@@ -35,6 +35,7 @@ RETRY_DELAYS = (
     timedelta(hours=2),
 )
 ACTIVITY_FAILED = "snn_dispatch.mail_activity_type_delivery_failed"
+STATUS_FOLLOW_UP = timedelta(minutes=1)
 
 
 class SnnDelivery(models.Model):
@@ -150,6 +151,8 @@ class SnnDelivery(models.Model):
 
     def _send_email(self):
         self.write({"mail_id": self._queue_mail().id})
+        # Odoo's mail queue runs hourly unless woken: an e-mail delivery should not wait.
+        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
         # "sent" once Odoo's mail queue has handed it to the SMTP server (mail_mail.py).
 
     def _mail_document(self):
@@ -244,6 +247,8 @@ class SnnDelivery(models.Model):
         except ExchangeRefused as error:
             self._fail(str(error))
             return
+        # The receivers' "arrived" comes back as a status: look for it a minute from now.
+        self._trigger_dispatch(fields.Datetime.now() + STATUS_FOLLOW_UP)
         for delivery in self:
             result = results.get(delivery.organ_id)
             if result is None:
@@ -261,6 +266,7 @@ class SnnDelivery(models.Model):
                 )
                 if delivery.email:
                     delivery._queue_mail()  # a copy by e-mail; the status comes from the exchange
+                    self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
             else:
                 delivery._fail(result.reason or self.env._("The exchange refused this agency."))
 
@@ -334,8 +340,8 @@ class SnnDelivery(models.Model):
             names = ", ".join(
                 self.filtered(lambda d, doc=document: d.document_id == doc).mapped("recipient_name")
             )
-            document._schedule(
-                ACTIVITY_FAILED,
-                document._clerks(),
-                note=self.env._("Not delivered to %(who)s: %(why)s", who=names, why=error),
-            )
+            for clerk in document._clerks():
+                note = self.with_context(lang=clerk.lang).env._(
+                    "Not delivered to %(who)s: %(why)s", who=names, why=error
+                )
+                document._schedule(ACTIVITY_FAILED, clerk, note=note)

@@ -79,8 +79,15 @@ class ResCompany(models.Model):
 
     def _exchange_client(self):
         """The client of the provincial exchange; UserError saying what to set when it is
-        not configured or its secret cannot be read."""
+        not configured or its secret cannot be read. Kept for the transaction (the cursor's
+        cache): a cron run reuses one HTTP session, and its connection, per company."""
         self.ensure_one()
+        clients = self.env.cr.cache.setdefault("snn_exchange_clients", {})
+        if self.id not in clients:
+            clients[self.id] = self._new_exchange_client()
+        return clients[self.id]
+
+    def _new_exchange_client(self):
         company = self.sudo()
         if not company._exchange_configured():
             raise UserError(

@@ -74,7 +74,9 @@ class SnnDelivery(models.Model):
     )
     edxml_document_id = fields.Char(string="edXML DocumentId", index=True)
     incoming_id = fields.Many2one("snn.incoming.document", string="Incoming Copy")
-    mail_id = fields.Many2one("mail.mail", string="E-mail", ondelete="set null")
+    mail_id = fields.Many2one(
+        "mail.mail", string="E-mail", ondelete="set null", index="btree_not_null"
+    )
     recall_state = fields.Selection(RECALL_STATES)
     event_ids = fields.One2many("snn.delivery.event", "delivery_id", string="History")
 

@@ -162,14 +162,14 @@ class SnnDelivery(models.Model):
         lang = self.partner_id.lang or company.partner_id.lang or self.env.lang
         return self.document_id.with_context(lang=lang)
 
-    def _queue_mail(self):
+    def _queue_mail(self, message=None):
         """An e-mail in Odoo's mail queue with the signed PDF (and the edXML when the
-        recipient has an agency code)."""
+        recipient has an agency code; ``message`` when already built)."""
         document = self._mail_document()
         company = document.company_id
         attachments = self._attachment(document.signed_file_name, document._signed_pdf_bytes())
         if self.organ_id:
-            message = document._edxml_message(self)
+            message = message or document._edxml_message(self)
             name = document.signed_file_name.removesuffix(".pdf") + ".edxml"
             attachments |= self._attachment(name, message, "application/xml")
         values = {
@@ -265,7 +265,9 @@ class SnnDelivery(models.Model):
                     last_error=False,
                 )
                 if delivery.email:
-                    delivery._queue_mail()  # a copy by e-mail; the status comes from the exchange
+                    # A copy by e-mail (the status comes from the exchange); the message as
+                    # sent when it went to this agency alone.
+                    delivery._queue_mail(message if len(self) == 1 else None)
                     self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
             else:
                 delivery._fail(result.reason or self.env._("The exchange refused this agency."))

@@ -146,7 +146,7 @@ class SnnDocument(models.Model):
         self.ensure_one()
         if self.confidentiality != "normal":
             raise UserError(self.env._("Secret documents are never sent electronically."))
-        if not (self.esign and self.signed_file and self.state in ("issued", "recalled")):
+        if not (self.esign and self.signed_sha256 and self.state in ("issued", "recalled")):
             raise UserError(
                 self.env._(
                     "“%s” is not e-signed: nothing of it is sent electronically.", self.display_name

@@ -14,14 +14,14 @@ class SnnDocument(models.Model):
 
     def _edxml_document_id(self):
         """``{sender OrganId},{yyyy/MM/dd},{number}/{notation}``: how receivers deduplicate."""
-        return self._edxml(self.env["snn.delivery"]).document_id
+        return self._edxml(self.env["snn.delivery"], with_files=False).document_id
 
     def _edxml_message(self, deliveries, recall=False):
         """The message to ``deliveries`` (one ``To`` each); checked before it is written:
         an ``EdxmlError`` names the field that breaks a rule."""
         return build_document(self._edxml(deliveries, recall=recall))
 
-    def _edxml(self, deliveries, recall=False):
+    def _edxml(self, deliveries, recall=False, with_files=True):
         self.ensure_one()
         document = self.sudo()
         company = document.company_id
@@ -64,7 +64,7 @@ class SnnDocument(models.Model):
                     description=document.subject[:200],
                 )
             ]
-            if document.signed_file
+            if with_files and document.signed_sha256
             else [],
             to_places=[
                 (line.department_id or line.partner_id).display_name

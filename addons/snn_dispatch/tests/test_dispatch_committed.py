@@ -3,6 +3,7 @@ between sending and committing. Committed data in the throwaway test database (l
 snn_docflow's test_refusal_committed); the exchange is the local stand-in."""
 
 import base64
+import hashlib
 import threading
 import traceback
 import uuid
@@ -69,7 +70,8 @@ class TestDispatchCommitted(BaseCase):
         agency = env["res.partner"].create(
             {"name": "Sở Tài chính", "is_company": True, "snn_organ_id": AGENCY_ORGAN_ID}
         )
-        signed = base64.b64encode(make_letter_pdf())
+        letter = make_letter_pdf()
+        signed, sha256 = base64.b64encode(letter), hashlib.sha256(letter).hexdigest()
         for number in range(1, self.DOCUMENTS + 1):
             document = env["snn.document"].create(
                 {
@@ -83,7 +85,13 @@ class TestDispatchCommitted(BaseCase):
                     ],
                 }
             )
-            document.write({"signed_file": signed, "signed_file_name": f"{number}.pdf"})
+            document.write(
+                {
+                    "signed_file": signed,
+                    "signed_sha256": sha256,
+                    "signed_file_name": f"{number}.pdf",
+                }
+            )
             document.write(
                 {
                     "state": "issued",

@@ -62,7 +62,9 @@ class TestSecretDocuments(DispatchCase):
         self.assertEqual(set(deliveries.mapped("channel")), {"paper"})
         self.assertIn("Secret", deliveries[0].last_error)
         self.dispatch()
-        self.assertFalse(self.env["snn.incoming.document"].search([]))
+        self.assertFalse(
+            self.env["snn.incoming.document"].search([("outgoing_id", "=", document.id)])
+        )
         self.assertFalse(self.exchange.received())
         self.assertFalse(self.env["mail.mail"].search([("email_to", "=", self.agency.email)]))
 
@@ -81,5 +83,7 @@ class TestSecretDocuments(DispatchCase):
         self.assertFalse(document.esign)
         self.assertEqual(set(document.delivery_ids.mapped("state")), {"paper"})
         self.dispatch()
-        self.assertFalse(self.env["snn.incoming.document"].search([]))
+        self.assertFalse(
+            self.env["snn.incoming.document"].search([("outgoing_id", "=", document.id)])
+        )
         self.assertFalse(self.exchange.received())

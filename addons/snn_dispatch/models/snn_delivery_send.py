@@ -111,6 +111,15 @@ class SnnDelivery(models.Model):
                 exchange._send_guarded(exchange._send_exchange)
             if recalls:
                 recalls._send_guarded(recalls._send_exchange_recall)
+        self._wake_followers()
+
+    def _wake_followers(self):
+        """Once per batch: Odoo's mail queue (hourly unless woken) for the e-mails just
+        queued, and this action again in a minute for the exchange's "arrived" statuses."""
+        if self.filtered(lambda d: d.channel in ("email", "exchange") and d.email):
+            self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+        if self.filtered(lambda d: d.channel == "exchange" and d.state == "sent"):
+            self._trigger_dispatch(fields.Datetime.now() + STATUS_FOLLOW_UP)
 
     def _send_guarded(self, send):
         """Run one channel's send in a savepoint: an unexpected error retries later, logged
@@ -123,7 +132,11 @@ class SnnDelivery(models.Model):
             self._retry_later(str(error) or type(error).__name__)
 
     def _send_internal(self):
-        incoming = self.env["snn.incoming.document"].create(self._incoming_values())
+        incoming = (
+            self.env["snn.incoming.document"]
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(self._incoming_values())
+        )
         self._move("sent", incoming_id=incoming.id)
         # Receipt confirmed at once, at the system's time (edXML status 01, "đã đến").
         self._move("received", code="01")
@@ -151,8 +164,6 @@ class SnnDelivery(models.Model):
 
     def _send_email(self):
         self.write({"mail_id": self._queue_mail().id})
-        # Odoo's mail queue runs hourly unless woken: an e-mail delivery should not wait.
-        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
         # "sent" once Odoo's mail queue has handed it to the SMTP server (mail_mail.py).
 
     def _mail_document(self):
@@ -247,8 +258,6 @@ class SnnDelivery(models.Model):
         except ExchangeRefused as error:
             self._fail(str(error))
             return
-        # The receivers' "arrived" comes back as a status: look for it a minute from now.
-        self._trigger_dispatch(fields.Datetime.now() + STATUS_FOLLOW_UP)
         for delivery in self:
             result = results.get(delivery.organ_id)
             if result is None:
@@ -268,7 +277,6 @@ class SnnDelivery(models.Model):
                     # A copy by e-mail (the status comes from the exchange); the message as
                     # sent when it went to this agency alone.
                     delivery._queue_mail(message if len(self) == 1 else None)
-                    self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
             else:
                 delivery._fail(result.reason or self.env._("The exchange refused this agency."))
 

@@ -63,9 +63,7 @@ class SnnDelivery(models.Model):
     queued_at = fields.Datetime(default=fields.Datetime.now, required=True)
     sent_at = fields.Datetime()
     received_at = fields.Datetime()
-    handled_at = fields.Datetime(
-        string="Handled At", help="When the receiver last accepted, handled or refused it."
-    )
+    handled_at = fields.Datetime(help="When the receiver last accepted, handled or refused it.")
     attempts = fields.Integer()
     next_attempt_at = fields.Datetime(index=True)
     last_error = fields.Text()

@@ -15,4 +15,4 @@ class SnnDeliveryEvent(models.Model):
     state = fields.Selection(STATES, required=True)
     status_code = fields.Char(help="edXML StatusCode, e.g. 01 arrived, 03 accepted.")
     note = fields.Text()
-    at = fields.Datetime(string="At", required=True)
+    at = fields.Datetime(required=True)

@@ -39,7 +39,7 @@ STATUS_FOLLOW_UP = timedelta(minutes=1)
 
 
 class SnnDelivery(models.Model):
-    _inherit = "snn.delivery"
+    _inherit = "snn.delivery"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------ the scheduled action
 

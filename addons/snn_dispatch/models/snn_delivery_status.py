@@ -27,7 +27,7 @@ STATUS_STATES = {
 
 
 class SnnDelivery(models.Model):
-    _inherit = "snn.delivery"
+    _inherit = "snn.delivery"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _poll_exchanges(self, commit=True):

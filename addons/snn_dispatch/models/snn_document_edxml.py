@@ -10,7 +10,7 @@ PRIORITY = {"normal": 0, "urgent": 1, "very_urgent": 2, "flash": 3}
 
 
 class SnnDocument(models.Model):
-    _inherit = "snn.document"
+    _inherit = "snn.document"  # pylint: disable=consider-merging-classes-inherited
 
     def _edxml_document_id(self):
         """``{sender OrganId},{yyyy/MM/dd},{number}/{notation}``: how receivers deduplicate."""

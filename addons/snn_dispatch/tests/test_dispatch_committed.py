@@ -70,8 +70,8 @@ class TestDispatchCommitted(BaseCase):
         agency = env["res.partner"].create(
             {"name": "Sở Tài chính", "is_company": True, "snn_organ_id": AGENCY_ORGAN_ID}
         )
-        letter = make_letter_pdf()
-        signed, sha256 = base64.b64encode(letter), hashlib.sha256(letter).hexdigest()
+        pdf = make_letter_pdf()
+        signed, sha256 = base64.b64encode(pdf), hashlib.sha256(pdf).hexdigest()
         for number in range(1, self.DOCUMENTS + 1):
             document = env["snn.document"].create(
                 {

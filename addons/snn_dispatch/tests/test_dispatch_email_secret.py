@@ -1,5 +1,7 @@
 from unittest.mock import patch
 
+from odoo.tools import mute_logger
+
 from odoo.addons.base.models.ir_mail_server import IrMail_Server, MailDeliveryException
 from odoo.addons.mail.tests.common import MockEmail
 
@@ -38,6 +40,7 @@ class TestEmailDelivery(DispatchCase, MockEmail):
         self.dispatch()
         with (
             self.mock_mail_gateway(),
+            mute_logger("odoo.addons.mail.models.mail_mail"),  # Odoo logs the failure at ERROR
             patch.object(
                 IrMail_Server, "send_email", side_effect=MailDeliveryException("SMTP down")
             ),

@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, html_escape
 
 from snn_sign.edxml import EdxmlError
 from snn_sign.exchange import ExchangeRefused, ExchangeUnavailable
@@ -189,42 +189,44 @@ class SnnDelivery(models.Model):
             "date": document.issue_date.strftime("%d/%m/%Y"),
             "subject": document.subject,
         }
-        return (
-            self.env["mail.mail"]
-            .sudo()
-            .create(
-                {
-                    "subject": document.env._("[%(code)s] %(subject)s", **values),
-                    "body_html": document.env._(
-                        "<p>%(org)s sends you document %(code)s of %(date)s: %(subject)s.</p>"
-                        "<p>The digitally signed document is attached.</p>",
-                        **values,
-                    ),
-                    "email_from": company.email or self.env.user.email_formatted,
-                    "email_to": self.email,
-                    "attachment_ids": [Command.set(attachments.ids)],
-                    "auto_delete": False,
-                }
-            )
+        return self._create_mail(
+            document.env._("[%(code)s] %(subject)s", **values),
+            document.env._(
+                "<p>%(org)s sends you document %(code)s of %(date)s: %(subject)s.</p>"
+                "<p>The digitally signed document is attached.</p>",
+                **self._escaped(values),
+            ),
+            attachments,
         )
 
     def _queue_recall_mail(self, reason):
         document = self._mail_document()
-        company = document.company_id
         values = {"code": document.code, "subject": document.subject, "reason": reason}
+        return self._create_mail(
+            document.env._("[Recalled] %(code)s %(subject)s", **values),
+            document.env._(
+                "<p>Document %(code)s (%(subject)s) is recalled.</p><p>Reason: %(reason)s</p>",
+                **self._escaped(values),
+            ),
+        )
+
+    @api.model
+    def _escaped(self, values):
+        """Text typed by people (subject, reason) goes into the HTML body escaped."""
+        return {key: html_escape(value) for key, value in values.items()}
+
+    def _create_mail(self, subject, body, attachments=None):
+        company = self.document_id.company_id
         return (
             self.env["mail.mail"]
             .sudo()
             .create(
                 {
-                    "subject": document.env._("[Recalled] %(code)s %(subject)s", **values),
-                    "body_html": document.env._(
-                        "<p>Document %(code)s (%(subject)s) is recalled.</p>"
-                        "<p>Reason: %(reason)s</p>",
-                        **values,
-                    ),
+                    "subject": subject,
+                    "body_html": body,
                     "email_from": company.email or self.env.user.email_formatted,
                     "email_to": self.email,
+                    "attachment_ids": [Command.set(attachments.ids)] if attachments else [],
                     "auto_delete": False,
                 }
             )

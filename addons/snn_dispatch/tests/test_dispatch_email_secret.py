@@ -34,6 +34,13 @@ class TestEmailDelivery(DispatchCase, MockEmail):
         self.assertEqual(delivery.state, "sent")
         self.assertTrue(delivery.sent_at)
 
+    def test_text_typed_by_people_is_escaped_in_the_mail(self):
+        document = self.issue_to(self.mail_only, subject='V/v <img src=x onerror="alert(1)">')
+        self.dispatch()
+        body = document.delivery_ids.mail_id.body_html
+        self.assertNotIn("<img", body)
+        self.assertIn("&lt;img", body)
+
     def test_a_mail_the_server_refuses_is_tried_again_later(self):
         document = self.issue_to(self.mail_only)
         delivery = document.delivery_ids

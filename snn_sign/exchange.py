@@ -46,6 +46,7 @@ import threading
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -83,9 +84,25 @@ class RecipientResult:
     reason: str = ""
 
 
+class ExchangeTransport(Protocol):
+    """What the Odoo module needs of a document exchange. :class:`ExchangeClient` is the one
+    implementation here; a province whose LGSP speaks another API gets another class with
+    these three methods (and the same two exceptions), nothing else changes."""
+
+    def send(self, edxml: bytes) -> dict[str, RecipientResult]:
+        """One edXML document message; its result per recipient OrganId. Raises
+        :class:`ExchangeUnavailable` (try later) or :class:`ExchangeRefused` (never)."""
+
+    def poll(self, limit: int = 100) -> list[tuple[str, bytes]]:
+        """Status messages not yet acknowledged: (id, status edXML)."""
+
+    def ack(self, ids: list[str]) -> None:
+        """Acknowledge status messages once they are applied and committed."""
+
+
 class ExchangeClient:
     """``ExchangeClient("https://lgsp.example.gov.vn", "snn-odoo", secret)``; ``secret`` is the
-    raw shared secret (bytes)."""
+    raw shared secret (bytes). An :class:`ExchangeTransport`."""
 
     def __init__(self, url: str, system_id: str, secret: bytes, *, timeout: float = 10.0):
         if not isinstance(secret, bytes):

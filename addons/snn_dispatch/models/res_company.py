@@ -88,6 +88,7 @@ class ResCompany(models.Model):
         return clients[self.id]
 
     def _new_exchange_client(self):
+        """An ``snn_sign.exchange.ExchangeTransport``: override this for another exchange."""
         company = self.sudo()
         if not company._exchange_configured():
             raise UserError(

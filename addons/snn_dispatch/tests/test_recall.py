@@ -61,6 +61,9 @@ class TestRecall(DispatchCase):
         self.assertFalse(document._trail_problems(), "the trail, and its signed head, hold")
         with self.assertRaisesExactly(UserError):
             document.with_user(self.clerk).action_recall("again")
+        # Still readable, marked recalled, by whoever could read it issued (another drafter).
+        self.assertEqual(document.with_user(self.drafter2).state, "recalled")
+        self.assertTrue(document.with_user(self.drafter2).approval_ids)
 
         # Internal: withdrawn at once, its head told, nothing left to handle.
         incoming = unit.incoming_id

@@ -42,8 +42,6 @@ import base64
 import binascii
 import json
 import stat
-import threading
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -53,6 +51,7 @@ import requests
 
 from snn_sign.bridge.auth import make_authorization
 from snn_sign.errors import SnnSignError
+from snn_sign.http_sessions import ThreadSessions
 
 RESULTS = ("accepted", "duplicate", "refused")
 _RETRY_LATER = {408, 425, 429}  # 4xx codes that say "not now" rather than "never"
@@ -100,7 +99,7 @@ class ExchangeTransport(Protocol):
         """Acknowledge status messages once they are applied and committed."""
 
 
-class ExchangeClient:
+class ExchangeClient(ThreadSessions):
     """``ExchangeClient("https://lgsp.example.gov.vn", "snn-odoo", secret)``; ``secret`` is the
     raw shared secret (bytes). An :class:`ExchangeTransport`."""
 
@@ -118,9 +117,7 @@ class ExchangeClient:
         # tuples on the requests it lets through, and one figure is what a person configures.
         self.timeout = float(timeout)
         self._base_path = urlsplit(self.url).path
-        self._local = threading.local()
-        self._sessions: weakref.WeakSet[requests.Session] = weakref.WeakSet()
-        self._sessions_lock = threading.Lock()
+        self._init_sessions()
 
     @classmethod
     def from_secret_file(
@@ -150,21 +147,6 @@ class ExchangeClient:
 
     def __repr__(self) -> str:  # never show the secret
         return f"ExchangeClient({self.url!r}, {self.system_id!r})"
-
-    def close(self) -> None:
-        """Close every thread's session; a later call opens new ones."""
-        with self._sessions_lock:
-            sessions = list(self._sessions)
-            self._sessions.clear()
-            self._local = threading.local()
-        for session in sessions:
-            session.close()
-
-    def __enter__(self) -> ExchangeClient:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     # -- API -----------------------------------------------------------------------------
     def send(self, edxml: bytes) -> dict[str, RecipientResult]:
@@ -205,15 +187,6 @@ class ExchangeClient:
             self._request("POST", "/v1/statuses/ack", body, "application/json")
 
     # -- transport -----------------------------------------------------------------------
-    def _session(self) -> requests.Session:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            with self._sessions_lock:
-                self._sessions.add(session)
-            self._local.session = session
-        return session
-
     def _request(
         self, method: str, path: str, body: bytes = b"", content_type: str | None = None
     ) -> dict:

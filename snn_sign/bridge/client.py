@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
-import weakref
 from urllib.parse import urlsplit
 
 import requests
 
 from snn_sign.bridge.auth import make_authorization
 from snn_sign.errors import BridgeError
+from snn_sign.http_sessions import ThreadSessions
 
 
-class BridgeClient:
+class BridgeClient(ThreadSessions):
     """``BridgeClient("http://127.0.0.1:8899", "odoo", secret)``; ``secret`` is the raw shared
     secret (bytes, e.g. ``read_secret_file(path)``)."""
 
@@ -31,29 +30,11 @@ class BridgeClient:
         self._secret = secret
         self.timeout = timeout
         self._base_path = urlsplit(self.url).path
-        self._local = threading.local()
-        # The live sessions, for close(); a thread's session goes when the thread ends.
-        self._sessions: weakref.WeakSet[requests.Session] = weakref.WeakSet()
-        self._sessions_lock = threading.Lock()
+        self._init_sessions()
         self._keys_cache: list[dict] | None = None
 
     def __repr__(self) -> str:  # never show the secret
         return f"BridgeClient({self.url!r}, {self.client_name!r})"
-
-    def close(self) -> None:
-        """Close every thread's session; a later call opens new ones."""
-        with self._sessions_lock:
-            sessions = list(self._sessions)
-            self._sessions.clear()
-            self._local = threading.local()
-        for session in sessions:
-            session.close()
-
-    def __enter__(self) -> BridgeClient:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     # -- API -----------------------------------------------------------------------------
     def health(self) -> dict:
@@ -85,17 +66,6 @@ class BridgeClient:
         return base64.b64decode(self._request("POST", "/v1/sign", body)["signature"])
 
     # -- transport -----------------------------------------------------------------------
-    def _session(self) -> requests.Session:
-        """This thread's session (created on its first request)."""
-        local = self._local
-        session = getattr(local, "session", None)
-        if session is None:
-            session = requests.Session()
-            with self._sessions_lock:
-                self._sessions.add(session)
-            local.session = session
-        return session
-
     def _request(
         self, method: str, path: str, payload: dict | None = None, *, auth: bool = True
     ) -> dict:

@@ -1,5 +1,6 @@
 from unittest.mock import patch
 
+from odoo.exceptions import AccessError
 from odoo.tools import mute_logger
 
 from odoo.addons.base.models.ir_mail_server import IrMail_Server, MailDeliveryException
@@ -84,6 +85,20 @@ class TestSecretDocuments(DispatchCase):
         self.dispatch()
         self.assertRecordValues(forced, [{"channel": "paper", "state": "paper"}])
         self.assertFalse(self.exchange.received())
+
+    def test_who_reads_the_deliveries_of_a_secret_document(self):
+        secret = self.make_letter(confidentiality="confidential")
+        self.walk(secret, "issued")
+        deliveries = secret.with_env(self.env).delivery_ids
+        for user in (self.drafter, self.head, self.director, self.clerk, self.manager):
+            self.assertEqual(len(deliveries.with_user(user).read(["state"])), 2, user.name)
+        Delivery = self.env["snn.delivery"]
+        for user in (self.drafter2, self.head2, self.director2, self.member_khtc):
+            with self.assertRaises(AccessError, msg=user.name):
+                deliveries.with_user(user).read(["state"])
+            self.assertFalse(Delivery.with_user(user).search([("document_id", "=", secret.id)]))
+        with self.assertRaises(AccessError):  # no role at all: no access to deliveries
+            deliveries.with_user(self.outsider).read(["state"])
 
     def test_a_document_issued_on_paper_is_delivered_on_paper(self):
         self.company.write({"snn_esign_trial_date": False, "snn_esign_mandatory_date": False})

@@ -64,17 +64,17 @@ import io
 import json
 import pstats
 import resource
-import secrets
 import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))  # devenv: standard library only
+sys.path.insert(0, str(ROOT / "bench"))  # benchdb, when not run as a script
 
 import devenv  # noqa: E402
+from benchdb import bench_database  # noqa: E402
 
 from snn_sign.demo_exchange import RunningExchange, start_exchange  # noqa: E402
 from snn_sign.sample_letter import make_letter_pdf  # noqa: E402
@@ -112,50 +112,34 @@ def _arguments() -> argparse.Namespace:
 def prepare_and_measure(args: argparse.Namespace) -> int:
     """Cluster, database, modules and the exchange's stand-in here (no Odoo import); the setup
     and the timed run in two child processes whose environment is devenv's Odoo environment."""
-    py = devenv.venv_python() if devenv.venv_python().exists() else Path(sys.executable)
-    odoo = devenv.find_odoo(py)
-    configured = devenv.configured_server()
-    dbname = f"snn_dispatch_bench_{secrets.token_hex(4)}" if configured else "snn_dispatch_bench"
-    with (
-        tempfile.TemporaryDirectory(prefix="snn-dispatch-bench-") as tmp,
-        devenv.throwaway_server() as server,
-    ):
-        site = devenv.Site(py, odoo, server)
-        conf = devenv.write_odoo_conf(
-            site, Path(tmp) / "odoo.conf", Path(tmp) / "data", http_interface="127.0.0.1"
-        )
+    with bench_database("snn_dispatch_bench", MODULES) as db:
+        running = start_exchange(db.workdir / "exchange", directory=[AGENCY_ORGAN_ID])
         try:
-            devenv.install_modules(site, conf, dbname, MODULES, log=Path(tmp) / "install.log")
-            running = start_exchange(Path(tmp) / "exchange", directory=[AGENCY_ORGAN_ID])
-            try:
-                info = Path(tmp) / "exchange.json"
-                info.write_text(
-                    json.dumps(
-                        {
-                            "url": running.url,
-                            "system_id": running.system_id,
-                            "secret_file": str(running.secret_file),
-                            "pid": running.pid,
-                            "log": str(running.log_path),
-                        }
-                    )
+            info = db.workdir / "exchange.json"
+            info.write_text(
+                json.dumps(
+                    {
+                        "url": running.url,
+                        "system_id": running.system_id,
+                        "secret_file": str(running.secret_file),
+                        "pid": running.pid,
+                        "log": str(running.log_path),
+                    }
                 )
-                command = [
-                    py, Path(__file__).resolve(), "--inner-config", conf, "--inner-db", dbname,
-                    "--inner-exchange", info, "--docs", args.docs,
-                ]  # fmt: skip
-                with devenv.step(f"setting up {args.docs} issued documents (not timed)"):
-                    rc = devenv.run([*command, "--inner", "setup"], check=False, env=odoo.env())
-                if rc.returncode:
-                    return rc.returncode
-                dispatch = [*command, "--inner", "dispatch", *(["--profile"] * args.profile)]
-                with devenv.step("one run of the dispatch cron"):
-                    return devenv.run(dispatch, check=False, env=odoo.env(), cwd=ROOT).returncode
-            finally:
-                running.stop()
+            )
+            command = [
+                db.py, Path(__file__).resolve(), "--inner-config", db.conf, "--inner-db",
+                db.dbname, "--inner-exchange", info, "--docs", args.docs,
+            ]  # fmt: skip
+            with devenv.step(f"setting up {args.docs} issued documents (not timed)"):
+                rc = devenv.run([*command, "--inner", "setup"], check=False, env=db.odoo.env())
+            if rc.returncode:
+                return rc.returncode
+            dispatch = [*command, "--inner", "dispatch", *(["--profile"] * args.profile)]
+            with devenv.step("one run of the dispatch cron"):
+                return devenv.run(dispatch, check=False, env=db.odoo.env(), cwd=ROOT).returncode
         finally:
-            if configured:
-                devenv.drop_database(site, dbname)
+            running.stop()
 
 
 # --------------------------------------------------------------------------- setup (child 1)

@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT / "tools"))  # devenv: standard library only
 sys.path.insert(0, str(ROOT / "bench"))  # sign_bench, when not run as a script
 
 import devenv  # noqa: E402
+from benchdb import bench_database  # noqa: E402
 from sign_bench import BarePyHanko, ThroughBridge, _boxes  # noqa: E402
 
 from snn_sign.demo_bridge import start_bridge  # noqa: E402
@@ -73,29 +74,13 @@ def _arguments() -> argparse.Namespace:
 def prepare_and_measure(args: argparse.Namespace) -> int:
     """Cluster, database and modules here (no Odoo import); the measuring in a child process
     whose environment is devenv's Odoo environment."""
-    py = devenv.venv_python() if devenv.venv_python().exists() else Path(sys.executable)
-    odoo = devenv.find_odoo(py)
-    configured = devenv.configured_server()
-    dbname = f"snn_issue_bench_{secrets.token_hex(4)}" if configured else "snn_issue_bench"
-    with (
-        tempfile.TemporaryDirectory(prefix="snn-issue-bench-") as tmp,
-        devenv.throwaway_server() as server,
-    ):
-        site = devenv.Site(py, odoo, server)
-        conf = devenv.write_odoo_conf(
-            site, Path(tmp) / "odoo.conf", Path(tmp) / "data", http_interface="127.0.0.1"
-        )
-        try:
-            devenv.install_modules(site, conf, dbname, MODULES, log=Path(tmp) / "install.log")
-            command = [
-                py, Path(__file__).resolve(), "--inner-config", conf, "--inner-db", dbname,
-                "--rounds", args.rounds, "--documents", args.documents, "--clerks", args.clerks,
-            ]  # fmt: skip
-            with devenv.step("measuring"):
-                return devenv.run(command, check=False, env=odoo.env(), cwd=ROOT).returncode
-        finally:
-            if configured:
-                devenv.drop_database(site, dbname)
+    with bench_database("snn_issue_bench", MODULES) as db:
+        command = [
+            db.py, Path(__file__).resolve(), "--inner-config", db.conf, "--inner-db", db.dbname,
+            "--rounds", args.rounds, "--documents", args.documents, "--clerks", args.clerks,
+        ]  # fmt: skip
+        with devenv.step("measuring"):
+            return devenv.run(command, check=False, env=db.odoo.env(), cwd=ROOT).returncode
 
 
 @dataclass

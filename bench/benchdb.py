@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import signal
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -49,3 +50,15 @@ def bench_database(name: str, modules: list[str]):
         finally:
             if configured:
                 devenv.drop_database(site, dbname)
+
+
+def run_outside_odoo(prepare_and_measure, args) -> int:
+    """The parent run of a bench: SIGTERM/SIGHUP end it through the finally blocks (which
+    remove the cluster), and devenv's failures print as one line."""
+    signal.signal(signal.SIGTERM, devenv.exit_on_signal)
+    signal.signal(signal.SIGHUP, devenv.exit_on_signal)
+    try:
+        return prepare_and_measure(args)
+    except devenv.Fail as exc:
+        devenv.say(f"ERROR: {exc}")
+        return 1

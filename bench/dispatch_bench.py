@@ -64,7 +64,6 @@ import io
 import json
 import pstats
 import resource
-import signal
 import sys
 import time
 from pathlib import Path
@@ -74,7 +73,7 @@ sys.path.insert(0, str(ROOT / "tools"))  # devenv: standard library only
 sys.path.insert(0, str(ROOT / "bench"))  # benchdb, when not run as a script
 
 import devenv  # noqa: E402
-from benchdb import bench_database  # noqa: E402
+from benchdb import bench_database, run_outside_odoo  # noqa: E402
 
 from snn_sign.demo_exchange import RunningExchange, start_exchange  # noqa: E402
 from snn_sign.sample_letter import make_letter_pdf  # noqa: E402
@@ -591,13 +590,7 @@ def main() -> int:
         return setup(args)
     if args.inner == "dispatch":
         return dispatch(args)
-    signal.signal(signal.SIGTERM, devenv.exit_on_signal)  # finally blocks remove the cluster
-    signal.signal(signal.SIGHUP, devenv.exit_on_signal)
-    try:
-        return prepare_and_measure(args)
-    except devenv.Fail as exc:
-        devenv.say(f"ERROR: {exc}")
-        return 1
+    return run_outside_odoo(prepare_and_measure, args)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ import hashlib
 import logging
 import os
 import secrets
-import signal
 import statistics
 import sys
 import tempfile
@@ -42,7 +41,7 @@ sys.path.insert(0, str(ROOT / "tools"))  # devenv: standard library only
 sys.path.insert(0, str(ROOT / "bench"))  # sign_bench, when not run as a script
 
 import devenv  # noqa: E402
-from benchdb import bench_database  # noqa: E402
+from benchdb import bench_database, run_outside_odoo  # noqa: E402
 from sign_bench import BarePyHanko, ThroughBridge, _boxes  # noqa: E402
 
 from snn_sign.demo_bridge import start_bridge  # noqa: E402
@@ -451,13 +450,7 @@ def main() -> int:
     args = _arguments()
     if args.inner_config:
         return measure(args)
-    signal.signal(signal.SIGTERM, devenv.exit_on_signal)  # finally blocks remove the cluster
-    signal.signal(signal.SIGHUP, devenv.exit_on_signal)
-    try:
-        return prepare_and_measure(args)
-    except devenv.Fail as exc:
-        devenv.say(f"ERROR: {exc}")
-        return 1
+    return run_outside_odoo(prepare_and_measure, args)
 
 
 if __name__ == "__main__":

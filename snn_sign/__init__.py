@@ -14,6 +14,8 @@ Public API (all on bytes, no temporary files)::
     async_sign_pdf(...), async_verify_pdf(...), async_sign_detached(...),
     async_verify_detached(...)   the same, to await inside an event loop
     make_letter_pdf(pages=1, *, with_images_mb=0) -> bytes
+    number_pages(pdf, template="Trang {page}/{pages}", *, size=9.0, bottom_mm=8.0) -> bytes
+                 page numbers at each page's bottom centre (wkhtmltopdf reports)
 
 Heavy imports (pyHanko, reportlab, pdfminer) happen on first use of these names.
 """
@@ -27,6 +29,7 @@ __all__ = [
     "async_verify_detached",
     "async_verify_pdf",
     "make_letter_pdf",
+    "number_pages",
     "sign_detached",
     "sign_pdf",
     "stamp_pdf",
@@ -41,6 +44,7 @@ _WHERE = {
     "verify_pdf": "snn_sign.verify",
     "async_verify_pdf": "snn_sign.verify",
     "make_letter_pdf": "snn_sign.sample_letter",
+    "number_pages": "snn_sign.pagination",
     "sign_detached": "snn_sign.detached",
     "async_sign_detached": "snn_sign.detached",
     "verify_detached": "snn_sign.detached",

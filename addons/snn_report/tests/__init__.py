@@ -1,0 +1,5 @@
+from . import test_register
+from . import test_paper_print
+from . import test_period_report
+from . import test_ui_report
+from . import test_search

@@ -56,6 +56,7 @@ SYSTEM_PACKAGES = {
     "poppler-utils": "/usr/bin/pdfsig",
     "fonts-liberation2": "/usr/share/fonts/truetype/liberation2",
     "fonts-dejavu-core": "/usr/share/fonts/truetype/dejavu",
+    "wkhtmltopdf": "/usr/bin/wkhtmltopdf",  # Odoo's QWeb PDF reports (registers, periodic report)
 }
 
 ODOO_MAJOR = 19

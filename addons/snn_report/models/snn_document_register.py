@@ -1,0 +1,102 @@
+"""An outgoing document as a row of the register (Decree 30 Annex IV, ten columns)."""
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from odoo import models
+
+VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DATE_FORMAT = "%d/%m/%Y"
+
+
+@dataclass
+class RegisterEntry:
+    """The ten columns of Annex IV, as printed (empty strings where nothing is known)."""
+
+    number: int
+    year: int
+    code: str  # 1. Số, ký hiệu văn bản
+    date: str  # 2. Ngày tháng văn bản
+    subject: str  # 3. Tên loại và trích yếu nội dung văn bản
+    signer: str  # 4. Người ký
+    recipients: str  # 5. Nơi nhận văn bản
+    file_copy_holder: str  # 6. Đơn vị, người nhận bản lưu
+    copies: str  # 7. Số lượng bản
+    sent: str  # 8. Ngày chuyển
+    receipt: str  # 9. Ký nhận (signed by hand on paper)
+    note: str  # 10. Ghi chú
+    missing: bool = False
+
+
+class SnnDocument(models.Model):
+    _inherit = "snn.document"  # pylint: disable=consider-merging-classes-inherited
+
+    def _first_sent_dates(self):
+        """Column 8 (ngày chuyển), per document id: the first electronic send, or for a
+        document served on paper the day its paper copies were first made; Vietnam dates."""
+        if not self:
+            return {}
+        self.env["snn.delivery"].flush_model(["document_id", "channel", "sent_at"])
+        self.flush_model(["first_printed_at"])
+        self.env.cr.execute(
+            """
+            SELECT d.id, COALESCE(MIN(l.sent_at), d.first_printed_at)
+              FROM snn_document d
+              LEFT JOIN snn_delivery l
+                ON l.document_id = d.id AND l.channel != 'paper' AND l.sent_at IS NOT NULL
+             WHERE d.id = ANY(%s)
+             GROUP BY d.id
+            """,
+            [self.ids],
+        )
+        return {
+            document_id: when.replace(tzinfo=ZoneInfo("UTC")).astimezone(VIETNAM_TZ).date()
+            for document_id, when in self.env.cr.fetchall()
+            if when
+        }
+
+    def _register_entry(self, sent_date):
+        self.ensure_one()
+        return RegisterEntry(
+            number=self.number,
+            year=self.number_year,
+            code=self.code or "",
+            date=self.issue_date.strftime(DATE_FORMAT) if self.issue_date else "",
+            subject=f"{self.document_type_id.name} {self.subject}".strip(),
+            signer=self.signer_id.name or "",
+            recipients="; ".join(self._recipient_names()),
+            file_copy_holder=self.file_copy_holder or "",
+            copies=str(self.paper_copies) if self.paper_copies else "",
+            sent=sent_date.strftime(DATE_FORMAT) if sent_date else "",
+            receipt="",
+            note=self._register_note(),
+        )
+
+    def _recipient_names(self):
+        return [(line.partner_id or line.department_id).display_name for line in self.recipient_ids]
+
+    def _register_note(self):
+        """Column 10: what became of the number, and how the document went out."""
+        notes = []
+        if self.state == "cancelled":
+            notes.append(self.env._("Cancelled: %s", self.cancel_reason or ""))
+        elif self.state == "recalled":
+            notes.append(self.env._("Recalled: %s", self.recall_reason or ""))
+        if self.confidentiality != "normal":
+            notes.append(
+                dict(self._fields["confidentiality"]._description_selection(self.env))[
+                    self.confidentiality
+                ]
+            )
+        if self.esign:
+            notes.append(self.env._("E-signed"))
+        elif self.paper_reason:
+            notes.append(
+                self.env._(
+                    "Paper: %s",
+                    dict(self._fields["paper_reason"]._description_selection(self.env))[
+                        self.paper_reason
+                    ],
+                )
+            )
+        return "; ".join(note.strip() for note in notes)

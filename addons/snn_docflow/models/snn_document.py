@@ -179,6 +179,9 @@ class SnnDocument(models.Model):
         "CHECK(number IS NULL OR (register_id IS NOT NULL AND number_year IS NOT NULL))",
         "A number belongs to a register and a year.",
     )
+    # Every read is of one organisation (company rule): its kanban columns (one state, newest
+    # first) read at most their own rows, and its counts only its rows (bench/register_bench.py).
+    _company_state_id_idx = models.Index("(company_id, state, id)")
 
     @api.depends("approval_ids", "trail_head_hash")
     def _compute_trail_intact(self):

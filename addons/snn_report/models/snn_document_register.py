@@ -32,18 +32,22 @@ class SnnDocument(models.Model):
     _inherit = "snn.document"  # pylint: disable=consider-merging-classes-inherited
 
     def _first_sent_dates(self):
-        """Column 8 (ngày chuyển), per document id: the first electronic send, or for a
-        document served on paper the day its paper copies were first made; Vietnam dates."""
+        """Column 8 (ngày chuyển), per document id: the first electronic send; for a document
+        with no electronic recipient (served on paper), the day its paper copies were first
+        made. Vietnam dates."""
         if not self:
             return {}
         self.env["snn.delivery"].flush_model(["document_id", "channel", "sent_at"])
         self.flush_model(["first_printed_at"])
         self.env.cr.execute(
             """
-            SELECT d.id, COALESCE(MIN(l.sent_at), d.first_printed_at)
+            SELECT d.id,
+                   COALESCE(
+                       MIN(l.sent_at),
+                       CASE WHEN COUNT(l.id) = 0 THEN d.first_printed_at END
+                   )
               FROM snn_document d
-              LEFT JOIN snn_delivery l
-                ON l.document_id = d.id AND l.channel != 'paper' AND l.sent_at IS NOT NULL
+              LEFT JOIN snn_delivery l ON l.document_id = d.id AND l.channel != 'paper'
              WHERE d.id = ANY(%s)
              GROUP BY d.id
             """,
@@ -90,13 +94,13 @@ class SnnDocument(models.Model):
             )
         if self.esign:
             notes.append(self.env._("E-signed"))
-        elif self.paper_reason:
+        else:
+            # No reason: issued before snn_signing was installed, so before e-signing started.
+            reason = self.paper_reason or "before_trial"
             notes.append(
                 self.env._(
                     "Paper: %s",
-                    dict(self._fields["paper_reason"]._description_selection(self.env))[
-                        self.paper_reason
-                    ],
+                    dict(self._fields["paper_reason"]._description_selection(self.env))[reason],
                 )
             )
         return "; ".join(note.strip() for note in notes)

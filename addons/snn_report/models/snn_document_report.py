@@ -1,8 +1,8 @@
 """Figures of the periodic report to the province: one row per numbered document, read by
 Odoo's pivot and graph views and by the printed report (the same numbers both ways).
 
-A database view, so the figures are counted by PostgreSQL from the documents and their
-deliveries as they are now; nothing is copied that could drift.
+A model on a SQL query (``_table_query``): the figures are counted by PostgreSQL from the
+documents and their deliveries at each read; nothing is copied that could drift.
 """
 
 from odoo import fields, models
@@ -83,6 +83,9 @@ class SnnDocumentReport(models.Model):
 
     @property
     def _table_query(self):
+        # A document issued on paper without a reason was issued before snn_signing was
+        # installed, so before e-signing started. Counts are cast to int: COUNT is a bigint,
+        # whose SUM PostgreSQL returns as numeric (the pivot and the report showed "2.0").
         # "Received": the recipient confirmed receipt (edXML 01) or went further, even when
         # the document was recalled afterwards (received_at stays).
         return """
@@ -97,18 +100,20 @@ class SnnDocumentReport(models.Model):
                    d.state AS state,
                    d.confidentiality AS confidentiality,
                    COALESCE(d.esign, FALSE) AS esign,
-                   d.paper_reason AS paper_reason,
+                   CASE WHEN COALESCE(d.esign, FALSE) THEN NULL
+                        ELSE COALESCE(d.paper_reason, 'before_trial') END AS paper_reason,
                    1 AS issued_count,
                    CASE WHEN d.esign THEN 1 ELSE 0 END AS esigned_count,
                    CASE WHEN d.esign AND l.sent > 0 THEN 1 ELSE 0 END AS sent_electronic_count,
-                   CASE WHEN d.esign THEN 0 ELSE 1 END AS paper_count,
+                   CASE WHEN COALESCE(d.esign, FALSE) THEN 0 ELSE 1 END AS paper_count,
                    CASE WHEN d.paper_reason = 'secret' THEN 1 ELSE 0 END AS paper_secret_count,
-                   CASE WHEN d.paper_reason = 'before_trial' THEN 1 ELSE 0 END
-                       AS paper_before_trial_count,
+                   CASE WHEN NOT COALESCE(d.esign, FALSE)
+                             AND COALESCE(d.paper_reason, 'before_trial') = 'before_trial'
+                        THEN 1 ELSE 0 END AS paper_before_trial_count,
                    CASE WHEN d.paper_reason = 'clerk_choice' THEN 1 ELSE 0 END
                        AS paper_choice_count,
-                   COALESCE(l.sent, 0) AS deliveries_sent_count,
-                   COALESCE(l.received, 0) AS deliveries_received_count,
+                   COALESCE(l.sent, 0)::int AS deliveries_sent_count,
+                   COALESCE(l.received, 0)::int AS deliveries_received_count,
                    CASE WHEN d.state = 'recalled' THEN 1 ELSE 0 END AS recalled_count,
                    CASE WHEN d.state = 'cancelled' THEN 1 ELSE 0 END AS cancelled_count
               FROM snn_document d

@@ -34,7 +34,7 @@ class TestPeriodReport(ReportCase):
         self.dispatch()
         recalled.with_user(self.clerk).action_recall("Thay thế")
         # Văn phòng, Quyết định: two on paper before the trial, one of them cancelled.
-        self.issue_on_paper(self.unit_khtc, document_type_id=self.type_decision.id)
+        legacy = self.issue_on_paper(self.unit_khtc, document_type_id=self.type_decision.id)
         cancelled = self.issue_on_paper(self.unit_khtc, document_type_id=self.type_decision.id)
         cancelled.with_user(self.clerk).action_cancel("Ban hành nhầm")
         # Not in the report: a draft, and a document of last year.
@@ -44,6 +44,10 @@ class TestPeriodReport(ReportCase):
         self.env.cr.execute(
             "UPDATE snn_document SET issue_date = %s WHERE id = %s",
             [date(self.today.year - 1, 12, 31), self.last_year.id],
+        )
+        # Issued on paper before snn_signing was installed: no reason recorded.
+        self.env.cr.execute(
+            "UPDATE snn_document SET paper_reason = NULL WHERE id = %s", [legacy.id]
         )
         self.env.invalidate_all()
 
@@ -73,6 +77,8 @@ class TestPeriodReport(ReportCase):
             "paper_before_trial_count": 2,
             "cancelled_count": 1,
         }
+        for values in rows.values():
+            self.assertEqual({type(v) for v in values.values()}, {int}, "counts, not 2.0")
         self.assertEqual(rows[("Văn phòng", "Công văn")], letters)
         self.assertEqual(rows[("Văn phòng", "Quyết định")], decisions)
         self.assertEqual(figures["totals"], {key: letters[key] + decisions[key] for key in ZERO})

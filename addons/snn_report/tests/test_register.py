@@ -61,6 +61,21 @@ class TestRegister(ReportCase):
         self.assertEqual(fourth.sent, today, "a paper document goes out when it is printed")
         self.assertEqual(second.sent, "", "cancelled before anything was sent")
 
+    def test_the_day_sent_is_the_first_electronic_send_or_the_paper_print(self):
+        fresh = self.issue_to(self.unit_khtc)  # 05, e-signed, not sent yet
+        fresh.with_user(self.clerk).action_print_paper(1, "VT")
+        self.assertEqual(self.entries(self.register)[-1].sent, "", "printed, not yet sent")
+        self.dispatch()
+        self.assertEqual(self.entries(self.register)[-1].sent, self.today.strftime("%d/%m/%Y"))
+
+    def test_a_paper_issue_without_a_reason_was_before_e_signing(self):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE snn_document SET paper_reason = NULL WHERE id = %s", [self.paper.id]
+        )
+        self.paper.invalidate_recordset(["paper_reason"])
+        self.assertEqual(self.entries(self.register)[3].note, "Paper: Before e-signing started")
+
     def test_secret_documents_are_in_their_own_register(self):
         entries = self.entries(self.register_secret)
         self.assertEqual([(e.number, e.code) for e in entries], [(1, self.secret.code)])

@@ -4,3 +4,4 @@ from . import test_period_report
 from . import test_ui_report
 from . import test_search
 from . import test_report_rpc
+from . import test_register_layout

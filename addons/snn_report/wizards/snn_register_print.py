@@ -11,6 +11,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_today
 
+from . import register_layout
+
 # The ten columns of Decree 30 Annex IV, as the form heads them (the form is Vietnamese).
 COLUMNS = [
     ("code", "Số, ký hiệu văn bản", 14),
@@ -69,6 +71,10 @@ class SnnRegisterPrint(models.TransientModel):
         self.ensure_one()
         wizard = self._form_env()
         return wizard.register_id._register_entries(wizard.date_from, wizard.date_to)
+
+    def _pages(self):
+        """The register's rows cut into printed pages (see register_layout.py)."""
+        return register_layout.paginate(self._entries())
 
     def _period_label(self):
         first, last = self.date_from, self.date_to

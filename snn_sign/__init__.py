@@ -16,6 +16,10 @@ Public API (all on bytes, no temporary files)::
     make_letter_pdf(pages=1, *, with_images_mb=0) -> bytes
     number_pages(pdf, template="Trang {page}/{pages}", *, size=9.0, bottom_mm=8.0) -> bytes
                  page numbers at each page's bottom centre (wkhtmltopdf reports)
+    to_pdf(data, *, timeout=60.0, soffice=None) -> bytes
+                 a .docx/.doc/.odt draft as PDF by LibreOffice headless (its own process and
+                 temporary directory); a PDF comes back as is
+    sniff(data) -> "pdf" | "docx" | "odt" | "doc"   by content; BadInputError for anything else
 
 Heavy imports (pyHanko, reportlab, pdfminer) happen on first use of these names.
 """
@@ -32,7 +36,9 @@ __all__ = [
     "number_pages",
     "sign_detached",
     "sign_pdf",
+    "sniff",
     "stamp_pdf",
+    "to_pdf",
     "verify_detached",
     "verify_pdf",
 ]
@@ -50,6 +56,8 @@ _WHERE = {
     "verify_detached": "snn_sign.detached",
     "async_verify_detached": "snn_sign.detached",
     "DetachedReport": "snn_sign.detached",
+    "to_pdf": "snn_sign.convert",
+    "sniff": "snn_sign.convert",
 }
 
 

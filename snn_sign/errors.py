@@ -33,3 +33,12 @@ class BridgeError(SnnSignError):
 
 class VerificationError(SnnSignError):
     """A signature did not verify (integrity, trust, or modification level)."""
+
+
+class ConversionError(SnnSignError):
+    """An office draft could not be made into a PDF: LibreOffice is absent, failed, or ran out
+    of time."""
+
+
+class ConversionTimeoutError(ConversionError):
+    """LibreOffice did not finish within the time limit (it was killed)."""

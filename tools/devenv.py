@@ -57,6 +57,8 @@ SYSTEM_PACKAGES = {
     "fonts-liberation2": "/usr/share/fonts/truetype/liberation2",
     "fonts-dejavu-core": "/usr/share/fonts/truetype/dejavu",
     "wkhtmltopdf": "/usr/bin/wkhtmltopdf",  # Odoo's QWeb PDF reports (registers, periodic report)
+    # soffice (from libreoffice-common, which it pulls in) converts .docx/.odt drafts to PDF
+    "libreoffice-writer-nogui": "/usr/lib/libreoffice/program/libswlo.so",
 }
 
 ODOO_MAJOR = 19

@@ -77,7 +77,12 @@ class SnnDocument(models.Model):
         )
 
     def _recipient_names(self):
-        return [(line.partner_id or line.department_id).display_name for line in self.recipient_ids]
+        # A unit of another organisation of the database is a recipient its name only is
+        # printed of; the clerk may not read that organisation's units, and need not.
+        return [
+            (line.partner_id or line.department_id).sudo().display_name
+            for line in self.recipient_ids
+        ]
 
     def _register_note(self):
         """Column 10: what became of the number, and how the document went out."""

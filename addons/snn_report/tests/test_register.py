@@ -76,6 +76,14 @@ class TestRegister(ReportCase):
         self.paper.invalidate_recordset(["paper_reason"])
         self.assertEqual(self.entries(self.register)[3].note, "Paper: Before e-signing started")
 
+    def test_a_unit_of_another_organisation_is_named_as_recipient(self):
+        unit = self.env["hr.department"].create(
+            {"name": "Phòng Quản lý xây dựng", "company_id": self.company2.id}
+        )
+        self.assertFalse(unit.with_user(self.clerk).has_access("read"))
+        self.issue_to(unit)  # 05
+        self.assertEqual(self.entries(self.register)[-1].recipients, "Phòng Quản lý xây dựng")
+
     def test_secret_documents_are_in_their_own_register(self):
         entries = self.entries(self.register_secret)
         self.assertEqual([(e.number, e.code) for e in entries], [(1, self.secret.code)])

@@ -24,7 +24,7 @@ import pytest
 from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parent.parent
-ADDONS = ("snn_docflow", "snn_signing", "snn_dispatch", "snn_report")
+ADDONS = ("snn_docflow", "snn_signing", "snn_dispatch", "snn_report", "snn_office")
 # Where tools/devenv.py looks for an Odoo 19 source tree when ODOO_SRC is unset and the Python
 # running the tests does not import odoo by itself (it does under `make test`: PYTHONPATH).
 ODOO_WELL_KNOWN = (
@@ -43,7 +43,7 @@ from odoo.tools import config
 config.parse_config(sys.argv[1:])
 module.initialize_sys_path()
 found = {"addons_path": list(odoo.addons.__path__), "modules": module.get_modules()}
-for name in ("snn_docflow", "snn_signing", "snn_dispatch", "snn_report"):
+for name in ("snn_docflow", "snn_signing", "snn_dispatch", "snn_report", "snn_office"):
     manifest = module.get_manifest(name)
     manifest.check_manifest_dependencies()  # external_dependencies: snn-sign installed
     module.load_openerp_module(name)  # imports the module's Python code, as the server does
@@ -140,18 +140,20 @@ def _requires(wheel: Path) -> dict[str, Requirement]:
     return {r.name: r for r in reqs if not r.marker}
 
 
-@pytest.mark.slow  # builds five wheels with isolated build environments: ~20 s
+@pytest.mark.slow  # builds six wheels with isolated build environments: ~20 s
 def test_wheels_declare_odoo_the_addons_and_the_engine(wheels):
     docflow = _requires(wheels["odoo-addon-snn_docflow"])
     signing = _requires(wheels["odoo-addon-snn_signing"])
     dispatch = _requires(wheels["odoo-addon-snn_dispatch"])
     report = _requires(wheels["odoo-addon-snn_report"])
+    office = _requires(wheels["odoo-addon-snn_office"])
     assert set(docflow) == {"odoo"}  # mail and hr are Odoo's own
     assert set(signing) == {"odoo", "odoo-addon-snn_docflow", "snn-sign"}
     assert set(dispatch) == {"odoo", "odoo-addon-snn_signing", "snn-sign"}
     # attachment_indexation is Odoo's own; XlsxWriter is one of Odoo's requirements too
     assert set(report) == {"odoo", "odoo-addon-snn_dispatch", "snn-sign", "xlsxwriter"}
-    for reqs in (docflow, signing, dispatch, report):
+    assert set(office) == {"odoo", "odoo-addon-snn_dispatch", "snn-sign"}
+    for reqs in (docflow, signing, dispatch, report, office):
         assert reqs["odoo"].specifier.contains("19.0")
         assert not reqs["odoo"].specifier.contains("18.0")
         assert not reqs["odoo"].specifier.contains("19.1")

@@ -1,0 +1,18 @@
+{
+    "name": "Outgoing Documents: Office Drafts (Dự thảo Word, ODT)",
+    "summary": "The drafter attaches the .docx (.odt, .doc) they wrote: LibreOffice headless "
+    "converts it into the PDF that goes for review; the source file is kept beside it",
+    "version": "19.0.1.0.0",
+    "category": "Productivity/Documents",
+    "website": "https://github.com/snn-docflow/snn-docflow",
+    "author": "SNN Docflow contributors",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["snn_dispatch"],
+    # The conversion is the engine's (snn_sign.convert), run by LibreOffice from Debian's
+    # libreoffice-writer-nogui; the module refuses to install without soffice.
+    "external_dependencies": {"python": ["snn-sign"], "bin": ["soffice"]},
+    "data": [
+        "views/snn_document_views.xml",
+    ],
+}

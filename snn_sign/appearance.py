@@ -1,7 +1,8 @@
 """Where a visible signature goes and what it looks like (Decree 30, Annex I; see LEGAL.md).
 
 - signer: the blue handwritten-signature PNG, centred between the signer's title lines and
-  full name, on the last page that has the name (the certificate's CN);
+  full name, in the last signature block whose name line is the certificate's CN (an appendix
+  or a sentence naming the signer does not count; with no such block, the name's last line);
 - seal: the red seal PNG at real size (36 mm unless told), over the left third of the signer's
   signature, with the organisation's name and the signing time (ISO 8601, +07:00) under it;
 - attachment: no image, top right of page 1, the main document's code and the signing time in
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import binascii
 import functools
+import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -97,23 +99,83 @@ def _norm(text: str) -> str:
 def find_signer_box(
     pdf: bytes, reader: PdfFileReader, signer_name: str, image_size: tuple[int, int]
 ) -> tuple[int, Box]:
-    """Page and box for the signature image: between the title lines and the name line."""
+    """Page and box for the signature image: between the title lines and the name line.
+
+    Every line holding the name (accent- and case-insensitive) is a candidate; a signature
+    block's name line wins: the name alone (perhaps after a short title, "Thượng tá", "TS."),
+    with an authority or position line above it in its column ("KT. GIÁM ĐỐC", "PHÓ CHỦ TỊCH",
+    "TM. ỦY BAN NHÂN DÂN", …). The last such block in reading order is taken (pages read from
+    the last one back, the first that has one, its lowest); so an appendix after the block, or
+    the name in a sentence of the body, does not draw the image. With no block anywhere, the
+    last line holding the name, as before."""
     count = page_count(reader)
     wanted = _norm(signer_name)
     pages = PageReader(pdf)  # document and fonts parsed once for all the pages looked at
-    for page_ix in range(count - 1, -1, -1):  # the signer block is at the end
+    fallback: tuple[int, list[TextLine], TextLine] | None = None
+    chosen = None
+    for page_ix in range(count - 1, -1, -1):  # the signer block is near the end
         lines = pages.lines(page_ix)
         names = [ln for ln in lines if wanted and wanted in _norm(ln.text)]
-        if names:
-            x1, y1, x2, y2 = _between_title_and_name(lines, names[-1], image_size)
-            # pdfminer measures from the MediaBox corner; fields live in user space
-            page = reader.find_page_for_modification(page_ix)[0].get_object()
-            ox, oy = media_box(page)[:2]
-            return page_ix, (x1 + ox, y1 + oy, x2 + ox, y2 + oy)
-    raise NotFoundError(
-        f'Không tìm thấy tên người ký "{signer_name}" trong văn bản; hãy chỉ vị trí (--at).',
-        f'The signer\'s name "{signer_name}" is not in the document; give a position (--at).',
+        if not names:
+            continue
+        blocks = [ln for ln in names if _is_block_name_line(lines, ln, wanted)]
+        if blocks:
+            chosen = (page_ix, lines, min(blocks, key=lambda ln: ln.baseline))
+            break
+        if fallback is None:
+            fallback = (page_ix, lines, names[-1])
+    chosen = chosen or fallback
+    if chosen is None:
+        raise NotFoundError(
+            f'Không tìm thấy tên người ký "{signer_name}" trong văn bản; hãy chỉ vị trí (--at).',
+            f'The signer\'s name "{signer_name}" is not in the document; give a position (--at).',
+        )
+    page_ix, lines, name = chosen
+    x1, y1, x2, y2 = _between_title_and_name(lines, name, image_size)
+    # pdfminer measures from the MediaBox corner; fields live in user space
+    page = reader.find_page_for_modification(page_ix)[0].get_object()
+    ox, oy = media_box(page)[:2]
+    return page_ix, (x1 + ox, y1 + oy, x2 + ox, y2 + oy)
+
+
+# A signature block's authority or position line (Decree 30, Annex I): "TM."/"KT."/"Q."/"TL."/
+# "TUQ." and whatever follows, or a position, with "PHÓ" or not; read on the _norm form.
+_AUTHORITY_PREFIX_RE = re.compile(r"^(?:(?:tm|kt|q|tl|tuq)\s*\.|(?:tm|kt|tl|tuq)\s)")
+_POSITION_RE = re.compile(
+    r"^(?:pho\s+)?(?:tong\s+)?(?:giam doc|chu tich|bo truong|thu truong|chanh van phong"
+    r"|truong phong|truong ban|(?:chi )?cuc truong|vu truong|vien truong|hieu truong"
+    r"|chanh an|chanh thanh tra|bi thu|truong khoa)\b"
+)
+BLOCK_TITLE_REACH = 60 * MM  # from the name line's top up to the title's last line
+_NAME_PREFIX_MAX = (2, 16)  # a title before the name: at most 2 words, 16 characters
+
+
+def _is_block_name_line(lines: list[TextLine], name: TextLine, wanted: str) -> bool:
+    """``name`` is the name line of a signature block: the name alone, or after a short title,
+    with an uppercase authority/position line above it in its column within 60 mm."""
+    text = _norm(name.text).strip(" .,;:-()")
+    if text != wanted:
+        if not text.endswith(" " + wanted):
+            return False
+        prefix = text[: -len(wanted)].strip()
+        words, chars = _NAME_PREFIX_MAX
+        if len(prefix.split()) > words or len(prefix) > chars:
+            return False
+    return any(
+        0 < ln.y0 - name.y1 <= BLOCK_TITLE_REACH
+        and ln.x0 < name.x1 + 40
+        and ln.x1 > name.x0 - 40
+        and _is_authority_line(ln.text)
+        for ln in lines
     )
+
+
+def _is_authority_line(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 2 or any(ch.islower() for ch in letters):
+        return False
+    norm = _norm(text)
+    return bool(_AUTHORITY_PREFIX_RE.match(norm) or _POSITION_RE.match(norm))
 
 
 def _between_title_and_name(lines: list[TextLine], name: TextLine, image_size) -> Box:

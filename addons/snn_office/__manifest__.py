@@ -13,6 +13,8 @@
     # libreoffice-writer-nogui; the module refuses to install without soffice.
     "external_dependencies": {"python": ["snn-sign"], "bin": ["soffice"]},
     "data": [
+        "security/ir.model.access.csv",
+        "security/ir_rule.xml",
         "views/snn_document_views.xml",
     ],
 }

@@ -178,7 +178,9 @@ class SnnDelivery(models.Model):
         recipient has an agency code; ``message`` when already built)."""
         document = self._mail_document()
         company = document.company_id
-        attachments = self._attachment(document.signed_file_name, document._signed_pdf_bytes())
+        attachments = self.env["ir.attachment"]
+        for name, data, _description in document._signed_files():
+            attachments |= self._attachment(name, data)
         if self.organ_id:
             message = message or document._edxml_message(self)
             name = document.signed_file_name.removesuffix(".pdf") + ".edxml"

@@ -155,3 +155,9 @@ class SnnDocument(models.Model):
 
     def _signed_pdf_bytes(self):
         return base64.b64decode(self.sudo().with_context(bin_size=False).signed_file)
+
+    def _signed_files(self):
+        """What goes to the recipients, as (file name, bytes, description): the signed
+        document; modules that add signed files of their own (its attachments) extend it."""
+        self.ensure_one()
+        return [(self.signed_file_name, self._signed_pdf_bytes(), self.subject[:200])]

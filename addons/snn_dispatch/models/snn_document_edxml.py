@@ -57,12 +57,8 @@ class SnnDocument(models.Model):
             staff_email=self.env.user.email or "",
             timestamp=vietnam_now(),
             files=[
-                EdxmlFile(
-                    name=document.signed_file_name,
-                    content_type="application/pdf",
-                    data=document._signed_pdf_bytes(),
-                    description=document.subject[:200],
-                )
+                EdxmlFile(name=name, content_type="application/pdf", data=data, description=text)
+                for name, data, text in document._signed_files()
             ]
             if with_files and document.signed_sha256
             else [],

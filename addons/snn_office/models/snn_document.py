@@ -8,17 +8,11 @@ for download, and never signed. A PDF written later replaces both (the source no
 matches). Both are frozen from submission on, as the PDF is.
 """
 
-import base64
-from pathlib import PurePath
-
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
-from snn_sign.convert import sniff, to_pdf
-from snn_sign.errors import SnnSignError
+from .office_conversion import converted
 
 SOURCE_FIELDS = frozenset({"source_file", "source_file_name"})
-DEFAULT_TIMEOUT = 60  # seconds; ir.config_parameter snn_office.conversion_timeout
 
 
 class SnnDocument(models.Model):
@@ -45,9 +39,9 @@ class SnnDocument(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        converted = [self._converted_draft(vals) for vals in vals_list]
-        documents = super().create([vals for vals, _source in converted])
-        for document, (_vals, source) in zip(documents, converted, strict=True):
+        results = [self._converted_draft(vals) for vals in vals_list]
+        documents = super().create([vals for vals, _source in results])
+        for document, (_vals, source) in zip(documents, results, strict=True):
             if source:
                 document.sudo().write(source)
         return documents
@@ -61,31 +55,4 @@ class SnnDocument(models.Model):
 
     @api.model
     def _converted_draft(self, vals):
-        """(vals, source values): an office file in ``vals['file']`` replaced by its PDF, the
-        source values to write after it; (vals, None) when no file is written."""
-        if "file" not in vals:
-            return vals, None
-        if not vals["file"]:  # the draft's file taken away: its source goes with it
-            return vals, {"source_file": False, "source_file_name": False}
-        data = base64.b64decode(vals["file"])
-        name = vals.get("file_name") or "draft"
-        try:
-            kind = sniff(data)
-            if kind == "pdf":
-                return vals, {"source_file": False, "source_file_name": False}
-            pdf = to_pdf(data, timeout=self._conversion_timeout())
-        except SnnSignError as error:
-            raise UserError(
-                self.env._("“%(name)s” cannot be used as the draft: %(why)s", name=name, why=error)
-            ) from None
-        stem = PurePath(name).stem or "draft"
-        converted = {**vals, "file": base64.b64encode(pdf), "file_name": f"{stem}.pdf"}
-        return converted, {"source_file": vals["file"], "source_file_name": name}
-
-    @api.model
-    def _conversion_timeout(self):
-        value = self.env["ir.config_parameter"].sudo().get_param("snn_office.conversion_timeout")
-        try:
-            return max(float(value), 1.0) if value else DEFAULT_TIMEOUT
-        except ValueError:
-            return DEFAULT_TIMEOUT
+        return converted(self.env, vals)

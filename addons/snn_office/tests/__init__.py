@@ -1,1 +1,2 @@
 from . import test_office_draft
+from . import test_attachments

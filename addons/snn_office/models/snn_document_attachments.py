@@ -1,0 +1,137 @@
+"""The document's side of its attachments: checked at submission, fingerprinted at approval,
+compared at issue, sealed with the main file (all or nothing), verified again on request."""
+
+import base64
+import hashlib
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
+
+from snn_sign import sign_pdf, verify_pdf
+
+
+class SnnDocument(models.Model):
+    _inherit = "snn.document"  # pylint: disable=consider-merging-classes-inherited
+
+    attachment_ids = fields.One2many(
+        "snn.document.attachment", "document_id", string="Attachments", copy=False
+    )
+
+    # ------------------------------------------------------------------ checks
+
+    def _check_one_content_ready(self):
+        result = super()._check_one_content_ready()
+        for attachment in self.attachment_ids:
+            if not attachment._file_bytes().lstrip()[:5] == b"%PDF-":
+                raise UserError(
+                    self.env._(
+                        "The attachment “%(name)s” of “%(doc)s” has no PDF: attach its file again.",
+                        name=attachment.name,
+                        doc=self.display_name,
+                    )
+                )
+        return result
+
+    def _check_can_issue(self):
+        result = super()._check_can_issue()
+        for document in self:
+            changed = document.attachment_ids.filtered(lambda a: a._sha256() != a.approved_sha256)
+            if changed:
+                message = self.env._(
+                    "The attachment “%(name)s” of “%(doc)s” is not the one the director "
+                    "approved: its SHA-256 changed since approval. Nothing was numbered.",
+                    name=changed[0].name,
+                    doc=document.display_name,
+                )
+                self.env["snn.approval"].sudo()._record_refusal(document, "issue", message)
+                raise UserError(message)
+        return result
+
+    # ------------------------------------------------------------------ effects
+
+    def _do_approve(self):
+        result = super()._do_approve()
+        for attachment in self.attachment_ids:
+            attachment.approved_sha256 = attachment._sha256()
+        return result
+
+    def _issue_files(self):
+        """After the main file is signed: each attachment sealed by the organisation with the
+        main document's code and the signing time, verified; a failure fails the issue."""
+        values = super()._issue_files()
+        if not (self.esign and self.attachment_ids):
+            return values
+        company = self.company_id.sudo()
+        seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
+        signing_time = workflow.vietnam_now()
+        for attachment in self.attachment_ids:
+            sealed = sign_pdf(
+                attachment._file_bytes(),
+                seal,
+                appearance="attachment",
+                code=self.code,
+                signing_time=signing_time,
+            )
+            report = verify_pdf(sealed, company._trust_roots())
+            if not report.ok:
+                reasons = [*report.problems, *(r for s in report.signatures for r in s.reasons)]
+                raise UserError(
+                    self.env._(
+                        "The sealed attachment “%(name)s” does not verify: %(why)s",
+                        name=attachment.name,
+                        why="; ".join(reasons),
+                    )
+                )
+            attachment.write(attachment._sealed_values(self, sealed, report))
+        return values
+
+    def _signed_files(self):
+        """The sealed attachments go with the signed document, in their order."""
+        files = super()._signed_files()
+        for attachment in self.sudo().attachment_ids.filtered("sealed_file"):
+            files.append(
+                (
+                    attachment.sealed_file_name,
+                    attachment._file_bytes("sealed_file"),
+                    attachment.name[:200],
+                )
+            )
+        return files
+
+    def action_verify_signatures(self):
+        result = super().action_verify_signatures()
+        for document in self.sudo():
+            for attachment in document.attachment_ids.filtered("sealed_file"):
+                sealed = attachment._file_bytes("sealed_file")
+                report = verify_pdf(sealed, document.company_id._trust_roots())
+                attachment.signature_ids.unlink()
+                attachment.write(
+                    {"signature_ids": attachment._signature_commands(document, report)}
+                )
+                if hashlib.sha256(sealed).hexdigest() != attachment.sealed_sha256:
+                    attachment.signature_ids.write(
+                        {"valid": False, "reasons": self.env._("The stored file was changed.")}
+                    )
+        return result
+
+
+class SnnDocumentAttachment(models.Model):
+    _inherit = "snn.document.attachment"
+
+    def _sealed_values(self, document, sealed, report):
+        stem = document.code.replace("/", "-")
+        return {
+            "sealed_file": base64.b64encode(sealed),
+            "sealed_file_name": f"{stem}-{self.sequence:02d}-{self.file_name or 'phu-luc.pdf'}",
+            "sealed_sha256": hashlib.sha256(sealed).hexdigest(),
+            "signature_ids": self._signature_commands(document, report),
+        }
+
+    def _signature_commands(self, document, report):
+        company = document.company_id.sudo()
+        commands = document._signature_records(report, [("attachment", company.snn_seal_key)])
+        for command in commands:
+            command[2].update(document_id=document.id, kind="attachment")
+        return commands

@@ -229,14 +229,17 @@ def _lines_of(layout: LTPage) -> list[TextLine]:
 
 def _join_fragments(lines: list[TextLine]) -> list[TextLine]:
     """Join pieces of one line that a producer placed apart ("Số:" … "/SNN-VP", "ngày" …
-    "tháng" … "năm"): same baseline, gap under four font sizes, not overlapping. Lines further
-    apart (the number and the date line share a baseline) stay separate."""
+    "tháng" … "năm"): same baseline, same face, gap under four font sizes, not overlapping.
+    Lines further apart (the number and the date line share a baseline) stay separate, and so
+    do two columns closer than that in different faces: the upright "V/v …" subject on the left
+    and the italic date line on the right share a baseline in many office templates."""
     joined: list[TextLine] = []
     for ln in lines:
         prev = joined[-1] if joined else None
         if (
             prev is not None
             and abs(prev.baseline - ln.baseline) < 1.5
+            and (prev.bold, prev.italic) == (ln.bold, ln.italic)
             and prev.x1 - 0.5 <= ln.x0 <= prev.x1 + 4 * max(prev.size, ln.size)
         ):
             gap = " " * max(1, round((ln.x0 - prev.x1) / (0.25 * prev.size)))

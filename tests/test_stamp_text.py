@@ -288,3 +288,45 @@ def test_a_content_stream_that_cannot_be_rewritten_is_only_covered(letter, monke
     lines = page_text(out).splitlines()
     assert lines.count(NUMBER) == 1 and "Số:" in lines  # stamped; the template's text remains
     assert "only covered" in caplog.text
+
+
+def _subject_beside_date_template() -> bytes:
+    """As an office template often lays it out: the upright "V/v …" subject in the left column
+    on the same baseline as the italic date line in the right one, 36 pt apart."""
+    register_reportlab_fonts()
+    out = io.BytesIO()
+    c = Canvas(out, pagesize=(PAGE_W, PAGE_H))
+    c.setFont(FONT, 13)
+    c.drawString(90, 720, "Số:        /SNN-VP")
+    c.drawString(90, 700, "V/v kiểm tra phụ lục")
+    width = c.stringWidth("V/v kiểm tra phụ lục", FONT, 13)
+    c.setFont(FONT_ITALIC, 13)
+    x = 90 + width + 36  # the date line in pieces, as office suites write a tabbed line
+    for piece in ("Tuyên Quang, ngày", "tháng", "năm 2019"):
+        c.drawString(x, 700, piece)
+        x += c.stringWidth(piece, FONT_ITALIC, 13) + 25
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def test_a_subject_on_the_date_lines_baseline_is_kept(tmp_path):
+    """The subject is neither erased nor covered, and the date stays in its column."""
+    template = _subject_beside_date_template()
+    stamped = _stamp(template)
+    text = pdftotext(stamped, tmp_path, "-layout")
+    assert "V/v kiểm tra phụ lục" in text, text
+    assert DATE in text, text
+    assert not BLANK_DATE.search(text), text
+    words = _poppler_words(stamped, tmp_path)
+    assert abs(words["V/v"][0] - 90) < 1, "the subject stays where it was"
+    assert words["Tuyên"][0] > 225, "the date stays in its right-hand column"
+    # And it is still seen: no white cover over it (rendered, the subject's ink is there).
+    (tmp_path / "stamped.pdf").write_bytes(stamped)
+    png = subprocess.run(
+        ["pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-png", str(tmp_path / "stamped.pdf")],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subject = Image.open(io.BytesIO(png)).convert("L").crop((90, PAGE_H - 712, 196, PAGE_H - 696))
+    assert sum(1 for v in subject.getdata() if v < 128) > 100, "the subject's ink is visible"

@@ -34,9 +34,7 @@ def converted(env, vals):
             return vals, {"source_file": False, "source_file_name": False}
         pdf = to_pdf(data, timeout=conversion_timeout(env))
     except SnnSignError as error:
-        raise UserError(
-            env._("“%(name)s” cannot be used as the draft: %(why)s", name=name, why=error)
-        ) from None
+        raise UserError(env._("“%(name)s” cannot be used: %(why)s", name=name, why=error)) from None
     stem = PurePath(name).stem or "draft"
     pdf_vals = {**vals, "file": base64.b64encode(pdf), "file_name": f"{stem}.pdf"}
     return pdf_vals, {"source_file": vals["file"], "source_file_name": name}

@@ -66,7 +66,7 @@ class SnnDocument(models.Model):
         company = self.company_id.sudo()
         seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
         signing_time = workflow.vietnam_now()
-        for attachment in self.attachment_ids:
+        for index, attachment in enumerate(self.attachment_ids, 1):
             sealed = sign_pdf(
                 attachment._file_bytes(),
                 seal,
@@ -84,21 +84,23 @@ class SnnDocument(models.Model):
                         why="; ".join(reasons),
                     )
                 )
-            attachment.write(attachment._sealed_values(self, sealed, report))
+            attachment.write(attachment._sealed_values(self, sealed, report, index))
         return values
 
     def _signed_files(self):
         """The sealed attachments go with the signed document, in their order."""
-        files = super()._signed_files()
-        for attachment in self.sudo().attachment_ids.filtered("sealed_file"):
-            files.append(
-                (
-                    attachment.sealed_file_name,
-                    attachment._file_bytes("sealed_file"),
-                    attachment.name[:200],
-                )
+        return super()._signed_files() + self._sealed_attachment_files()
+
+    def _sealed_attachment_files(self):
+        self.ensure_one()
+        return [
+            (
+                attachment.sealed_file_name,
+                attachment._file_bytes("sealed_file"),
+                attachment.name[:200],
             )
-        return files
+            for attachment in self.sudo().attachment_ids.filtered("sealed_file")
+        ]
 
     def action_verify_signatures(self):
         result = super().action_verify_signatures()
@@ -120,11 +122,11 @@ class SnnDocument(models.Model):
 class SnnDocumentAttachment(models.Model):
     _inherit = "snn.document.attachment"
 
-    def _sealed_values(self, document, sealed, report):
+    def _sealed_values(self, document, sealed, report, index):
         stem = document.code.replace("/", "-")
         return {
             "sealed_file": base64.b64encode(sealed),
-            "sealed_file_name": f"{stem}-{self.sequence:02d}-{self.file_name or 'phu-luc.pdf'}",
+            "sealed_file_name": f"{stem}-{index:02d}-{self.file_name or 'phu-luc.pdf'}",
             "sealed_sha256": hashlib.sha256(sealed).hexdigest(),
             "signature_ids": self._signature_commands(document, report),
         }

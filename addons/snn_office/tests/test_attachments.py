@@ -70,6 +70,7 @@ class TestAttachments(DispatchCase):
         first, second = document.attachment_ids.sorted("sequence")
         self.assertEqual(second.file_name, "phu-luc-2.pdf", "the .docx became its PDF")
         self.assertEqual(second.source_file_name, "phu-luc-2.docx")
+        self.assertEqual(second.source_file_name, "phu-luc-2.docx")
         self.walk(document, "issued")
         document = document.with_env(self.env)
         roots = [self.running.pki.ca_cert.read_bytes()]
@@ -161,6 +162,8 @@ class TestAttachments(DispatchCase):
         document = document.with_env(self.env)
         self.dispatch()
         first, second = document.attachment_ids.sorted("sequence")
+        self.assertEqual(first.sealed_file_name, "01-SNN-VP-01-phu-luc-1.pdf")
+        self.assertEqual(second.sealed_file_name, "01-SNN-VP-02-phu-luc-2.pdf")
         expected = [
             (document.signed_file_name, document._signed_pdf_bytes()),
             (first.sealed_file_name, first._file_bytes("sealed_file")),
@@ -174,6 +177,18 @@ class TestAttachments(DispatchCase):
         self.assertEqual([(f.name, f.data) for f in sent.files], expected)
         self.assertEqual(len(re.findall(rb"<(?:\w+:)?Reference\b", raw)), 3)
         self.assertEqual(len(re.findall(rb"<Attachment\b", raw)), 3)
+        # The unit in the database gets them as files of its incoming document.
+        incoming = document.delivery_ids.filtered(lambda d: d.channel == "internal").incoming_id
+        files = self.env["ir.attachment"].search(
+            [("res_model", "=", "snn.incoming.document"), ("res_id", "=", incoming.id)]
+        )
+        self.assertEqual(sorted((a.name, a.raw) for a in files), sorted(expected[1:]))
+        self.assertEqual(
+            len(files.with_user(self.head2).search([("id", "in", files.ids)])),
+            2,
+            "the receiving unit's head reads them",
+        )
+        self.assertFalse(files.with_user(self.drafter2).search([("id", "in", files.ids)]))
         # The e-mail copy carries the same files (and the edXML).
         mail = self.env["mail.mail"].search([("email_to", "=", self.agency.email)])
         self.assertEqual(len(mail), 1)

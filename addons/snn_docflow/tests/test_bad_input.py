@@ -26,8 +26,17 @@ class TestBadInput(DocflowCase):
         )
 
     def test_submit_a_file_that_is_not_a_pdf(self):
+        """Refused at submission; where a module checks files when they are attached
+        (snn_office converts office files and refuses the rest), already then."""
         docx = base64.b64encode(b"PK\x03\x04 word/document.xml ...")
-        document = self.make_draft(file=docx, file_name="218.docx")
+        document = self.make_draft()
+        try:
+            document.with_user(self.drafter).write({"file": docx, "file_name": "218.docx"})
+        except UserError as error:
+            self.assertIn("218.docx", str(error))
+            self.assertEqual(document.file_name, "218-SNN-VP.pdf", "the draft keeps its PDF")
+            self.assertEqual(document.state, "draft")
+            return
         self.assertRefusedAndUnchanged(
             document, document.with_user(self.drafter).action_submit, says="218.docx"
         )

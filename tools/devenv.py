@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -782,10 +783,13 @@ def drop_database(site: Site, dbname: str) -> None:
     sql(site, f'DROP DATABASE IF EXISTS "{dbname}"')
 
 
-def stream_to_log(cmd: list, log: Path, env: dict, show=None) -> int:
+def stream_to_log(cmd: list, log: Path, env: dict, show=None, silence_limit=None) -> int:
     """Run a command, showing its output and keeping it in a log file for later reading.
 
     `show(line)`, when given, picks the lines shown; the log file keeps them all.
+    `silence_limit` (seconds): a command that prints nothing for that long is taken as hung,
+    killed, and said so in the log and on screen (rc is then -9), so that a run that waits for
+    ever fails with the line it stopped at instead of running into CI's time limit.
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
@@ -797,15 +801,39 @@ def stream_to_log(cmd: list, log: Path, env: dict, show=None) -> int:
             env=env,
             cwd=ROOT,
         )
+        last_output = [time.monotonic()]
+        hung = threading.Event()
+        done = threading.Event()
+
+        def watch():
+            while not done.wait(min(10, silence_limit)):
+                if time.monotonic() - last_output[0] > silence_limit:
+                    hung.set()
+                    proc.kill()
+                    return
+
+        if silence_limit:
+            threading.Thread(target=watch, daemon=True).start()
         try:
             for line in proc.stdout:
+                last_output[0] = time.monotonic()
                 if show is None or show(line):
                     sys.stderr.write(line)
                 out.write(line)
-            return proc.wait()
+            rc = proc.wait()
         except BaseException:  # Ctrl-C or SIGTERM: never leave Odoo running behind us
             proc.kill()
             raise
+        finally:
+            done.set()
+        if hung.is_set():
+            message = (
+                f"HUNG: no output for {silence_limit:.0f}s, killed "
+                "(the last lines of the log above show where it waited)\n"
+            )
+            sys.stderr.write(message)
+            out.write(message)
+        return rc
 
 
 def install_modules(
@@ -1274,6 +1302,9 @@ def report_counts(
 
 
 RUNNER_LABEL = "Odoo tests (odoo-bin --test-enable)"
+# Odoo's runner logs every test it starts (--log-level=info); this long without a line, it waits
+# for something that will not come (a lock, a server that cannot answer) and is killed.
+RUNNER_SILENCE_LIMIT = 600
 
 
 @dataclass
@@ -1360,8 +1391,14 @@ def run_odoo_runner(
         cmd = [site.py, "-c", CORE_RUNNER, *cmd[3:]]  # same arguments after `python -m odoo`
     started = time.monotonic()
     with step(f"{what} (log: {log})"):
-        rc = stream_to_log(cmd, log, site.odoo.env(), show=runner_filter())
+        rc = stream_to_log(
+            cmd, log, site.odoo.env(), show=runner_filter(), silence_limit=RUNNER_SILENCE_LIMIT
+        )
     res = parse_runner_log(log, rc)
+    if rc == -signal.SIGKILL:
+        started_tests = [line for line in log.read_text().splitlines() if " Starting " in line]
+        last = started_tests[-1] if started_tests else "(none started)"
+        res.problems.append(f"Odoo's runner hung and was killed; the last test started: {last}")
     stats = ", ".join(f"{m} {n}" for m, n in sorted(res.stats.items())) or "none"
     say(f"{what}: {time.monotonic() - started:.0f}s; tests per module: {stats}")
     for line in res.error_lines[:20]:

@@ -5,7 +5,7 @@ from unittest.mock import patch
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTFigure, LTTextContainer
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.snn_report.models.snn_document_register import RegisterEntry
 
@@ -51,11 +51,12 @@ def text_boxes(item):
             yield from text_boxes(child)
 
 
-# Post-install: wkhtmltopdf fetches the report's assets from Odoo's HTTP server, which
-# cannot serve while Odoo's own test runner still holds the registry to run at-install tests
-# (the PDF would wait for ever).
+# An HttpCase: wkhtmltopdf fetches the report's assets from Odoo's HTTP server, and under
+# Odoo's own runner (odoo-bin --test-enable holds the registry lock for the whole run) that
+# server answers during a test only when the registry is in test mode, as an HttpCase puts it;
+# from any other case the PDF waits for ever. Post-install, as Odoo's own report tests.
 @tagged("post_install", "-at_install")
-class TestRegisterLayout(TransactionCase):
+class TestRegisterLayout(HttpCase):
     """A register of hundreds of rows of every height: no row is cut by a page break, every
     page has the column headings, and every number is printed once, in order."""
 

@@ -10,6 +10,9 @@ matches). Both are frozen from submission on, as the PDF is.
 
 from odoo import api, fields, models
 
+from snn_sign.convert import sniff
+from snn_sign.errors import SnnSignError
+
 from .office_conversion import converted
 
 SOURCE_FIELDS = frozenset({"source_file", "source_file_name"})
@@ -56,3 +59,12 @@ class SnnDocument(models.Model):
     @api.model
     def _converted_draft(self, vals):
         return converted(self.env, vals)
+
+    def _upload_problem(self, data, name):
+        # An office file is accepted when chosen (converted when the draft is saved); what
+        # is neither that nor a PDF is refused with what snn_sign says is accepted.
+        try:
+            kind = sniff(data)
+        except SnnSignError as error:
+            return self.env._("“%(name)s” cannot be used: %(why)s", name=name, why=error)
+        return super()._upload_problem(data, name) if kind == "pdf" else None

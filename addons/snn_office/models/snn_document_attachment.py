@@ -13,6 +13,8 @@ import hashlib
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.snn_docflow.models.snn_document import refuse_unusable_upload
+
 from .office_conversion import converted
 
 # What only the steps write (as superuser, after their checks).
@@ -50,6 +52,10 @@ class SnnDocumentAttachment(models.Model):
     signature_ids = fields.One2many(
         "snn.signature", "attachment_id", string="Signatures", readonly=True, copy=False
     )
+
+    @api.onchange("file")
+    def _onchange_file_check_upload(self):
+        return refuse_unusable_upload(self)
 
     @api.model_create_multi
     def create(self, vals_list):

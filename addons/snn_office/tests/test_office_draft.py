@@ -131,6 +131,27 @@ class TestOfficeDraft(DispatchCase):
         self.assertEqual(self.bytes_of(document, "file"), before)
         self.assertEqual(self.bytes_of(document, "source_file"), self.docx)
 
+    def test_when_chosen_an_office_file_is_taken_and_a_picture_is_put_back(self):
+        document = self.draft_with(self.docx, "letter.docx")
+        png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+        attachment = self.env["snn.document.attachment"].create(
+            {"document_id": document.id, "name": "Phụ lục", "file": base64.b64encode(self.docx)}
+        )
+        for record in (document, attachment):
+            with self.subTest(model=record._name):
+                chosen = record.with_user(self.drafter).new(
+                    {"file": base64.b64encode(self.docx), "file_name": "other.docx"}, origin=record
+                )
+                self.assertIsNone(chosen._onchange_file_check_upload(), "a .docx is taken")
+                chosen = record.with_user(self.drafter).new(
+                    {"file": base64.b64encode(png), "file_name": "scan.png"}, origin=record
+                )
+                warning = chosen._onchange_file_check_upload()["warning"]
+                self.assertIn("scan.png", warning["message"])
+                accepted = "Accepted: PDF, Word (.docx, .doc) or OpenDocument (.odt)"
+                self.assertIn(accepted, warning["message"])
+                self.assertNotEqual(chosen.file_name, "scan.png", "the file it had is put back")
+
     def test_a_damaged_docx_is_refused_in_both_languages(self):
         with self.assertRaises(UserError) as caught:
             self.draft_with(self.docx[: len(self.docx) // 2], "hong.docx")

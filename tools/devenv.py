@@ -1685,6 +1685,13 @@ def cmd_lint(_args: list) -> int:
     return 1 if failed else 0
 
 
+def cmd_screenshots(_args: list) -> int:
+    """Each demo user's first screen, desktop and phone, from the demo `make run` serves."""
+    py = ensure_venv()
+    ensure_system_packages()  # Chromium
+    return run([py, TOOLS / "screenshots.py"], check=False, cwd=ROOT).returncode
+
+
 COMMANDS = {
     "venv": cmd_venv,
     "run": cmd_run,
@@ -1695,6 +1702,7 @@ COMMANDS = {
     "test-core": cmd_test_core,
     "lint": cmd_lint,
     "clean": cmd_clean,
+    "screenshots": cmd_screenshots,
 }
 
 

@@ -1,2 +1,3 @@
+from . import exceptions
 from . import models
 from . import wizards

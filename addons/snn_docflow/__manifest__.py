@@ -27,8 +27,12 @@
         "demo/snn_docflow_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "snn_docflow/static/src/**/*",
+        ],
         "web.assets_tests": [
             "snn_docflow/static/tests/tours/snn_docflow_tours.js",
+            "snn_docflow/static/tests/tours/snn_docflow_daily_tours.js",
         ],
     },
     "application": True,

@@ -1,5 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.snn_docflow.exceptions import StepTakenError
+
 from snn_sign.edxml import EdxmlStatus, Organ, build_status
 
 from .common import AGENCY_ORGAN_ID, OTHER_AGENCY_ORGAN_ID, DispatchCase
@@ -59,7 +61,7 @@ class TestRecall(DispatchCase):
             ("recall", self.clerk, "Sai thể thức, sẽ ban hành văn bản thay thế"),
         )
         self.assertFalse(document._trail_problems(), "the trail, and its signed head, hold")
-        with self.assertRaisesExactly(UserError):
+        with self.assertRaisesExactly(StepTakenError):  # recalled already: says by whom
             document.with_user(self.clerk).action_recall("again")
         # Still readable, marked recalled, by whoever could read it issued (another drafter).
         self.assertEqual(document.with_user(self.drafter2).state, "recalled")

@@ -10,3 +10,4 @@ from . import snn_document_confidential
 from . import snn_document_demo
 from . import ir_attachment
 from . import mail_followers
+from . import snn_document_queue

@@ -59,8 +59,12 @@ class SnnApproval(models.Model):
     document_id = fields.Many2one("snn.document", required=True, ondelete="restrict", index=True)
     user_id = fields.Many2one("res.users", required=True, ondelete="restrict")
     action = fields.Selection(ACTIONS, required=True)
+    # Codes, hashed as they are; people read the labels (a module adding a state adds a label
+    # to snn.document's selection, and old rows still read).
     from_state = fields.Char(required=True)
     to_state = fields.Char(required=True)
+    from_state_label = fields.Char(string="From", compute="_compute_state_labels")
+    to_state_label = fields.Char(string="To", compute="_compute_state_labels")
     comment = fields.Text()
     timestamp = fields.Datetime(required=True)
     file_sha256 = fields.Char(string="File SHA-256")
@@ -95,6 +99,19 @@ class SnnApproval(models.Model):
         "code",
         "issue_date",
     )
+
+    @api.depends("from_state", "to_state")
+    @api.depends_context("lang")
+    def _compute_state_labels(self):
+        states = self.env["snn.document"]._fields["state"]._description_selection(self.env)
+        labels = dict(states)
+        for row in self:
+            row.from_state_label = labels.get(row.from_state, row.from_state)
+            row.to_state_label = labels.get(row.to_state, row.to_state)
+
+    def _action_label(self):
+        self.ensure_one()
+        return dict(self._fields["action"]._description_selection(self.env))[self.action]
 
     def _content(self):
         """The fields the hash covers, as stored."""

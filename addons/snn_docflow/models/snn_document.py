@@ -1,6 +1,14 @@
+import base64
+import binascii
+import io
+import re
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.pdf import PdfFileReader
 
+# A page object (not the /Pages tree node) in a PDF's body.
+PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 SUBJECT_MAX_LENGTH = 500  # edXML Subject, and what fits under the number line
 
 STATES = [
@@ -49,6 +57,37 @@ WORKFLOW_FIELDS = frozenset(
 )
 
 
+def _pdf_page_count(data):
+    """Pages of a PDF as a viewer would show them; 0 for one it would show empty."""
+    try:
+        return len(PdfFileReader(io.BytesIO(data), strict=False).pages)
+    except Exception:  # pypdf raises many kinds for a damaged file: all mean "unreadable"
+        # Viewers (the browser's pdf.js) rebuild a missing cross-reference table from the
+        # objects themselves: a file whose page objects are there still shows its pages.
+        return len(PAGE_OBJECT.findall(data))
+
+
+def refuse_unusable_upload(record):
+    """Onchange answer for a record with ``file`` and ``file_name`` (the draft, an attachment):
+    a file that cannot be used (snn.document._upload_problem says why) is put back to the one
+    the record had, with a dialog that says what is accepted; None when the file is fine."""
+    if not record.file:
+        return None
+    try:
+        data = base64.b64decode(record.file, validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        return None  # a size ("12.5 Kb") the client sent for the stored file, not a file
+    problem = record.env["snn.document"]._upload_problem(data, record.file_name or "")
+    if not problem:
+        return None
+    origin = record._origin.with_context(bin_size=False)
+    record.file = origin.file
+    record.file_name = origin.file_name
+    # A dialog, not a notification that fades: the file the user chose was not taken.
+    title = record.env._("File not accepted")
+    return {"warning": {"type": "dialog", "title": title, "message": problem}}
+
+
 class SnnDocument(models.Model):
     _name = "snn.document"
     _description = "Outgoing Document"
@@ -85,8 +124,11 @@ class SnnDocument(models.Model):
     signer_id = fields.Many2one(
         "res.users",
         tracking=True,
+        # Directors by their own role: a manager or the administrator is a director only by
+        # implication (to see every document), not someone who signs.
         domain=lambda self: [
-            ("all_group_ids", "in", self.env.ref("snn_docflow.group_director").ids)
+            ("group_ids", "in", self.env.ref("snn_docflow.group_director").ids),
+            ("share", "=", False),
         ],
         help="The director who approves and signs.",
     )
@@ -213,6 +255,48 @@ class SnnDocument(models.Model):
                 document[f"can_{action}"] = not document._refusal(action)
             document.can_edit = document.state == "draft" and document._is_drafter_or_manager()
 
+    @api.onchange("signer_id")
+    def _onchange_signer_suggest_lines(self):
+        """The signature block's lines from the signer's job title: "Phó Giám đốc" signs
+        "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC", "Giám đốc" signs "GIÁM ĐỐC" (Decree 30, Annex I.8)."""
+        title = self._signer_job_title()
+        if not title:
+            return
+        position = title.upper()
+        deputy = "PHÓ "
+        self.signer_position = position
+        self.signer_authority = (
+            f"KT. {position.removeprefix(deputy)}" if position.startswith(deputy) else ""
+        )
+
+    def _signer_job_title(self):
+        employee = self.signer_id.sudo().employee_ids.filtered(
+            lambda e: e.company_id == self.company_id
+        )[:1]
+        return " ".join((employee.job_title or employee.job_id.name or "").split())
+
+    @api.onchange("file")
+    def _onchange_file_check_upload(self):
+        """Checked when the file is chosen, not only at submission."""
+        return refuse_unusable_upload(self)
+
+    def _upload_problem(self, data, name):
+        """Why a chosen file cannot be the draft (a message), or None. Modules that accept
+        other files (snn_office: office documents) extend this."""
+        if data[:1024].lstrip().startswith(b"%PDF-"):
+            if _pdf_page_count(data):
+                return None
+            return self.env._(
+                "“%s” is a damaged PDF: it cannot be read. Export the document to PDF again "
+                "and attach the new file.",
+                name,
+            )
+        return self.env._(
+            "“%s” is not a PDF. Only PDF files are accepted: export the document to PDF and "
+            "attach it.",
+            name,
+        )
+
     @api.constrains("subject")
     def _check_subject_length(self):
         for document in self:
@@ -242,6 +326,12 @@ class SnnDocument(models.Model):
         if vals.keys() & CONTENT_FIELDS:
             self._check_content_editable()
         return super().write(vals)
+
+    def unlink(self):
+        # mail.thread deletes the chatter before Odoo runs the @api.ondelete checks; refuse
+        # first, so that a refusal says why instead of a foreign key naming a table.
+        self._unlink_only_untouched_drafts()
+        return super().unlink()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_untouched_drafts(self):
@@ -309,14 +399,14 @@ class SnnDocument(models.Model):
         self._check_content_ready()
         for document in self:
             document.sudo()._do_submit()
-        return True
+        return self._step_done("submit")
 
     def action_forward(self):
         """Head of the drafting unit: head review → director review."""
         self._check_can("forward")
         for document in self:
             document.sudo()._do_forward()
-        return True
+        return self._step_done("forward")
 
     def action_return(self, reason=None):
         """Head or signer: back to draft, with what to fix."""
@@ -326,14 +416,14 @@ class SnnDocument(models.Model):
         self._check_can("return")
         for document in self:
             document.sudo()._do_return(reason)
-        return True
+        return self._step_done("return")
 
     def action_approve(self):
         """Signer (a director): director review → approved, for the clerk."""
         self._check_can("approve")
         for document in self:
             document.sudo()._do_approve()
-        return True
+        return self._step_done("approve")
 
     def action_issue(self):
         """Clerk: take the number, fix the issue date (Vietnam time), approved → issued."""
@@ -341,7 +431,7 @@ class SnnDocument(models.Model):
         self._check_can_issue()
         for document in self:
             document.sudo()._do_issue()
-        return True
+        return self._step_done("issue")
 
     def action_cancel(self, reason=None):
         """Cancel; an issued document keeps its number, the register shows it cancelled."""
@@ -351,7 +441,32 @@ class SnnDocument(models.Model):
         self._check_can("cancel")
         for document in self:
             document.sudo()._do_cancel(reason)
-        return True
+        return self._step_done("cancel")
+
+    def _step_done(self, action):
+        """What a step answers: a short confirmation the web client shows before it reloads
+        the form in its new state (an RPC caller gets the same dictionary)."""
+        document = self[:1]
+        messages = {
+            "submit": self.env._("Sent to %s for review.", document.head_id.name),
+            "forward": self.env._("Forwarded to %s for approval.", document.signer_id.name),
+            "return": self.env._("Returned to %s with your reason.", document.drafter_id.name),
+            "approve": self.env._("Approved. The clerks now number and issue it."),
+            "issue": self.env._("Issued as %s.", document.code),
+            "cancel": self.env._("Cancelled. The reason is in its trail."),
+        }
+        message = messages[action] if len(self) == 1 else self.env._("Done.")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": message,
+                # Closing what opened the step (the form's button, the reason dialog) reloads
+                # the document in its new state.
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def action_open_return_wizard(self):
         return self._open_reason_wizard("return")
@@ -361,8 +476,13 @@ class SnnDocument(models.Model):
 
     def _open_reason_wizard(self, mode):
         self.ensure_one()
+        titles = {
+            "return": self.env._("Return to Drafter"),
+            "cancel": self.env._("Cancel Document"),
+        }
         return {
             "type": "ir.actions.act_window",
+            "name": titles[mode],
             "res_model": "snn.document.reason.wizard",
             "view_mode": "form",
             "target": "new",

@@ -5,6 +5,16 @@ class SnnDocument(models.Model):
     _inherit = "snn.document"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
+    def _demo_load_vietnamese(self):
+        """Demo data only: activate Vietnamese and load its terms for every module installed
+        or being installed (Odoo loads a new language only for modules installed after it)."""
+        self.env["res.lang"]._activate_lang("vi_VN")
+        modules = self.env["ir.module.module"].search(
+            [("state", "in", ("installed", "to install", "to upgrade"))]
+        )
+        modules._load_module_terms(modules.mapped("name"), ["vi_VN"], overwrite=True)
+
+    @api.model
     def _demo_advance(self, xmlid, target_state, return_reason=None, cancel_reason=None):
         """Demo data only: walk a demo draft along the real chain, as the real people.
 

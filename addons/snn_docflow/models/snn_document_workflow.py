@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..exceptions import StepTakenError
+
 VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ACTIVITY_REVIEW = "snn_docflow.mail_activity_type_review"
 ACTIVITY_FIX = "snn_docflow.mail_activity_type_fix"
@@ -52,13 +54,7 @@ class SnnDocument(models.Model):
         self.ensure_one()
         allowed_states, who_ok = self._rules()[action]
         if self.state not in allowed_states:
-            return UserError(
-                self.env._(
-                    "“%(doc)s” is %(state)s: this step is not possible in that state.",
-                    doc=self.display_name,
-                    state=self._state_label(),
-                )
-            )
+            return self._moved_on_refusal()
         if not who_ok():
             return AccessError(
                 self.env._(
@@ -76,6 +72,31 @@ class SnnDocument(models.Model):
                 )
             )
         return None
+
+    def _moved_on_refusal(self):
+        """The step is not possible in this state: say who moved the document there and when
+        (the last step of its trail), as the user may have an old page open."""
+        last = self.sudo().approval_ids.filtered(lambda row: row.action != "refuse")[-1:]
+        if not last:
+            return StepTakenError(
+                self.env._(
+                    "“%(doc)s” is %(state)s: this step is not possible in that state.",
+                    doc=self.display_name,
+                    state=self._state_label(),
+                )
+            )
+        when = fields.Datetime.to_datetime(last.timestamp).replace(tzinfo=ZoneInfo("UTC"))
+        return StepTakenError(
+            self.env._(
+                "“%(doc)s” is %(state)s: %(who)s (%(step)s) at %(when)s. "
+                "This step is no longer possible; the document is shown as it is now.",
+                doc=self.display_name,
+                state=self._state_label(),
+                who=last.user_id.name,
+                step=last._action_label(),
+                when=when.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y"),
+            )
+        )
 
     def _rules(self):
         """action → (states it starts from, who may do it)."""

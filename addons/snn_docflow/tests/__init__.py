@@ -10,3 +10,5 @@ from . import test_xmlrpc
 from . import test_chain_guards
 from . import test_rpc_attacks
 from . import test_refusal_committed
+from . import test_daily_use
+from . import test_ui_daily

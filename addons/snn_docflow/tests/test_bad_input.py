@@ -3,6 +3,8 @@ import base64
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.snn_docflow.exceptions import StepTakenError
+
 from .common import DocflowCase
 
 
@@ -78,7 +80,9 @@ class TestBadInput(DocflowCase):
     def test_issue_twice(self):
         document = self.walk(self.make_draft(), "issued")
         number = document.number
-        self.assertRefusedAndUnchanged(document, document.with_user(self.clerk).action_issue)
+        self.assertRefusedAndUnchanged(
+            document, document.with_user(self.clerk).action_issue, exception=StepTakenError
+        )
         self.assertEqual(document.number, number)
         following = self.walk(self.make_draft(), "issued")
         self.assertEqual(following.number, number + 1, "the refusal burnt no number")

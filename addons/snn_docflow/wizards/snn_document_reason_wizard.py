@@ -9,12 +9,12 @@ class SnnDocumentReasonWizard(models.TransientModel):
 
     document_id = fields.Many2one("snn.document", required=True, ondelete="cascade")
     mode = fields.Selection([("return", "Return"), ("cancel", "Cancel")], required=True)
-    reason = fields.Text(required=True)
+    # Not required in the form: the step refuses an empty reason with its own words, where
+    # the web client would say "Missing required fields" (a text Odoo has no Vietnamese for).
+    reason = fields.Text()
 
     def action_confirm(self):
         self.ensure_one()
         if self.mode == "return":
-            self.document_id.action_return(self.reason)
-        else:
-            self.document_id.action_cancel(self.reason)
-        return {"type": "ir.actions.act_window_close"}
+            return self.document_id.action_return(self.reason)
+        return self.document_id.action_cancel(self.reason)

@@ -43,7 +43,7 @@ class SnnDocument(models.Model):
         self._check_can_issue()
         for document in self:
             document.sudo()._do_issue()
-        return True
+        return self._step_done("issue")
 
     def action_issue_selected(self):
         """Clerk, from the list: issue each selected document on its own; a summary says how

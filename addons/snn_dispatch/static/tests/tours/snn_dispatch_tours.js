@@ -65,6 +65,12 @@ registry.category("web_tour.tours").add("snn_dispatch_clerk_sees_acceptance", {
     steps: () => [
         ...openMenu("snn_docflow.snn_document_menu"),
         {
+            // The kanban folds Issued: the clerk looks it up in the list.
+            content: "As a list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
+        {
             content: "Open the issued document",
             trigger: `.o_data_cell:contains("${SUBJECT}"), .o_kanban_record:contains("${SUBJECT}")`,
             run: "click",

@@ -1,0 +1,223 @@
+"""Daily use in a real browser (headless Chromium), as each role: the screen after login, the
+to-do counter, the phone, two clerks on one document, a wrong file chosen, and every screen of
+the app in Vietnamese with none of the English that slipped through before."""
+
+import base64
+import json
+
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import PDF_BYTES
+
+# English that reached Vietnamese users before (Odoo's own terms not loaded, Odoo's messages
+# where ours belong), and a few of our own that a missing translation would show.
+ENGLISH = [
+    "Apps",
+    "Employees",
+    "Missing required fields",
+    "Invalid fields",
+    "Another model is using the record",
+    "troublemaker",
+    "Odoo Warning",
+    "Waiting for Me",
+    "Outgoing Documents",
+    "My Documents",
+    "Head Review",
+    "Director Review",
+]
+
+# Run on a screen once it is shown: opens the app list ("Apps", "Employees" were English there),
+# then fails on any of the words.
+SCREEN_CHECK = """(async () => {
+    const english = ENGLISH_WORDS;
+    const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    for (let i = 0; i < 100; i++) {
+        if (document.querySelector(".o_action_manager .o_view_controller")) break;
+        await wait(100);
+    }
+    const apps = document.querySelector(".o_navbar_apps_menu button");
+    if (apps) {
+        apps.click();  // the app list: "Apps", "Employees" were English there
+    }
+    await wait(600);
+    const text = document.body.innerText;
+    const found = english.filter((w) => new RegExp(`\\\\b${w}\\\\b`).test(text));
+    if (found.length) {
+        console.error(`English on ${location.pathname}: ${found.join(", ")}`);
+    } else {
+        console.log("test successful");
+    }
+})();
+"""
+
+
+class DailyCase(HttpCase):
+    """Five officials of one organisation and one document waiting for each."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company = cls.env.company
+        company.write({"snn_org_code": "SNN"})
+        if "snn_esign_trial_date" in company._fields:
+            # Issued on paper: this is about the screens; signing has its own browser tests.
+            company.write(
+                {"snn_esign_trial_date": "2099-01-01", "snn_esign_mandatory_date": "2099-06-01"}
+            )
+        g = "snn_docflow.group_"
+        roles = {
+            "daily_drafter": "drafter",
+            "daily_head": "head",
+            "daily_director": "director",
+            "daily_clerk": "clerk",
+            "daily_clerk_b": "clerk",
+            "daily_manager": "manager",
+        }
+        cls.users = {
+            login: new_test_user(
+                cls.env, login, f"{g}{role}", name=login.replace("_", " ").title(), lang="en_US"
+            )
+            for login, role in roles.items()
+        }
+        head = cls.env["hr.employee"].create(
+            {"name": "Daily head", "user_id": cls.users["daily_head"].id}
+        )
+        cls.unit = cls.env["hr.department"].create(
+            {"name": "Văn phòng (daily)", "snn_code": "VP", "manager_id": head.id}
+        )
+        register = cls.env["snn.register"].create({"name": "Sổ đi (daily)"})
+        cls.letter = cls.env["snn.document.type"].create(
+            {"name": "Công văn (daily)", "register_id": register.id}
+        )
+        cls.for_drafter = cls.make("Daily: for daily_drafter")
+        cls.for_head = cls.walk(cls.make("Daily: for daily_head"), ["action_submit"])
+        cls.for_director = cls.walk(
+            cls.make("Daily: for daily_director"), ["action_submit", "action_forward"]
+        )
+        cls.for_clerk = cls.walk(
+            cls.make("Daily: for daily_clerk"),
+            ["action_submit", "action_forward", "action_approve"],
+        )
+
+    @classmethod
+    def make(cls, subject):
+        return (
+            cls.env["snn.document"]
+            .with_user(cls.users["daily_drafter"])
+            .create(
+                {
+                    "subject": subject,
+                    "document_type_id": cls.letter.id,
+                    "department_id": cls.unit.id,
+                    "signer_id": cls.users["daily_director"].id,
+                    "file": base64.b64encode(PDF_BYTES),
+                    "file_name": "daily.pdf",
+                    "recipient_ids": [
+                        Command.create({"partner_id": cls.env.company.partner_id.id})
+                    ],
+                }
+            )
+        )
+
+    @classmethod
+    def walk(cls, document, steps):
+        people = {
+            "action_submit": "daily_drafter",
+            "action_forward": "daily_head",
+            "action_approve": "daily_director",
+            "action_issue": "daily_clerk",
+        }
+        for step in steps:
+            getattr(document.with_user(cls.users[people[step]]), step)()
+        return document.with_env(cls.env)
+
+
+@tagged("post_install", "-at_install")
+class TestUiDaily(DailyCase):
+    def test_each_role_lands_on_its_queue(self):
+        for login in ("daily_head", "daily_director", "daily_clerk"):
+            with self.subTest(login=login):
+                self.start_tour("/odoo", "snn_docflow_landing_waiting", login=login)
+        self.start_tour("/odoo", "snn_docflow_landing_mine", login="daily_drafter")
+
+    def test_the_todo_counter_opens_what_waits(self):
+        self.start_tour("/odoo/discuss", "snn_docflow_systray_todo", login="daily_head")
+
+    def test_two_clerks_the_second_is_told_and_sees_the_issued_document(self):
+        document = self.walk(
+            self.make("Daily: two clerks"), ["action_submit", "action_forward", "action_approve"]
+        )
+        self.start_tour("/odoo", "snn_docflow_conflict", login="daily_clerk")
+        self.assertEqual(document.state, "issued")
+        issued_by = document.approval_ids.filtered(lambda r: r.action == "issue").user_id
+        self.assertEqual(issued_by, self.users["daily_clerk_b"], "one issue, by the first")
+
+    def test_a_wrong_file_is_refused_when_chosen(self):
+        self.start_tour("/odoo", "snn_docflow_wrong_upload", login="daily_drafter")
+        self.assertEqual(base64.b64decode(self.for_drafter.file), PDF_BYTES)
+        self.assertEqual(self.for_drafter.file_name, "daily.pdf")
+
+
+@tagged("post_install", "-at_install")
+class TestUiDailyPhone(DailyCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_on_a_phone_the_queue_comes_first(self):
+        for login in ("daily_head", "daily_clerk"):
+            with self.subTest(login=login):
+                self.start_tour("/odoo", "snn_docflow_phone_queue", login=login)
+
+
+@tagged("post_install", "-at_install")
+class TestUiVietnamese(DailyCase):
+    """Every screen of the app, as a Vietnamese manager, with Odoo's Vietnamese loaded as a
+    Vietnamese database has it: none of the English words that slipped through before."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("vi_VN")
+        modules = cls.env["ir.module.module"].search([("state", "=", "installed")])
+        modules._load_module_terms(modules.mapped("name"), ["vi_VN"])
+        cls.users["daily_manager"].lang = "vi_VN"
+        cls.users["daily_head"].lang = "vi_VN"
+        cls.issued = cls.walk(
+            cls.make("Daily: issued"),
+            ["action_submit", "action_forward", "action_approve", "action_issue"],
+        )
+
+    def _screens(self):
+        """(url, what) for every window action under the app's menu, and a record's form."""
+        root = self.env.ref("snn_docflow.snn_document_menu_root")
+        menus = self.env["ir.ui.menu"].search([("id", "child_of", root.id)])
+        screens = [("/odoo", "the landing screen")]
+        for menu in menus.filtered("action"):
+            action = menu.action
+            if action._name != "ir.actions.act_window":
+                continue
+            screens.append((f"/odoo/action-{action.id}", menu.complete_name))
+            if action.res_model == "snn.document":
+                screens.append((f"/odoo/action-{action.id}/{self.issued.id}", "an issued document"))
+        return screens
+
+    def test_every_screen_reads_in_vietnamese(self):
+        code = SCREEN_CHECK.replace("ENGLISH_WORDS", json.dumps(ENGLISH))
+        for url, what in self._screens():
+            with self.subTest(screen=what):
+                self.browser_js(url, code, login="daily_manager")
+
+    def test_refusals_read_in_vietnamese(self):
+        self.start_tour(
+            f"/odoo/action-snn_docflow.snn_document_action/{self.issued.id}",
+            "snn_docflow_delete_refused_in_vietnamese",
+            login="daily_manager",
+        )
+        self.assertTrue(self.issued.exists())
+        self.start_tour(
+            f"/odoo/action-snn_docflow.snn_document_action_waiting/{self.for_head.id}",
+            "snn_docflow_return_without_reason_in_vietnamese",
+            login="daily_head",
+        )
+        self.assertEqual(self.for_head.state, "head_review")

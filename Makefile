@@ -5,7 +5,7 @@ PYTHON3 ?= $(shell for p in python3 /usr/bin/python3 /usr/local/bin/python3; do 
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null && { echo $$p; break; }; done)
 DEVENV = $(PYTHON3) tools/devenv.py
 
-.PHONY: run test test-sign test-core lint stop reset-demo clean venv
+.PHONY: run test test-sign test-core lint stop reset-demo clean venv screenshots
 
 run:  ## serve the demo on http://localhost:8069 (Ctrl-C stops Odoo; database and bridge stay)
 	$(DEVENV) run
@@ -18,6 +18,9 @@ test-sign:  ## only the Odoo-free tests (signing engine, bridge, CLI)
 
 test-core:  ## Odoo's own tests of hr, base_setup, mail activities, base, web basics, with our modules installed
 	$(DEVENV) test-core
+
+screenshots:  ## each demo user's first screen, desktop and phone (needs `make run` serving)
+	$(DEVENV) screenshots
 
 lint:  ## ruff and pylint-odoo, as in .pre-commit-config.yaml
 	$(DEVENV) lint

@@ -2,8 +2,9 @@
 
 from odoo import api, models
 
-# Folded kanban columns: the ends of the chain grow without bound and need no daily look.
-FOLDED_STATES = ("issued", "cancelled")
+# Open kanban columns: the chain's work in progress. The ends (issued, cancelled, and those
+# other modules add, recalled) grow without bound and need no daily look: folded.
+OPEN_STATES = ("draft", "head_review", "director_review", "approved")
 
 
 class SnnDocument(models.Model):
@@ -24,5 +25,5 @@ class SnnDocument(models.Model):
         result = super()._web_read_group_format(groupby, aggregates, groups)
         if groupby and groupby[0] == "state":
             for group in result:
-                group["__fold"] = group.get("state") in FOLDED_STATES
+                group["__fold"] = group.get("state") not in OPEN_STATES
         return result

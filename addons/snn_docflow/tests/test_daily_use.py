@@ -39,7 +39,12 @@ class TestDailyUse(DocflowCase):
                 self.assertEqual(action["id"], self.env.ref(xmlid).id)
                 self.assertIn(default_filter, action["context"])
         waiting = self.env.ref("snn_docflow.snn_document_action_waiting")
-        self.assertEqual(waiting.mobile_view_mode, "list", "a phone shows what waits first")
+        # A phone opens the queue as cards one under the other, not the chain's columns.
+        self.assertEqual(waiting.mobile_view_mode, "kanban")
+        kanban = waiting.view_ids.filtered(lambda v: v.view_mode == "kanban").view_id
+        self.assertEqual(kanban, self.env.ref("snn_docflow.snn_document_view_kanban_queue"))
+        views = self.env["snn.document"].get_views([(kanban.id, "kanban")])["views"]
+        self.assertNotIn("default_group_by", views["kanban"]["arch"])
 
     def test_the_systray_filter_is_the_waiting_filter(self):
         """Odoo's activity menu opens a model with search_default_filter_activities_my: the

@@ -43,17 +43,17 @@ tours.add("snn_docflow_landing_mine", {
     ],
 });
 
-// On a phone (390×844) Odoo shows no search facets; the list itself is the check.
+// On a phone (390×844) Odoo shows no search facets; the cards themselves are the check.
 tours.add("snn_docflow_phone_queue", {
     url: "/odoo",
     steps: () => [
         {
-            content: "A list, not a kanban's empty first column",
-            trigger: `.o_list_view .o_data_row:first:contains("${mine()}")`,
+            content: "Cards one under the other, not the chain's columns",
+            trigger: `.o_kanban_view:not(:has(.o_kanban_group)) .o_kanban_record:first:contains("${mine()}")`,
         },
         {
             content: "Exactly the document that waits for this user",
-            trigger: `.o_list_view:not(:has(.o_data_row:not(:contains("${mine()}"))))`,
+            trigger: `.o_kanban_view:not(:has(.o_kanban_record:not(.o_kanban_ghost):not(:contains("${mine()}"))))`,
         },
     ],
 });

@@ -5,7 +5,7 @@ words, and deletion refused in words (the browser side is in test_ui_daily.py)."
 
 import base64
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from odoo.addons.snn_docflow.exceptions import StepTakenError
@@ -163,3 +163,19 @@ class TestDailyUse(DocflowCase):
         self.assertTrue(folded["cancelled"])
         self.assertFalse(folded["draft"])
         self.assertFalse(folded["head_review"])
+
+    def test_a_reason_is_its_authors_and_the_step_asks_for_it(self):
+        """No "Missing required fields" from the web client: the step says what is missing;
+        and a reason being typed is read by its author only (Odoo 19 transient records)."""
+        document = self.walk(self.make_draft(), "head_review")
+        Wizard = self.env["snn.document.reason.wizard"]
+        wizard = Wizard.with_user(self.head).create({"document_id": document.id, "mode": "return"})
+        with self.assertRaisesExactly(UserError) as caught:
+            wizard.action_confirm()
+        self.assertIn("a return needs a reason", str(caught.exception))
+        self.assertEqual(document.state, "head_review")
+        for user in (self.manager, self.head2, self.drafter):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                wizard.with_user(user).read(["reason"])
+        title = document.with_user(self.head).action_open_return_wizard()["name"]
+        self.assertEqual(title, "Return to Drafter", "the dialog is not titled 'Odoo'")

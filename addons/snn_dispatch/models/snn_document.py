@@ -70,6 +70,21 @@ class SnnDocument(models.Model):
             self._queue_deliveries()
         return result
 
+    def _do_cancel(self, reason):
+        result = super()._do_cancel(reason)
+        self._stop_queued_deliveries(reason)
+        return result
+
+    def _stop_queued_deliveries(self, reason):
+        """A cancelled document sends nothing it had not sent yet (an e-mail waiting in the
+        mail queue included); what had gone out needs a recall, which a cancel is not."""
+        note = self.env._("Not sent: the document was cancelled (%s).", reason)
+        for delivery in self.sudo().delivery_ids.filtered(lambda d: d.state == "queued"):
+            delivery.mail_id.filtered(lambda m: m.state in ("outgoing", "exception")).write(
+                {"state": "cancel"}
+            )
+            delivery._move("recalled", note=note, next_attempt_at=False)
+
     def _queue_deliveries(self):
         """One delivery per recipient line; urgent documents wake the scheduled action now."""
         Delivery = self.env["snn.delivery"].sudo()

@@ -22,6 +22,7 @@ class SnnDocument(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Recall Document"),
             "res_model": "snn.reason.wizard",
             "view_mode": "form",
             "target": "new",

@@ -112,6 +112,7 @@ class SnnIncomingDocument(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Refuse Document"),
             "res_model": "snn.reason.wizard",
             "view_mode": "form",
             "target": "new",

@@ -94,3 +94,30 @@ class TestRecall(DispatchCase):
         failed_type = self.env.ref("snn_dispatch.mail_activity_type_delivery_failed")
         todo = document.activity_ids.filtered(lambda a: a.activity_type_id == failed_type)
         self.assertEqual(todo.user_id, self.clerk, "the clerks hear of the refusal")
+
+    def test_a_recall_reason_is_its_authors_and_the_step_asks_for_it(self):
+        document = self.issue_to(self.unit_khtc)
+        Wizard = self.env["snn.reason.wizard"]
+        wizard = Wizard.with_user(self.clerk).create({"document_id": document.id, "mode": "recall"})
+        with self.assertRaisesExactly(UserError) as caught:
+            wizard.action_confirm()
+        self.assertIn("a reason is required", str(caught.exception))
+        self.assertEqual(document.state, "issued")
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.manager).read(["reason"])
+        title = document.with_user(self.clerk).action_open_recall_wizard()["name"]
+        self.assertEqual(title, "Recall Document")
+
+    def test_a_cancelled_document_sends_nothing_it_had_not_sent(self):
+        document = self.issue_to(self.agency, self.mail_only)
+        deliveries = document.delivery_ids
+        self.assertEqual(set(deliveries.mapped("state")), {"queued"})
+        document.with_user(self.clerk).action_cancel("Sai thể thức")
+        self.dispatch()
+        for delivery in deliveries:
+            with self.subTest(recipient=delivery.recipient_name):
+                self.assertEqual(delivery.state, "recalled", "never sent, never failed")
+                self.assertFalse(delivery.sent_at)
+                self.assertIn("cancelled (Sai thể thức)", delivery.event_ids[-1:].note or "")
+                self.assertNotIn("not e-signed", delivery.last_error or "")
+        self.assertFalse(self.exchange.received(), "nothing reached the exchange")

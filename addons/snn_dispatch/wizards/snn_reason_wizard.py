@@ -10,7 +10,9 @@ class SnnReasonWizard(models.TransientModel):
     document_id = fields.Many2one("snn.document", ondelete="cascade")
     incoming_id = fields.Many2one("snn.incoming.document", ondelete="cascade")
     mode = fields.Selection([("recall", "Recall"), ("refuse", "Refuse")], required=True)
-    reason = fields.Text(required=True)
+    # Not required in the form: the step refuses an empty reason with its own words, where
+    # the web client would say "Missing required fields" (a text Odoo has no Vietnamese for).
+    reason = fields.Text()
 
     def action_confirm(self):
         self.ensure_one()

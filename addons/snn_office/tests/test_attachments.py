@@ -1,10 +1,6 @@
 import base64
 import io
 import re
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -12,25 +8,13 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.snn_dispatch.tests.common import DispatchCase
+from odoo.addons.snn_signing.tests.common import pdfsig
 
 from snn_sign import verify_pdf
 from snn_sign.edxml import parse_document
 from snn_sign.sample_letter import make_letter_pdf
 
 from .test_office_draft import make_docx
-
-
-def pdfsig(pdf):
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "sealed.pdf"
-        path.write_bytes(pdf)
-        result = subprocess.run(
-            [shutil.which("pdfsig"), "-nocert", str(path)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    return result.stdout, result.returncode
 
 
 class TestAttachments(DispatchCase):

@@ -7,6 +7,7 @@ import atexit
 import base64
 import secrets
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -66,6 +67,20 @@ def director_signing_values(bridge, pki):
         "snn_sign_key": pki.signer_label,
         "snn_signature_image": base64.b64encode(pki.signature_png.read_bytes()),
     }
+
+
+def pdfsig(pdf):
+    """poppler's pdfsig (NSS inside, no code shared with pyHanko): its report and exit code."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "signed.pdf"
+        path.write_bytes(pdf)
+        result = subprocess.run(
+            [shutil.which("pdfsig"), "-nocert", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    return result.stdout, result.returncode
 
 
 class SigningCase(DocflowCase):

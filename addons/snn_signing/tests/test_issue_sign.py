@@ -1,30 +1,12 @@
 import base64
 import hashlib
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from snn_sign import verify_pdf
 
-from .common import SigningCase
-
-
-def pdfsig(pdf):
-    """poppler's pdfsig (NSS inside, no code shared with pyHanko): its report and exit code."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "signed.pdf"
-        path.write_bytes(pdf)
-        result = subprocess.run(
-            [shutil.which("pdfsig"), "-nocert", str(path)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    return result.stdout, result.returncode
+from .common import SigningCase, pdfsig
 
 
 @tagged("post_install", "-at_install")

@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))  # benchdb, when not run as a script
 
 import devenv  # noqa: E402
 from benchdb import bench_database, run_outside_odoo  # noqa: E402
+from benchorg import bench_user, signing_company, signing_director  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
@@ -126,7 +127,6 @@ def _build(registry, running, args) -> Organisation:
     walked there by them, committed."""
     from odoo import SUPERUSER_ID, Command, api  # noqa: PLC0415 - Odoo in the measuring run only
 
-    pki = running.pki
     tag = secrets.token_hex(4)
     letter = make_letter_pdf()
     appendices = [
@@ -136,51 +136,14 @@ def _build(registry, running, args) -> Organisation:
     ]
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        company = env["res.company"].create(
-            {"name": f"Bench {tag}", "snn_org_code": "SNN", "snn_place": "Tuyên Quang"}
-        )
-        bridge = env["snn.sign.bridge"].create(
-            {
-                "name": "Token bridge (bench)",
-                "url": running.url,
-                "client_name": running.client_name,
-                "secret_file": str(running.secret_file),
-                "company_id": company.id,
-            }
-        )
-        company.write(
-            {
-                "snn_org_full_name": pki.org_name,
-                "snn_seal_bridge_id": bridge.id,
-                "snn_seal_key": pki.seal_label,
-                "snn_seal_image": base64.b64encode(pki.seal_png.read_bytes()),
-                "snn_trust_roots": pki.ca_cert.read_text(),
-                "snn_esign_trial_date": "2019-03-01",
-                "snn_esign_mandatory_date": "2019-04-15",
-            }
-        )
+        company, bridge = signing_company(env, running, tag)
 
         def user(login, name, group):
-            return env["res.users"].create(
-                {
-                    "name": name,
-                    "login": f"{login}_{tag}",
-                    "company_id": company.id,
-                    "company_ids": [Command.set(company.ids)],
-                    "group_ids": [Command.set(env.ref(f"snn_docflow.group_{group}").ids)],
-                }
-            )
+            return bench_user(env, company, tag, login=login, name=name, group=group)
 
         drafter = user("drafter", "Trần Văn Soạn", "drafter")
         head = user("head", "Lê Thị Trưởng", "head")
-        director = user("director", pki.signer_name, "director")
-        director.write(
-            {
-                "snn_sign_bridge_id": bridge.id,
-                "snn_sign_key": pki.signer_label,
-                "snn_signature_image": base64.b64encode(pki.signature_png.read_bytes()),
-            }
-        )
+        director = signing_director(env, company, bridge, running, tag)
         clerk = user("clerk", "Phạm Thị Văn Thư", "clerk")
         head_employee = env["hr.employee"].create(
             {"name": head.name, "user_id": head.id, "company_id": company.id}

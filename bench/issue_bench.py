@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))  # sign_bench, when not run as a script
 
 import devenv  # noqa: E402
 from benchdb import bench_database, run_outside_odoo  # noqa: E402
+from benchorg import bench_user, signing_company, signing_director  # noqa: E402
 from sign_bench import BarePyHanko, ThroughBridge, _boxes  # noqa: E402
 
 from snn_sign.demo_bridge import start_bridge  # noqa: E402
@@ -98,54 +99,15 @@ def _build(registry, running, args) -> Organisation:
     approved documents carrying the seed's letter, committed."""
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415 - Odoo exists in the measuring run only
 
-    pki = running.pki
     tag = secrets.token_hex(4)
     letter = make_letter_pdf()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        company = env["res.company"].create(
-            {"name": f"Bench {tag}", "snn_org_code": "SNN", "snn_place": "Tuyên Quang"}
-        )
-        bridge = env["snn.sign.bridge"].create(
-            {
-                "name": "Token bridge (bench)",
-                "url": running.url,
-                "client_name": running.client_name,
-                "secret_file": str(running.secret_file),
-                "company_id": company.id,
-            }
-        )
-        company.write(
-            {
-                "snn_org_full_name": pki.org_name,
-                "snn_seal_bridge_id": bridge.id,
-                "snn_seal_key": pki.seal_label,
-                "snn_seal_image": base64.b64encode(pki.seal_png.read_bytes()),
-                "snn_trust_roots": pki.ca_cert.read_text(),
-                "snn_esign_trial_date": "2019-03-01",
-                "snn_esign_mandatory_date": "2019-04-15",
-            }
-        )
-
-        def user(login, name, group):
-            return {
-                "name": name,
-                "login": f"{login}_{tag}",
-                "company_id": company.id,
-                "company_ids": [(6, 0, company.ids)],
-                "group_ids": [(6, 0, env.ref(f"snn_docflow.group_{group}").ids)],
-            }
-
-        director = env["res.users"].create(user("director", pki.signer_name, "director"))
-        director.write(
-            {
-                "snn_sign_bridge_id": bridge.id,
-                "snn_sign_key": pki.signer_label,
-                "snn_signature_image": base64.b64encode(pki.signature_png.read_bytes()),
-            }
-        )
-        clerks = env["res.users"].create(
-            [user(f"clerk{i}", f"Văn thư {i}", "clerk") for i in range(args.clerks)]
+        company, bridge = signing_company(env, running, tag)
+        director = signing_director(env, company, bridge, running, tag)
+        clerks = env["res.users"].browse(
+            bench_user(env, company, tag, login=f"clerk{i}", name=f"Văn thư {i}", group="clerk").id
+            for i in range(args.clerks)
         )
         unit = env["hr.department"].create(
             {"name": "Văn phòng", "snn_code": "VP", "company_id": company.id}

@@ -43,6 +43,10 @@ registry.category("web_tour.tours").add("snn_docflow_drafter_submits", {
             run: `edit ${SUBJECT} chuyên dùng Chính phủ`,
         },
         clickButton("action_submit"),
+        {
+            content: "A short confirmation names who reviews it next",
+            trigger: '.o_notification:contains("Sent to Tour head for review.")',
+        },
         expectState("Head Review"),
         {
             content: "Under review the subject is read-only",

@@ -65,9 +65,10 @@ registry.category("web_tour.tours").add("snn_dispatch_clerk_sees_acceptance", {
     steps: () => [
         ...openMenu("snn_docflow.snn_document_menu"),
         {
-            // The kanban folds Issued: the clerk looks it up in the list.
+            // The kanban folds Issued: the clerk looks it up in the list (once the documents'
+            // kanban has replaced the Waiting for Me list the app opened on).
             content: "As a list",
-            trigger: ".o_switch_view.o_list",
+            trigger: ".o_kanban_view .o_switch_view.o_list",
             run: "click",
         },
         {

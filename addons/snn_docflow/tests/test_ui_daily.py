@@ -46,6 +46,13 @@ SCREENS_CHECK = """(async () => {
         await wait(400);
         const text = document.body.innerText;
         const found = english.filter((w) => new RegExp(`\\\\b${w}\\\\b`).test(text));
+        // Years with a thousands separator ("2.026") and dates without their year ("2 thg 12").
+        for (const pattern of [/\\b2\\.0\\d\\d\\b/, /\\b\\d{1,2} thg \\d{1,2}\\b(?!,? \\d{4})/]) {
+            const match = text.match(pattern);
+            if (match) {
+                found.push(match[0]);
+            }
+        }
         if (found.length) {
             problems.push(`${label}: ${found.join(", ")}`);
         }
@@ -212,7 +219,13 @@ class TestUiVietnamese(DailyCase):
             "res_id": self.issued.id,
             "views": [[False, "form"]],
         }
-        screens = [(issued_form, "an issued document")]
+        register_form = {
+            "type": "ir.actions.act_window",
+            "res_model": "snn.register",
+            "res_id": self.issued.register_id.id,
+            "views": [[False, "form"]],
+        }
+        screens = [(issued_form, "an issued document"), (register_form, "its register")]
         for menu in menus.filtered("action"):
             if menu.action._name == "ir.actions.act_window":
                 screens.append((menu.action.id, menu.complete_name))

@@ -38,7 +38,13 @@ tours.add("snn_docflow_landing_mine", {
         },
         {
             content: "Issued and Cancelled are folded at the end, not off screen",
-            trigger: ".o_kanban_group.o_column_folded:contains(Issued)",
+            trigger: ".o_kanban_group.o_column_folded:contains(Cancelled)",
+            run({ anchor }) {
+                const right = anchor.getBoundingClientRect().right;
+                if (right > window.innerWidth) {
+                    throw new Error(`Cancelled ends at ${right} px, off a ${window.innerWidth} px screen`);
+                }
+            },
         },
     ],
 });

@@ -1,7 +1,9 @@
 """The Vietnamese translation of every Odoo module is complete and keeps every placeholder.
 
 Officials work in Vietnamese: an untranslated button or a broken "%(doc)s" in an error is a bug
-they see. (The .pot itself is exported from a database with `odoo-bin i18n export`.)
+they see. An entry left empty because it reads the same in Vietnamese carries the translator
+comment "same in Vietnamese". (The .pot itself is exported from a database with
+`odoo-bin i18n export`.)
 """
 
 import re
@@ -13,6 +15,9 @@ import pytest
 ADDONS = Path(__file__).resolve().parent.parent / "addons"
 POT_FILES = sorted(ADDONS.glob("*/i18n/*.pot"))
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%s|%d|</?[a-z]+[^>]*>")
+# OCA's po-pretty-format (make lint) empties a msgstr equal to its msgid ("ID", "URL", a sample
+# value); such an entry says so in a translator comment, so a forgotten one still fails here.
+SAME = "same in Vietnamese"
 
 
 @pytest.mark.parametrize("pot_path", POT_FILES, ids=lambda p: p.parent.parent.name)
@@ -23,6 +28,8 @@ def test_vietnamese_translation_complete(pot_path):
     problems = []
     for entry in polib.pofile(str(pot_path)):
         translated = translations.get(entry.msgid)
+        if translated is not None and not translated.msgstr and SAME in translated.tcomment:
+            continue  # Odoo shows the msgid, which is the Vietnamese too
         if translated is None or not translated.msgstr or translated.fuzzy:
             problems.append(f"untranslated: {entry.msgid!r}")
         elif sorted(PLACEHOLDER.findall(entry.msgid)) != sorted(

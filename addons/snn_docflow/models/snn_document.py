@@ -1,14 +1,11 @@
 import base64
 import binascii
-import io
-import re
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools.pdf import PdfFileReader
 
-# A page object (not the /Pages tree node) in a PDF's body.
-PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+from ..pdf_file import has_pdf_header, page_count
+
 SUBJECT_MAX_LENGTH = 500  # edXML Subject, and what fits under the number line
 
 STATES = [
@@ -55,16 +52,6 @@ WORKFLOW_FIELDS = frozenset(
         "approval_ids",
     }
 )
-
-
-def _pdf_page_count(data):
-    """Pages of a PDF as a viewer would show them; 0 for one it would show empty."""
-    try:
-        return len(PdfFileReader(io.BytesIO(data), strict=False).pages)
-    except Exception:  # pypdf raises many kinds for a damaged file: all mean "unreadable"
-        # Viewers (the browser's pdf.js) rebuild a missing cross-reference table from the
-        # objects themselves: a file whose page objects are there still shows its pages.
-        return len(PAGE_OBJECT.findall(data))
 
 
 def refuse_unusable_upload(record):
@@ -283,8 +270,8 @@ class SnnDocument(models.Model):
     def _upload_problem(self, data, name):
         """Why a chosen file cannot be the draft (a message), or None. Modules that accept
         other files (snn_office: office documents) extend this."""
-        if data[:1024].lstrip().startswith(b"%PDF-"):
-            if _pdf_page_count(data):
+        if has_pdf_header(data):
+            if page_count(data):
                 return None
             return self.env._(
                 "“%s” is a damaged PDF: it cannot be read. Export the document to PDF again "

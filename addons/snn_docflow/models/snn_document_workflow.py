@@ -10,6 +10,7 @@ from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..exceptions import StepTakenError
+from ..pdf_file import has_pdf_header
 
 VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ACTIVITY_REVIEW = "snn_docflow.mail_activity_type_review"
@@ -205,7 +206,7 @@ class SnnDocument(models.Model):
 
     def _file_is_pdf(self):
         data = self._file_bytes()
-        return data[:1024].lstrip().startswith(b"%PDF-") and b"%%EOF" in data[-2048:]
+        return has_pdf_header(data) and b"%%EOF" in data[-2048:]
 
     def _file_sha256(self):
         data = self._file_bytes()

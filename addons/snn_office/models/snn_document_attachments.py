@@ -8,6 +8,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
+from odoo.addons.snn_docflow.pdf_file import has_pdf_header
 
 from snn_sign import sign_pdf, verify_pdf
 
@@ -24,7 +25,7 @@ class SnnDocument(models.Model):
     def _check_one_content_ready(self):
         result = super()._check_one_content_ready()
         for attachment in self.attachment_ids:
-            if not attachment._file_bytes().lstrip()[:5] == b"%PDF-":
+            if not has_pdf_header(attachment._file_bytes()):
                 raise UserError(
                     self.env._(
                         "The attachment “%(name)s” of “%(doc)s” has no PDF: attach its file again.",

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 URGENT = ("urgent", "very_urgent", "flash")
+# A delivery in these states put the signed document in its recipient's hands.
+COPY_OUT_STATES = frozenset({"sent", "received", "accepted", "processing", "done"})
 
 
 class SnnDocument(models.Model):
@@ -61,6 +63,27 @@ class SnnDocument(models.Model):
         if action in ("recall", "redeliver"):
             return self.env._("Only a clerk or a manager does this.")
         return super()._who_may(action)
+
+    def _refusal(self, action):
+        refusal = super()._refusal(action)
+        if refusal or action != "cancel":
+            return refusal
+        return self._copies_out_refusal()
+
+    def _copies_out_refusal(self):
+        """A recipient who holds the signed document is told of its end by a recall; a cancel
+        would leave their copy looking valid while the register says cancelled."""
+        out = self.sudo().delivery_ids.filtered(lambda d: d.state in COPY_OUT_STATES)
+        if not out:
+            return None
+        return UserError(
+            self.env._(
+                "“%(doc)s” has already been sent to %(recipients)s: recall it instead of "
+                "cancelling it, so that they are told.",
+                doc=self.display_name,
+                recipients=", ".join(out.mapped("recipient_name")),
+            )
+        )
 
     # ------------------------------------------------------------------ issue queues
 

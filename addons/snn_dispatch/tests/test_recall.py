@@ -121,3 +121,22 @@ class TestRecall(DispatchCase):
                 self.assertIn("cancelled (Sai thể thức)", delivery.event_ids[-1:].note or "")
                 self.assertNotIn("not e-signed", delivery.last_error or "")
         self.assertFalse(self.exchange.received(), "nothing reached the exchange")
+
+    def test_a_document_already_sent_is_recalled_not_cancelled(self):
+        document = self.issue_to(self.agency, self.unit_khtc)
+        self.dispatch()
+        self.assertEqual(set(document.delivery_ids.mapped("state")), {"sent", "received"})
+        as_clerk = document.with_user(self.clerk)
+        self.assertFalse(as_clerk.can_cancel, "no Cancel button once a copy is out")
+        self.assertTrue(as_clerk.can_recall)
+        with self.assertRaisesExactly(UserError) as caught:
+            as_clerk.action_cancel("Sai thể thức")
+        message = str(caught.exception)
+        self.assertIn("recall it instead", message)
+        self.assertIn(self.agency.display_name, message)
+        self.assertIn(self.unit_khtc.display_name, message)
+        self.assertEqual(document.state, "issued", "nothing changed")
+        self.assertFalse(document.cancel_reason)
+        self.assertTrue(document.delivery_ids.incoming_id, "the unit keeps its copy until a recall")
+        as_clerk.action_recall("Sai thể thức")
+        self.assertEqual(document.state, "recalled")

@@ -42,6 +42,9 @@ class SnnDocument(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Access before conversion: LibreOffice starts only for whoever may create a
+        # document (a portal user or an employee without a docflow role may not).
+        self.check_access("create")
         results = [self._converted_draft(vals) for vals in vals_list]
         documents = super().create([vals for vals, _source in results])
         for document, (_vals, source) in zip(documents, results, strict=True):
@@ -50,6 +53,10 @@ class SnnDocument(models.Model):
         return documents
 
     def write(self, vals):
+        if "file" in vals:
+            # The same checks the write would make, made before the file is converted.
+            self.check_access("write")
+            self._check_content_editable()
         vals, source = self._converted_draft(vals)
         result = super().write(vals)
         if source is not None:

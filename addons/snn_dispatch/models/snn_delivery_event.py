@@ -8,6 +8,8 @@ class SnnDeliveryEvent(models.Model):
     system's), with the edXML status code when it came from the receiver."""
 
     _name = "snn.delivery.event"
+    _inherit = ["snn.document.child"]
+    _snn_parent_fields = ("delivery_id",)
     _description = "Delivery Status Change"
     _order = "at, id"
 

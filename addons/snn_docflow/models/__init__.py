@@ -1,3 +1,6 @@
+from . import snn_document_child
+from . import snn_record_files
+from . import snn_organisation_record
 from . import res_company
 from . import hr_department
 from . import snn_document_type

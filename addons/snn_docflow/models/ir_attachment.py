@@ -1,18 +1,24 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
-# What an attachment is and where it belongs: changing any of these changes a frozen file.
+from .snn_record_files import writing_through_record
+
+# What an attachment is and where it belongs: changing any of these changes the file.
 _CONTENT_KEYS = frozenset(
     {"datas", "raw", "db_datas", "store_fname", "res_model", "res_id", "res_field", "type", "url"}
 )
 
 
 class IrAttachment(models.Model):
-    """A frozen file (the PDF under review, approved or issued) is changed through its
-    ir.attachment by nobody: not written, replaced, moved or deleted, superuser included.
+    """The files of records that inherit ``snn.record.files`` (see snn_record_files.py) are
+    written through their record only: an ``ir.attachment`` in one of their slots is created,
+    changed, moved or deleted by nobody directly, superuser included. Through the record, a
+    file frozen by its state (``_frozen_file_fields()``: the PDF from submission on, the signed
+    files once issued) is not changed either.
 
-    Models opt in with ``_frozen_file_fields()``: the binary fields of a record that are
-    frozen now (snn.document: ``file`` from submission on).
+    Outside the record's own write, the superuser's code may still set what does not change
+    the file (the text index of attachment_indexation, say); a user's request may not, so that
+    nobody makes a secret document's signed PDF public or hands out an access token to it.
     """
 
     _inherit = "ir.attachment"
@@ -20,14 +26,18 @@ class IrAttachment(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_slot_open(vals.get("res_model"), vals.get("res_id"), vals.get("res_field"))
+            self._check_slot_writable(
+                vals.get("res_model"), vals.get("res_id"), vals.get("res_field")
+            )
         return super().create(vals_list)
 
     def write(self, vals):
-        if vals.keys() & _CONTENT_KEYS:
-            self._check_not_frozen()
+        content = bool(vals.keys() & _CONTENT_KEYS)
+        if content or not self.env.su:
+            self._check_current_slots()
+        if content:
             for attachment in self:
-                self._check_slot_open(
+                self._check_slot_writable(
                     vals.get("res_model", attachment.res_model),
                     vals.get("res_id", attachment.res_id),
                     vals.get("res_field", attachment.res_field),
@@ -35,20 +45,33 @@ class IrAttachment(models.Model):
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_not_frozen(self):
-        self._check_not_frozen()
+    def _unlink_only_through_record(self):
+        self._check_current_slots()
 
-    def _check_not_frozen(self):
+    def _check_current_slots(self):
         for attachment in self.sudo():
-            self._check_slot_open(attachment.res_model, attachment.res_id, attachment.res_field)
+            self._check_slot_writable(attachment.res_model, attachment.res_id, attachment.res_field)
 
     @api.model
-    def _check_slot_open(self, res_model, res_id, res_field):
-        if not (res_model and res_id and res_field) or res_model not in self.env:
+    def _check_slot_writable(self, res_model, res_id, res_field):
+        if not (res_model and res_field) or res_model not in self.env:
             return
         Model = self.env[res_model]
-        if not hasattr(Model, "_frozen_file_fields"):
+        if not hasattr(Model, "_guarded_file_fields") or (
+            res_field not in Model._guarded_file_fields()
+        ):
             return
+        # By id: when a record is deleted, Odoo deletes its attachments after its row.
+        if not writing_through_record(res_model, res_field, res_id or None):
+            raise UserError(
+                self.env._(
+                    "The file “%(field)s” of “%(record)s” is written only by the record's own "
+                    "steps (attaching, issuing, sealing, receiving), never as an attachment: "
+                    "nothing was changed.",
+                    field=Model._fields[res_field]._description_string(self.env),
+                    record=Model.sudo().browse(res_id).exists().display_name or Model._description,
+                )
+            )
         record = Model.sudo().browse(res_id).exists()
         if record and res_field in record._frozen_file_fields():
             raise UserError(

@@ -53,6 +53,7 @@ class SnnApproval(models.Model):
     """
 
     _name = "snn.approval"
+    _inherit = ["snn.document.child"]
     _description = "Outgoing Document Trail"
     _order = "document_id, id"
 

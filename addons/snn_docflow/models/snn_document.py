@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..pdf_file import has_pdf_header, page_count
+from ..upload_limit import check_upload_size
 
 SUBJECT_MAX_LENGTH = 500  # edXML Subject, and what fits under the number line
 
@@ -78,7 +79,7 @@ def refuse_unusable_upload(record):
 class SnnDocument(models.Model):
     _name = "snn.document"
     _description = "Outgoing Document"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "snn.record.files"]
     _order = "id desc"
     _rec_name = "subject"
     _check_company_auto = True
@@ -303,6 +304,8 @@ class SnnDocument(models.Model):
         workflow_fields = self._workflow_fields()
         if not self.env.su and any(vals.keys() & workflow_fields for vals in vals_list):
             raise AccessError(self.env._("A new document starts as a draft of its author."))
+        for vals in vals_list:
+            check_upload_size(self.env, vals.get("file"), vals.get("file_name"))
         return super().create(vals_list)
 
     def write(self, vals):
@@ -312,6 +315,7 @@ class SnnDocument(models.Model):
             )
         if vals.keys() & CONTENT_FIELDS:
             self._check_content_editable()
+        check_upload_size(self.env, vals.get("file"), vals.get("file_name"))
         return super().write(vals)
 
     def unlink(self):

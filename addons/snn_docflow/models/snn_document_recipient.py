@@ -6,6 +6,7 @@ class SnnDocumentRecipient(models.Model):
     """A line of "Nơi nhận": an outside organisation or an internal unit, and why it receives."""
 
     _name = "snn.document.recipient"
+    _inherit = ["snn.document.child"]
     _description = "Outgoing Document Recipient"
     _order = "sequence, id"
 
@@ -38,11 +39,8 @@ class SnnDocumentRecipient(models.Model):
                     )
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        lines.document_id._check_content_editable()
-        return lines
+    def _check_can_add_to(self, parents):
+        parents["document_id"]._check_content_editable()
 
     def write(self, vals):
         self.document_id._check_content_editable()

@@ -3,6 +3,7 @@ from odoo import fields, models
 
 class SnnDocumentType(models.Model):
     _name = "snn.document.type"
+    _inherit = ["snn.organisation.record"]
     _description = "Outgoing Document Type"
     _order = "sequence, name"
     _check_company_auto = True

@@ -13,6 +13,7 @@ class SnnRegister(models.Model):
     """
 
     _name = "snn.register"
+    _inherit = ["snn.organisation.record"]
     _description = "Outgoing Document Register"
     _order = "confidential, name"
     _check_company_auto = True

@@ -33,6 +33,7 @@ STEP_FIELDS = frozenset(
 
 class SnnDocumentAttachment(models.Model):
     _name = "snn.document.attachment"
+    _inherit = ["snn.document.child", "snn.record.files"]
     _description = "Outgoing Document Attachment"
     _order = "document_id, sequence, id"
 
@@ -59,10 +60,13 @@ class SnnDocumentAttachment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Every check before the conversion: an upload is converted for whoever may add it
+        # to that document, and for nobody else.
         self._check_step_fields(vals_list)
+        self.check_access("create")
+        self._check_can_add_to(self._parents_in(vals_list))
         results = [converted(self.env, vals) for vals in vals_list]
         attachments = super().create([vals for vals, _source in results])
-        attachments.document_id._check_content_editable()
         for attachment, (_vals, source) in zip(attachments, results, strict=True):
             if source:
                 attachment.sudo().write(source)
@@ -70,6 +74,8 @@ class SnnDocumentAttachment(models.Model):
 
     def write(self, vals):
         self._check_step_fields([vals])
+        self._check_parents_kept(vals)
+        self.check_access("write")
         if not self.env.su or vals.keys() - STEP_FIELDS:
             self.document_id._check_content_editable()
         vals, source = converted(self.env, vals)
@@ -77,6 +83,9 @@ class SnnDocumentAttachment(models.Model):
         if source is not None:
             self.sudo().write(source)
         return result
+
+    def _check_can_add_to(self, parents):
+        parents["document_id"]._check_content_editable()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_in_draft(self):

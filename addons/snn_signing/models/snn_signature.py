@@ -11,6 +11,7 @@ class SnnSignature(models.Model):
     """One digital signature of an issued document, and what the verifier said of it."""
 
     _name = "snn.signature"
+    _inherit = ["snn.document.child"]
     _description = "Digital Signature of an Outgoing Document"
     _order = "document_id, sequence, id"
 

@@ -18,6 +18,7 @@ class SnnTrailAnchor(models.Model):
     """
 
     _name = "snn.trail.anchor"
+    _inherit = ["snn.document.child"]
     _description = "Signed Head of a Document Trail"
     _order = "document_id, id"
 

@@ -1,0 +1,76 @@
+"""Files of a record (the draft, the stamped and signed PDFs, sealed appendices, office
+sources, received files) are written through the record only.
+
+Odoo stores a Binary field with ``attachment=True`` as an ``ir.attachment`` with ``res_model``,
+``res_id`` and ``res_field`` set, and ``ir.attachment`` accepts such a row from anyone who may
+write the record: a "Signed PDF" planted that way on an approved document is what the document
+shows after a paper issue, without the steps that check, stamp, sign and fingerprint it. So an
+attachment in one of these slots is created, changed, moved or deleted only while the record
+itself writes that field (its own create/write/unlink, where the steps' and the drafter's
+checks run); directly, by nobody, the superuser's RPC included. Nothing a client sends
+(context, values) opens that door: the marker is a Python context variable of this process,
+and it names the record and the fields being written, so that nothing else created during the
+write (a chatter message with an attachment in its values, say) can use it.
+
+A model opts in by inheriting ``snn.record.files``; every attachment-backed Binary field of it
+is guarded. ``_frozen_file_fields()`` (from snn.document) still freezes a file by state, even
+for the record's own writes.
+"""
+
+import contextlib
+import contextvars
+
+from odoo import api, models
+
+# (model, field, record id) slots whose record is writing them in this thread, right now; the
+# id is None while records are created (their ids do not exist yet). See ir_attachment.py.
+_WRITING = contextvars.ContextVar("snn_record_files_writing", default=frozenset())
+
+
+def writing_through_record(model_name, field_name, res_id):
+    """True while the record ``res_id`` of ``model_name`` writes its field ``field_name``."""
+    slots = _WRITING.get()
+    return (model_name, field_name, res_id) in slots or (model_name, field_name, None) in slots
+
+
+class SnnRecordFiles(models.AbstractModel):
+    _name = "snn.record.files"
+    _description = "Files Written Through Their Record Only"
+
+    @contextlib.contextmanager
+    def _writing_own_files(self, field_names, ids):
+        slots = {(self._name, name, res_id) for name in field_names for res_id in ids}
+        token = _WRITING.set(_WRITING.get() | slots)
+        try:
+            yield
+        finally:
+            _WRITING.reset(token)
+
+    @api.model
+    def _guarded_file_fields(self):
+        return {
+            name
+            for name, field in self._fields.items()
+            if field.type == "binary" and field.attachment
+        }
+
+    def _frozen_file_fields(self):
+        """Hook: the guarded fields frozen now, even for the record's own writes."""
+        return set()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        guarded = self._guarded_file_fields()
+        names = {name for vals in vals_list for name in vals if name in guarded}
+        with self._writing_own_files(names, [None]):
+            return super().create(vals_list)
+
+    def write(self, vals):
+        names = self._guarded_file_fields() & vals.keys()
+        with self._writing_own_files(names, self.ids):
+            return super().write(vals)
+
+    def unlink(self):
+        # Odoo deletes the record's attachments with it (its files too).
+        with self._writing_own_files(self._guarded_file_fields(), self.ids):
+            return super().unlink()

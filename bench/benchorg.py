@@ -6,6 +6,24 @@ with their roles, one of them the director who signs with the demo PKI's persona
 from __future__ import annotations
 
 import base64
+from pathlib import Path
+
+
+def put_secret(company, name: str, source) -> str:
+    """Copy the secret file ``source`` as ``name`` into ``company``'s directory of the server's
+    secrets directory (option snn_secrets_dir; when the bench's configuration sets none, a
+    directory beside ``source``, set for this process) and return ``name``, the value of the
+    bridge's or company's secret file setting."""
+    from odoo.tools import config  # noqa: PLC0415 - Odoo is importable where this runs
+
+    if not config.get("snn_secrets_dir"):
+        config["snn_secrets_dir"] = str(Path(source).parent / "secrets")
+    folder = Path(config["snn_secrets_dir"]) / str(company.id)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = folder / name
+    target.write_bytes(Path(source).read_bytes())
+    target.chmod(0o600)
+    return name
 
 
 def signing_company(env, running, tag: str):
@@ -19,7 +37,7 @@ def signing_company(env, running, tag: str):
             "name": "Token bridge (bench)",
             "url": running.url,
             "client_name": running.client_name,
-            "secret_file": str(running.secret_file),
+            "secret_file": put_secret(company, "bridge.secret", running.secret_file),
             "company_id": company.id,
         }
     )

@@ -74,6 +74,7 @@ sys.path.insert(0, str(ROOT / "bench"))  # benchdb, when not run as a script
 
 import devenv  # noqa: E402
 from benchdb import bench_database, run_outside_odoo  # noqa: E402
+from benchorg import put_secret  # noqa: E402
 
 from snn_sign.demo_exchange import RunningExchange, start_exchange  # noqa: E402
 from snn_sign.sample_letter import make_letter_pdf  # noqa: E402
@@ -150,6 +151,10 @@ def _odoo(args: argparse.Namespace):
     from odoo.tools import config  # noqa: PLC0415
 
     config.parse_config(["-c", str(args.inner_config)], setup_logging=True)
+    # The exchange's secret is read by name from the server's secrets directory: beside the
+    # stand-in's files unless devenv's configuration names one (see benchorg.put_secret).
+    if not config.get("snn_secrets_dir"):
+        config["snn_secrets_dir"] = str(args.inner_exchange.parent / "secrets")
     return Registry(args.inner_db)
 
 
@@ -177,7 +182,9 @@ def setup(args: argparse.Namespace) -> int:
                 "snn_organ_id": OUR_ORGAN_ID,
                 "snn_exchange_url": exchange["url"],
                 "snn_exchange_system_id": exchange["system_id"],
-                "snn_exchange_secret_file": exchange["secret_file"],
+                "snn_exchange_secret_file": put_secret(
+                    company, "exchange.secret", exchange["secret_file"]
+                ),
             }
         )
 

@@ -1111,26 +1111,43 @@ def dispatch_wanted() -> bool:
     return DISPATCH_MODULE in project_modules()
 
 
-# Run inside `odoo shell` (superuser), with INFO prepended. Demo data is static XML and the
-# bridge's port, secret path and CA exist only at run time; snn_signing's models belong to the
+# The demo's secrets directory (option snn_secrets_dir of .run/odoo.conf): the modules read a
+# secret file by name from <this directory>/<company id>/, never from a path in the database.
+DEMO_SECRETS = RUN / "secrets"
+
+# Run inside `odoo shell` (superuser), with INFO and SECRETS prepended. Demo data is static XML
+# and the bridge's port, secret and CA exist only at run time; snn_signing's models belong to the
 # module and get no demo-only method, so devenv writes the settings itself. The connection
 # (url, client, secret file) is updated on every run; the keys, images, trusted root and
 # e-signing period are written when the bridge record is new or the token changed (its CA is
 # not among the trusted roots), so a setting changed in the demo by hand stays otherwise.
 CONFIGURE_SIGNING = """
-import base64, pathlib
+import base64, os, pathlib
+
+
+def put_secret(company, name, source):
+    # A copy of a launcher's secret file in the company's directory of SECRETS, 0600.
+    pathlib.Path(SECRETS).mkdir(mode=0o700, exist_ok=True)
+    folder = pathlib.Path(SECRETS) / str(company.id)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+    with os.fdopen(os.open(folder / name, flags, 0o600), "wb") as target:
+        target.write(pathlib.Path(source).read_bytes())
+
+
 if "snn.sign.bridge" not in env:
     print("SNN-DEMO signing: snn_signing is not installed; not configured")
 else:
     company = env.ref("base.main_company")
     director = env.ref("snn_docflow.user_director_demo")
+    put_secret(company, "bridge.secret", INFO["secret_file"])
     ca_pem = pathlib.Path(INFO["ca_cert"]).read_text()
     bridges = env["snn.sign.bridge"].with_context(active_test=False)
     bridge = bridges.search([("name", "=", NAME), ("company_id", "=", company.id)], limit=1)
     connection = {
         "url": INFO["url"],
         "client_name": INFO["client_name"],
-        "secret_file": INFO["secret_file"],
+        "secret_file": "bridge.secret",
         "active": True,
     }
     new_token = not bridge or ca_pem.strip() not in (company.snn_trust_roots or "")
@@ -1174,10 +1191,11 @@ elif EXCHANGE is None:
     print("SNN-DEMO dispatch: no exchange stand-in; the exchange is not configured")
 else:
     company = env.ref("base.main_company")
+    put_secret(company, "exchange.secret", EXCHANGE["secret_file"])
     values = {
         "snn_exchange_url": EXCHANGE["url"],
         "snn_exchange_system_id": EXCHANGE["system_id"],
-        "snn_exchange_secret_file": EXCHANGE["secret_file"],
+        "snn_exchange_secret_file": "exchange.secret",
     }
     values = {k: v for k, v in values.items() if company[k] != v}
     if not company.snn_organ_id:
@@ -1203,6 +1221,7 @@ def configure_demo(site: Site, conf: Path, bridge: dict, exchange: dict | None) 
         f"NAME = {DEMO_BRIDGE_NAME!r}\n"
         f"EXCHANGE = json.loads({json.dumps(exchange)!r})\n"
         f"ORGAN_ID = {DEMO_ORGAN_ID!r}\n"
+        f"SECRETS = {str(DEMO_SECRETS)!r}\n"
     )
     cmd = [site.py, "-m", "odoo", "shell", "-c", conf, "-d", DEMO_DB, "--log-level=warn"]
     out = probe(
@@ -1578,6 +1597,11 @@ def prepare_demo() -> tuple[Site, Path]:
         site,
         RUN / "odoo.conf",
         RUN / "data",
+        # Where snn_signing and snn_dispatch read secret files (configure_demo copies the demo
+        # bridge's and exchange's secrets there). Odoo 19 logs an "unknown option" warning for
+        # it at start: an add-on's option cannot be declared to Odoo's config parser. The test
+        # runs set it per test class instead (addons/snn_signing/tests/common.py).
+        snn_secrets_dir=DEMO_SECRETS,
         # Loopback unless told otherwise: the demo's passwords are public.
         http_interface=os.environ.get("SNN_HTTP_INTERFACE", "127.0.0.1"),
         http_port=os.environ.get("SNN_HTTP_PORT", "8069"),

@@ -1,9 +1,8 @@
-import os
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.snn_signing.models.res_users import manager_sets_up_signing
+from odoo.addons.snn_signing.models.res_users import check_managed, manager_sets_up_signing
+from odoo.addons.snn_signing.models.secret_file import check_secret_name, read_secret, reason
 
 from snn_sign.exchange import ExchangeClient, ExchangeError
 
@@ -37,8 +36,11 @@ class ResCompany(models.Model):
     snn_exchange_secret_file = fields.Char(
         string="Exchange Secret File",
         groups="snn_docflow.group_manager",
-        help="Path, on the Odoo server, of the file holding the HMAC secret shared with the "
-        "exchange (mode 0600). The secret itself never enters the database.",
+        help="Name of the file holding the HMAC secret shared with the exchange, in this "
+        "company's directory of the server's secrets directory (option snn_secrets_dir of "
+        "Odoo's configuration file, then the company's id: e.g. "
+        "/etc/odoo/snn-secrets/1/exchange.secret), mode 0600. A name only: no path. The "
+        "secret itself never enters the database.",
     )
 
     @api.constrains("snn_exchange_url", "snn_exchange_system_id", "snn_exchange_secret_file")
@@ -55,6 +57,7 @@ class ResCompany(models.Model):
                         "Set the exchange's URL, system id and secret file together, or none."
                     )
                 )
+            check_secret_name(self.env, company.snn_exchange_secret_file)
             if company.snn_exchange_url and not company.snn_exchange_url.startswith(
                 ("http://", "https://")
             ):
@@ -69,7 +72,7 @@ class ResCompany(models.Model):
         if "snn_organ_id" in vals:
             check_organ_id(self.env, vals["snn_organ_id"])
         if manager_sets_up_signing(self, vals, EXCHANGE_FIELDS):
-            self.check_access("read")
+            check_managed(self, vals)
             return super(ResCompany, self.sudo()).write(vals)
         return super().write(vals)
 
@@ -100,17 +103,16 @@ class ResCompany(models.Model):
                 )
             )
         try:
-            return ExchangeClient.from_secret_file(
-                company.snn_exchange_url,
-                company.snn_exchange_system_id,
-                company.snn_exchange_secret_file,
-            )
+            secret = read_secret(self.env, company, company.snn_exchange_secret_file)
+            return ExchangeClient(company.snn_exchange_url, company.snn_exchange_system_id, secret)
         except (OSError, ExchangeError) as error:
-            why = os.strerror(error.errno) if getattr(error, "errno", None) else str(error)
+            why = reason(error) if isinstance(error, OSError) else str(error)
             raise UserError(
                 self.env._(
-                    "The exchange's secret file of %(company)s cannot be used (%(why)s). Ask "
-                    "the administrator to check its path and permissions.",
+                    "The exchange's secret file “%(file)s” of %(company)s cannot be used "
+                    "(%(why)s). Ask the administrator to check the file, in the company's "
+                    "directory of the server's secrets directory, and its permissions.",
+                    file=company.snn_exchange_secret_file,
                     company=company.name,
                     why=why,
                 )

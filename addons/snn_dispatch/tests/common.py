@@ -9,13 +9,14 @@ from pathlib import Path
 from odoo import Command
 from odoo.tests import new_test_user
 
-from odoo.addons.snn_signing.tests.common import SigningCase
+from odoo.addons.snn_signing.tests.common import SigningCase, put_secret
 
 from snn_sign.demo_exchange import start_exchange
 
 OUR_ORGAN_ID = "000.00.11.H53"
 AGENCY_ORGAN_ID = "000.00.00.H53"
 OTHER_AGENCY_ORGAN_ID = "000.00.12.H53"
+EXCHANGE_SECRET = "exchange.secret"
 
 
 def start_stand_in(test, **options):
@@ -28,12 +29,18 @@ def start_stand_in(test, **options):
 
 
 def exchange_values(running):
+    """The company's exchange settings; its secret is put by put_exchange_secret."""
     return {
         "snn_organ_id": OUR_ORGAN_ID,
         "snn_exchange_url": running.url,
         "snn_exchange_system_id": running.system_id,
-        "snn_exchange_secret_file": str(running.secret_file),
+        "snn_exchange_secret_file": EXCHANGE_SECRET,
     }
+
+
+def put_exchange_secret(secrets_dir, company, running):
+    """The stand-in's secret in ``company``'s directory of the secrets directory."""
+    return put_secret(secrets_dir, company, EXCHANGE_SECRET, running.secret_file)
 
 
 class DispatchCase(SigningCase):
@@ -77,6 +84,7 @@ class DispatchCase(SigningCase):
         # One stand-in per test: its memory (dedup, statuses) must not outlive the test's
         # rolled-back transaction, where the same numbers are taken again.
         self.exchange = start_stand_in(self, directory=[AGENCY_ORGAN_ID, OTHER_AGENCY_ORGAN_ID])
+        put_exchange_secret(self.secrets_dir, self.company, self.exchange)
         self.company.write(exchange_values(self.exchange))
 
     def issue_to(self, *recipients, **values):

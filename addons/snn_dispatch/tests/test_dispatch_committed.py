@@ -14,8 +14,9 @@ from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
 
 from odoo.addons.snn_docflow.tests.common import thread_env_factory
+from odoo.addons.snn_signing.tests.common import use_secrets_dir
 
-from .common import AGENCY_ORGAN_ID, exchange_values, start_stand_in
+from .common import AGENCY_ORGAN_ID, exchange_values, put_exchange_secret, start_stand_in
 
 
 class Crash(Exception):
@@ -30,6 +31,7 @@ class TestDispatchCommitted(BaseCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.registry = Registry(get_db_name())
+        use_secrets_dir(cls)
 
     def setUp(self):
         super().setUp()
@@ -60,6 +62,7 @@ class TestDispatchCommitted(BaseCase):
             }
         )
         company.snn_organ_id = "000.00.21.H53"
+        put_exchange_secret(self.secrets_dir, company, self.exchange)
         unit = env["hr.department"].create(
             {"name": "Văn phòng", "snn_code": "VP", "company_id": company.id}
         )

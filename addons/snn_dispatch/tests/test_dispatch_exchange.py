@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError
 
 from snn_sign.edxml import EdxmlStatus, Organ, build_status, parse_document
 
-from .common import AGENCY_ORGAN_ID, OUR_ORGAN_ID, DispatchCase
+from .common import AGENCY_ORGAN_ID, EXCHANGE_SECRET, OUR_ORGAN_ID, DispatchCase
 
 
 class Crash(Exception):
@@ -174,7 +174,7 @@ class TestExchangeDelivery(DispatchCase):
                 "snn_exchange_url": self.exchange.url,
                 **{
                     "snn_exchange_system_id": self.exchange.system_id,
-                    "snn_exchange_secret_file": str(self.exchange.secret_file),
+                    "snn_exchange_secret_file": EXCHANGE_SECRET,
                 },
             }
         )

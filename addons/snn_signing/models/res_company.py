@@ -4,7 +4,7 @@ from odoo.exceptions import ValidationError
 from snn_sign.errors import SnnSignError
 from snn_sign.verify import load_roots
 
-from .res_users import check_image, manager_sets_up_signing
+from .res_users import check_image, check_managed, manager_sets_up_signing
 
 SIGNING_FIELDS = frozenset(
     {
@@ -22,7 +22,10 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     snn_seal_bridge_id = fields.Many2one(
-        "snn.sign.bridge", string="Seal Token Bridge", groups="snn_docflow.group_manager"
+        "snn.sign.bridge",
+        string="Seal Token Bridge",
+        groups="snn_docflow.group_manager",
+        check_company=True,
     )
     snn_seal_key = fields.Char(string="Seal Key Label", groups="snn_docflow.group_manager")
     snn_seal_image = fields.Binary(
@@ -56,6 +59,7 @@ class ResCompany(models.Model):
 
     @api.constrains("snn_seal_bridge_id", "snn_seal_key", "snn_seal_image", "snn_trust_roots")
     def _check_seal_setup(self):
+        self.sudo()._check_company(["snn_seal_bridge_id"])  # the seal's bridge is the company's
         for company in self.sudo().with_context(bin_size=False):
             check_image(self.env, company.snn_seal_image, "red")
             if company.snn_trust_roots:
@@ -74,7 +78,7 @@ class ResCompany(models.Model):
 
     def write(self, vals):
         if manager_sets_up_signing(self, vals, SIGNING_FIELDS):
-            self.check_access("read")
+            check_managed(self, vals)
             return super(ResCompany, self.sudo()).write(vals)
         return super().write(vals)
 

@@ -1,7 +1,7 @@
 import base64
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from snn_sign.errors import SnnSignError
 from snn_sign.images import check_signature_image
@@ -13,14 +13,45 @@ SIGNING_FIELDS = frozenset({"snn_sign_bridge_id", "snn_sign_key", "snn_signature
 
 def manager_sets_up_signing(records, vals, signing_fields):
     """The outgoing-documents manager sets up signing (these fields only) without being an
-    administrator of users or companies; the write then runs as superuser, after a read
-    check on the records."""
+    administrator of users or companies; the write then runs as superuser, after
+    check_managed()."""
     return (
         bool(vals)
         and vals.keys() <= signing_fields
         and not records.env.su
         and records.env.user.has_group("snn_docflow.group_manager")
     )
+
+
+def check_managed(records, vals):
+    """AccessError unless the manager manages every record the superuser write will change.
+
+    The rule: a manager manages the companies of their own company_ids. A company is theirs
+    when it is one of them; a user is theirs when every company of the user (company_ids) is
+    one of them, so a user shared with a company they do not manage is not. A many-to-one is
+    given by its id only: a command or values in ``vals`` would create or change the target
+    record (a token bridge) past its own access rules."""
+    env = records.env
+    records.check_access("read")
+    for name, value in vals.items():
+        field = records._fields[name]
+        if field.type == "many2one" and not (value is False or isinstance(value, int)):
+            raise AccessError(
+                env._("%s is set by the id of an existing record, nothing else.", field.string)
+            )
+    managed = env.user.company_ids
+    for record in records.sudo():
+        companies = record if record._name == "res.company" else record.company_ids
+        if not companies or companies - managed:
+            raise AccessError(
+                env._(
+                    "%(record)s belongs to %(companies)s: you manage %(managed)s only, and "
+                    "set up signing and the exchange for these alone.",
+                    record=record.display_name,
+                    companies=", ".join(companies.mapped("name")),
+                    managed=", ".join(managed.mapped("name")),
+                )
+            )
 
 
 def check_image(env, image, colour):
@@ -40,6 +71,7 @@ class ResUsers(models.Model):
         "snn.sign.bridge",
         string="Signing Token Bridge",
         groups="snn_docflow.group_manager",
+        check_company=True,
         help="The token bridge that holds this director's personal key.",
     )
     snn_sign_key = fields.Char(
@@ -56,6 +88,8 @@ class ResUsers(models.Model):
 
     @api.constrains("snn_sign_bridge_id", "snn_sign_key", "snn_signature_image")
     def _check_signing_setup(self):
+        # res.users checks its companies only when asked: the bridge is of the user's company.
+        self.sudo()._check_company(["snn_sign_bridge_id"])
         for user in self.sudo().with_context(bin_size=False):
             check_image(self.env, user.snn_signature_image, "blue")
             if bool(user.snn_sign_bridge_id) != bool(user.snn_sign_key):
@@ -67,6 +101,6 @@ class ResUsers(models.Model):
 
     def write(self, vals):
         if manager_sets_up_signing(self, vals, SIGNING_FIELDS):
-            self.check_access("read")
+            check_managed(self, vals)
             return super(ResUsers, self.sudo()).write(vals)
         return super().write(vals)

@@ -1,5 +1,4 @@
 import datetime as dt
-import os
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -7,6 +6,8 @@ from odoo.exceptions import UserError, ValidationError
 from snn_sign.bridge.client import BridgeClient
 from snn_sign.bridge.signer import BridgeSigner
 from snn_sign.errors import SnnSignError
+
+from .secret_file import check_secret_name, read_secret, reason
 
 
 def normalised(name):
@@ -17,10 +18,11 @@ def normalised(name):
 class SnnSignBridge(models.Model):
     """A token bridge (snn-token-bridge) that signs with keys on a PKCS#11 token.
 
-    The HMAC secret is read from a file on the Odoo server, named here; it is never stored in
-    the database nor shown. Every pyHanko Signer the module uses comes from ``_signer()``, so
-    another signing service (a CSC remote-signing provider, the VGCA Sign Service) is another
-    implementation of that one method, not a change to the issue step.
+    The HMAC secret is read from a file on the Odoo server, named here and looked up in the
+    bridge's company's directory of the server's secrets directory (see secret_file.py); it is
+    never stored in the database nor shown. Every pyHanko Signer the module uses comes from
+    ``_signer()``, so another signing service (a CSC remote-signing provider, the VGCA Sign
+    Service) is another implementation of that one method, not a change to the issue step.
     """
 
     _name = "snn.sign.bridge"
@@ -32,8 +34,10 @@ class SnnSignBridge(models.Model):
     client_name = fields.Char(required=True, default="odoo")
     secret_file = fields.Char(
         required=True,
-        help="Path, on the Odoo server, of the file holding this client's HMAC secret "
-        "(mode 0600, readable by Odoo only). The secret itself never enters the database.",
+        help="Name of the file holding this client's HMAC secret, in this company's directory "
+        "of the server's secrets directory (option snn_secrets_dir of Odoo's configuration "
+        "file, then the company's id: e.g. /etc/odoo/snn-secrets/1/bridge.secret), mode 0600. "
+        "A name only: no path. The secret itself never enters the database.",
     )
     timeout = fields.Float(
         string="Timeout (s)",
@@ -52,19 +56,33 @@ class SnnSignBridge(models.Model):
             if not 0 < bridge.timeout <= 60:
                 raise ValidationError(self.env._("The timeout must be between 0 and 60 seconds."))
 
+    @api.constrains("secret_file")
+    def _check_secret_file(self):
+        for bridge in self:
+            check_secret_name(self.env, bridge.secret_file)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "company_id" in vals and not self.env.su:
+            # Odoo checks the record rules before a write only: a bridge moved to a company
+            # the user does not manage (and so to that company's secret files) is refused.
+            self.check_access("write")
+        return result
+
     def _secret(self):
         self.ensure_one()
         try:
-            with open(self.secret_file, "rb") as secret_file:
-                secret = secret_file.read().strip()
+            secret = read_secret(self.env, self.sudo().company_id, self.secret_file)
         except OSError as error:
             raise UserError(
                 self.env._(
-                    "The secret file of the token bridge “%(name)s” cannot be read on the "
-                    "Odoo server (%(error)s). Ask the administrator to check the path and its "
-                    "permissions.",
+                    "The secret file “%(file)s” of the token bridge “%(name)s” cannot be read "
+                    "in the directory of %(company)s on the Odoo server (%(error)s). Ask the "
+                    "administrator to check the file and its permissions.",
+                    file=self.secret_file,
                     name=self.name,
-                    error=os.strerror(error.errno) if error.errno else type(error).__name__,
+                    company=self.sudo().company_id.name,
+                    error=reason(error),
                 )
             ) from None
         if not secret:
@@ -86,7 +104,15 @@ class SnnSignBridge(models.Model):
         """
         self.ensure_one()
         signers = self.env.cr.cache.setdefault("snn_sign_signers", {})
-        key = (self.id, self.url, self.client_name, self.secret_file, self.timeout, key_label)
+        key = (
+            self.id,
+            self.url,
+            self.client_name,
+            self.company_id.id,
+            self.secret_file,
+            self.timeout,
+            key_label,
+        )
         if key not in signers:
             client = self._client()
             try:

@@ -10,8 +10,12 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from unittest.mock import patch
+
+from odoo.tools import config
 
 from odoo.addons.snn_docflow.tests.common import DocflowCase
+from odoo.addons.snn_signing.models.secret_file import OPTION
 
 from snn_sign.demo_bridge import start_bridge
 from snn_sign.pki import create_demo_pki
@@ -28,23 +32,56 @@ def demo_pki():
     return _PKI["pki"]
 
 
+BRIDGE_SECRET = "bridge.secret"
+
+
+def use_secrets_dir(test_class, workdir=None):
+    """The server's secrets directory (option snn_secrets_dir) is ``workdir/secrets`` (by
+    default in a temporary directory of the class) while the class runs: set in Odoo's
+    runtime options, which come before the config file's."""
+    if workdir is None:
+        workdir = Path(tempfile.mkdtemp(prefix="snn-secrets-"))
+        test_class.addClassCleanup(shutil.rmtree, workdir, ignore_errors=True)
+    test_class.secrets_dir = workdir / "secrets"
+    test_class.secrets_dir.mkdir(mode=0o700)
+    test_class.enterClassContext(
+        patch.dict(config.options.maps[0], {OPTION: str(test_class.secrets_dir)})
+    )
+
+
+def put_secret(secrets_dir, company, name, source):
+    """Copy the secret file ``source`` to ``name`` in ``company``'s directory (0600)."""
+    folder = secrets_dir / str(company.id)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    target = folder / name
+    target.write_bytes(Path(source).read_bytes())
+    target.chmod(0o600)
+    return target
+
+
 def start_demo_bridge(test_class):
     """A bridge subprocess on the demo token for one test class, stopped with the class
-    (Odoo's test runner terminates child processes left at the end of each class)."""
+    (Odoo's test runner terminates child processes left at the end of each class); a secrets
+    directory for the class, holding the bridge's secret for the class's company when it has
+    an environment (a committed test puts it for its own company with put_secret)."""
     workdir = Path(tempfile.mkdtemp(prefix="snn-signing-bridge-"))
     running = start_bridge(workdir, demo_pki())
     test_class.addClassCleanup(shutil.rmtree, workdir, ignore_errors=True)
     test_class.addClassCleanup(running.stop)
+    use_secrets_dir(test_class, workdir)
+    if getattr(test_class, "env", None):
+        company = test_class.env.company
+        put_secret(test_class.secrets_dir, company, BRIDGE_SECRET, running.secret_file)
     return running
 
 
 def bridge_values(running):
-    """snn.sign.bridge values for a running bridge."""
+    """snn.sign.bridge values for a running bridge (its secret put by start_demo_bridge)."""
     return {
         "name": "Token bridge (test)",
         "url": running.url,
         "client_name": running.client_name,
-        "secret_file": str(running.secret_file),
+        "secret_file": BRIDGE_SECRET,
     }
 
 

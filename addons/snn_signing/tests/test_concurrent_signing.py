@@ -14,10 +14,12 @@ from snn_sign import verify_pdf
 from snn_sign.sample_letter import make_letter_pdf
 
 from .common import (
+    BRIDGE_SECRET,
     bridge_values,
     company_signing_values,
     demo_pki,
     director_signing_values,
+    put_secret,
     start_demo_bridge,
 )
 
@@ -44,16 +46,14 @@ class TestConcurrentSigning(BaseCase):
         letter = make_letter_pdf()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            bridge = env["snn.sign.bridge"].create(bridge_values(self.running))
             company = env["res.company"].create(
-                {
-                    "name": pki.org_name,
-                    "snn_org_code": "CS",
-                    "snn_place": "Tuyên Quang",
-                    **company_signing_values(bridge, pki),
-                }
+                {"name": pki.org_name, "snn_org_code": "CS", "snn_place": "Tuyên Quang"}
             )
-            bridge.company_id = company
+            put_secret(self.secrets_dir, company, BRIDGE_SECRET, self.running.secret_file)
+            bridge = env["snn.sign.bridge"].create(
+                {**bridge_values(self.running), "company_id": company.id}
+            )
+            company.write(company_signing_values(bridge, pki))
             director = env["res.users"].create(
                 {
                     "name": pki.signer_name,

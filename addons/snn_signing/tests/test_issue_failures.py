@@ -2,7 +2,6 @@
 trail and a message that says why; pressing again works."""
 
 import base64
-import os
 import secrets
 import shutil
 import socket
@@ -22,7 +21,7 @@ from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
 from snn_sign.demo_bridge import free_port, start_bridge
 from snn_sign.pki import issue_cert, make_ca
 
-from .common import SigningCase, demo_pki
+from .common import SigningCase, demo_pki, put_secret
 
 
 class SilentServer:
@@ -105,9 +104,10 @@ class TestIssueFailures(SigningCase):
 
     def test_request_refused_wrong_secret(self):
         document = self.walk(self.make_letter(), "approved")
-        with tempfile.NamedTemporaryFile("w", suffix=".secret", delete=False) as wrong:
-            wrong.write("0" * 64)
-        self.addCleanup(os.unlink, wrong.name)
+        wrong = self.secrets_dir / str(self.company.id) / "wrong.secret"
+        wrong.write_text("0" * 64)
+        wrong.chmod(0o600)
+        self.addCleanup(wrong.unlink)
         secret_file = self.bridge.secret_file
         self.bridge.secret_file = wrong.name
         self.issue_refused(document, "Token bridge")
@@ -117,7 +117,7 @@ class TestIssueFailures(SigningCase):
     def test_secret_file_missing(self):
         document = self.walk(self.make_letter(), "approved")
         secret_file = self.bridge.secret_file
-        self.bridge.secret_file = "/nonexistent/snn.secret"
+        self.bridge.secret_file = "nonexistent.secret"
         self.issue_refused(document, "secret file")
         self.bridge.secret_file = secret_file
         self.issue_works_again(document)
@@ -154,7 +154,8 @@ class TestIssueFailures(SigningCase):
         running = start_bridge(workdir, pki, keys=keys)
         self.addCleanup(shutil.rmtree, workdir, ignore_errors=True)
         self.addCleanup(running.stop)
-        self.bridge.write({"url": running.url, "secret_file": str(running.secret_file)})
+        put_secret(self.secrets_dir, self.company, "expired.secret", running.secret_file)
+        self.bridge.write({"url": running.url, "secret_file": "expired.secret"})
         # Refused when configured…
         with self.assertRaises(UserError) as caught:
             self.director.with_user(self.manager).write({"snn_sign_key": label})

@@ -7,6 +7,7 @@ that come back in snn_delivery_status.py.
 """
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 CHANNELS = [
     ("internal", "Internal (in Odoo)"),
@@ -40,6 +41,8 @@ RECALL_STATES = [
 
 class SnnDelivery(models.Model):
     _name = "snn.delivery"
+    _inherit = ["snn.document.child"]
+    _snn_parent_fields = ("document_id", "recipient_id")
     _description = "Outgoing Document Delivery"
     _order = "id desc"
     _rec_name = "recipient_name"
@@ -135,15 +138,20 @@ class SnnDelivery(models.Model):
 
     def action_retry(self):
         """Clerk: queue a failed delivery again (e.g. once the exchange is configured)."""
+        # Who asks is checked first, for no delivery as for many: the per-document check
+        # below checks nothing on an empty call, which must not wake the scheduled action.
+        if not self.env.user.has_group("snn_docflow.group_clerk"):
+            raise AccessError(self.env._("Only a clerk or a manager does this."))
+        self.check_access("read")
         self.document_id._check_can("redeliver")
-        for delivery in self.sudo():
-            if delivery.state != "failed":
-                continue
+        failed = self.sudo().filtered(lambda d: d.state == "failed")
+        for delivery in failed:
             delivery.write(
                 {"state": "queued", "attempts": 0, "next_attempt_at": False, "last_error": False}
             )
             delivery._add_event("queued", note=self.env._("Queued again by %s", self.env.user.name))
-        self.sudo()._trigger_dispatch()
+        if failed:
+            failed._trigger_dispatch()
         return True
 
     @api.model

@@ -24,6 +24,23 @@ STATUS_STATES = {
     "05": "processing",
     "06": "done",
 }
+# Which question each status answers, as the delivery states in which that question is open
+# (and, for a recall answer, the recall states): a status about a delivery that never asked
+# it (an "arrived" for a copy never sent, a recall answer where no recall went out) changes
+# nothing and is logged. Within the open states a late or repeated status is no question of
+# this table: ``_move`` never moves a delivery back.
+OUT = ("sent", "received", "accepted", "processing", "done")
+ANSWERS = {
+    "01": (OUT, None),
+    "02": (("sent", "received"), None),  # refused on arrival, before anyone took it
+    "03": (OUT, None),
+    "04": (OUT, None),
+    "05": (OUT, None),
+    "06": (OUT, None),
+    # "queued": the exchange may have taken the recall just before a crash lost our commit.
+    "15": (OUT, ("queued", "sent")),
+    "16": (OUT, ("queued", "sent")),
+}
 
 
 class SnnDelivery(models.Model):
@@ -48,7 +65,7 @@ class SnnDelivery(models.Model):
                     # the queue; the log keeps it.
                     _logger.warning("Unreadable status message %s: %s", message_id, error)
                 else:
-                    self._apply_status(company, status)
+                    self._apply_status(company, status, message_id)
                 handled.append(message_id)
             if handled:
                 self._progress(0, None, commit)  # applied and committed before the ack
@@ -58,7 +75,8 @@ class SnnDelivery(models.Model):
                     _logger.warning("Acknowledging statuses failed (they come again): %s", error)
 
     @api.model
-    def _apply_status(self, company, status):
+    def _apply_status(self, company, status, message_id=None):
+        source = f"exchange message {message_id}"
         delivery = self.search(
             [
                 ("company_id", "=", company.id),
@@ -69,18 +87,42 @@ class SnnDelivery(models.Model):
             limit=1,
         )
         if not delivery:
-            _logger.info(
-                "Status %s for %s from %s matches no delivery",
+            _logger.warning(
+                "Status %s of %s for %s from %s ignored: it matches no delivery",
                 status.status_code,
+                source,
                 status.response_for,
                 status.sender.organ_id,
             )
             return
-        delivery._receive_status(status.status_code, status.description)
+        delivery._receive_status(status.status_code, status.description, source=source)
 
-    def _receive_status(self, code, description=""):
-        """A receiver's status (edXML code) moves the delivery; recall answers are kept."""
+    def _unasked(self, code):
+        """Why status ``code`` answers no question this delivery asked (None if it does)."""
+        if code not in ANSWERS:
+            return "unknown status code"
+        states, recall_states = ANSWERS[code]
+        if self.state not in states:
+            return f"the delivery is {self.state}, which status {code} does not answer"
+        if recall_states is not None and self.recall_state not in recall_states:
+            return f"no recall was sent to this recipient (recall state {self.recall_state})"
+        return None
+
+    def _receive_status(self, code, description="", source="a receiver"):
+        """A receiver's status (edXML code) moves the delivery; recall answers are kept.
+        ``source`` names the message in the log when the status is ignored."""
         self.ensure_one()
+        why = self._unasked(code)
+        if why:
+            _logger.warning(
+                "Status %s of %s for delivery %s (%s) ignored: %s",
+                code,
+                source,
+                self.id,
+                self.recipient_name,
+                why,
+            )
+            return
         note = description or False
         if code in STATUS_STATES:
             state = STATUS_STATES[code]
@@ -99,5 +141,3 @@ class SnnDelivery(models.Model):
                     why=description or "-",
                 )
             )
-        else:
-            _logger.info("Status %s ignored for delivery %s", code, self.id)

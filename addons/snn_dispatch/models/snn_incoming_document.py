@@ -26,7 +26,10 @@ STEPS = {
 class SnnIncomingDocument(models.Model):
     _name = "snn.incoming.document"
     _description = "Incoming Document"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # Made by the delivery that brought it, from the document it copies, for good; its file
+    # is written by that step only.
+    _inherit = ["mail.thread", "mail.activity.mixin", "snn.document.child", "snn.record.files"]
+    _snn_parent_fields = ("outgoing_id", "delivery_id")
     _order = "received_at desc, id desc"
     _rec_name = "subject"
     _mail_post_access = "read"
@@ -163,8 +166,9 @@ class SnnIncomingDocument(models.Model):
         self.write({"state": state, "refuse_reason": reason or False})
         self.activity_feedback([ACTIVITY_HANDLE], user_id=self.env.uid)
         self.activity_unlink([ACTIVITY_HANDLE])
-        # The sender's delivery moves as an edXML status would move it.
-        self.delivery_id._receive_status(code, reason or "")
+        # The sender's delivery moves as an edXML status would move it, by the same rule of
+        # which status answers which delivery (snn_delivery_status.py).
+        self.delivery_id._receive_status(code, reason or "", source=f"incoming document {self.id}")
 
     # ------------------------------------------------------------------ arrival and recall
 

@@ -5,6 +5,7 @@ class SnnReasonWizard(models.TransientModel):
     """Asks for the reason of a recall (sender) or of a refusal (receiver)."""
 
     _name = "snn.reason.wizard"
+    _inherit = ["snn.wizard.guard"]
     _description = "Reason for Recalling or Refusing a Document"
 
     document_id = fields.Many2one("snn.document", ondelete="cascade")
@@ -16,6 +17,7 @@ class SnnReasonWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        self._check_readable_links()
         if self.mode == "recall":
             self.document_id.action_recall(self.reason)
         else:

@@ -5,6 +5,7 @@ class SnnDocumentReasonWizard(models.TransientModel):
     """Asks for the reason of a return or a cancellation, which both require one."""
 
     _name = "snn.document.reason.wizard"
+    _inherit = ["snn.wizard.guard"]
     _description = "Reason for Returning or Cancelling a Document"
 
     document_id = fields.Many2one("snn.document", required=True, ondelete="cascade")
@@ -15,6 +16,7 @@ class SnnDocumentReasonWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        self._check_readable_links()
         if self.mode == "return":
             return self.document_id.action_return(self.reason)
         return self.document_id.action_cancel(self.reason)

@@ -5,3 +5,4 @@ from . import test_ui_report
 from . import test_search
 from . import test_report_rpc
 from . import test_register_layout
+from . import test_report_side_doors

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 class SnnPaperPrint(models.TransientModel):
     _name = "snn.paper.print"
     _description = "Print Paper Originals"
+    _inherit = ["snn.wizard.guard"]
 
     document_id = fields.Many2one("snn.document", required=True, ondelete="cascade")
     # Suggested from the document, then the clerk's to change.
@@ -15,6 +16,7 @@ class SnnPaperPrint(models.TransientModel):
         store=True,
         readonly=False,
         precompute=True,
+        compute_sudo=False,  # as the clerk: never another's document's data
     )
     file_copy_holder = fields.Char(
         string="File Copy Kept By",
@@ -23,10 +25,12 @@ class SnnPaperPrint(models.TransientModel):
         store=True,
         readonly=False,
         precompute=True,
+        compute_sudo=False,
     )
-    esign = fields.Boolean(related="document_id.esign")
-    code = fields.Char(related="document_id.code")
-    issue_date = fields.Date(related="document_id.issue_date")
+    # Read as the clerk (Odoo computes related fields as superuser by default).
+    esign = fields.Boolean(related="document_id.esign", compute_sudo=False)
+    code = fields.Char(related="document_id.code", compute_sudo=False)
+    issue_date = fields.Date(related="document_id.issue_date", compute_sudo=False)
 
     @api.depends("document_id")
     def _compute_suggestions(self):
@@ -41,4 +45,5 @@ class SnnPaperPrint(models.TransientModel):
 
     def action_print(self):
         self.ensure_one()
+        self._check_readable_links()
         return self.document_id.action_print_paper(self.copies, self.file_copy_holder)

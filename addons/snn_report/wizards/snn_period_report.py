@@ -17,6 +17,7 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 class SnnPeriodReport(models.TransientModel):
     _name = "snn.period.report"
     _description = "Periodic Report on Outgoing Documents"
+    _inherit = ["snn.wizard.guard"]
 
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, readonly=True
@@ -100,6 +101,7 @@ class SnnPeriodReport(models.TransientModel):
 
     def action_print_pdf(self):
         self.ensure_one()
+        self._check_readable_links()
         self.env["snn.document.report"].check_access("read")
         action = self.env.ref("snn_report.action_report_period").report_action(self)
         return {**action, "close_on_report_download": True}
@@ -107,6 +109,7 @@ class SnnPeriodReport(models.TransientModel):
     def action_open_analysis(self):
         """The same figures in the pivot, filtered to the period."""
         self.ensure_one()
+        self._check_readable_links()
         first, last = self._bounds()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "snn_report.snn_document_report_action"

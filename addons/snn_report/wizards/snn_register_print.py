@@ -32,6 +32,7 @@ FORM_LANG = "vi_VN"
 class SnnRegisterPrint(models.TransientModel):
     _name = "snn.register.print"
     _description = "Print the Outgoing Register"
+    _inherit = ["snn.wizard.guard"]
 
     register_id = fields.Many2one(
         "snn.register",
@@ -93,12 +94,14 @@ class SnnRegisterPrint(models.TransientModel):
 
     def action_print_pdf(self):
         self.ensure_one()
+        self._check_readable_links()
         self.register_id._check_can_print(self.date_from, self.date_to)
         action = self.env.ref("snn_report.action_report_register").report_action(self)
         return {**action, "close_on_report_download": True}
 
     def action_export_xlsx(self):
         self.ensure_one()
+        self._check_readable_links()
         self.xlsx_file = base64.b64encode(self._xlsx_bytes())
         return {
             "type": "ir.actions.act_url",

@@ -5,3 +5,5 @@ from . import test_dispatch_email_secret
 from . import test_recall
 from . import test_dispatch_committed
 from . import test_dispatch_rpc
+from . import test_side_doors
+from . import test_org_settings

@@ -12,3 +12,6 @@ from . import test_rpc_attacks
 from . import test_refusal_committed
 from . import test_daily_use
 from . import test_ui_daily
+from . import test_model_access_matrix
+from . import test_wizard_side_doors
+from . import test_document_parts

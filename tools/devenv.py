@@ -739,8 +739,11 @@ def project_modules() -> list[str]:
     return mods
 
 
-def write_odoo_conf(site: Site, path: Path, data_dir: Path, **extra) -> Path:
-    """An Odoo config for this run; the admin (master) password is random, never a default."""
+def write_odoo_conf(
+    site: Site, path: Path, data_dir: Path, sections: dict | None = None, **extra
+) -> Path:
+    """An Odoo config for this run; the admin (master) password is random, never a default.
+    ``sections``: other sections than [options] ({name: {key: value}}), for the add-ons."""
     odoo, server = site.odoo, site.server
     options = {
         "addons_path": ",".join(str(p) for p in odoo.addons_path()),
@@ -754,7 +757,10 @@ def write_odoo_conf(site: Site, path: Path, data_dir: Path, **extra) -> Path:
     }
     if server.password:
         options["db_password"] = server.password
-    path.write_text("[options]\n" + "".join(f"{k} = {v}\n" for k, v in options.items()))
+    text = "[options]\n" + "".join(f"{k} = {v}\n" for k, v in options.items())
+    for name, values in (sections or {}).items():
+        text += f"\n[{name}]\n" + "".join(f"{k} = {v}\n" for k, v in values.items())
+    path.write_text(text)
     path.chmod(0o600)
     return path
 
@@ -1111,8 +1117,8 @@ def dispatch_wanted() -> bool:
     return DISPATCH_MODULE in project_modules()
 
 
-# The demo's secrets directory (option snn_secrets_dir of .run/odoo.conf): the modules read a
-# secret file by name from <this directory>/<company id>/, never from a path in the database.
+# The demo's secrets directory (secrets_dir in the [snn] section of .run/odoo.conf): the modules
+# read a secret file by name from <this directory>/<company id>/, never from a path in the database.
 DEMO_SECRETS = RUN / "secrets"
 
 # Run inside `odoo shell` (superuser), with INFO and SECRETS prepended. Demo data is static XML
@@ -1598,10 +1604,9 @@ def prepare_demo() -> tuple[Site, Path]:
         RUN / "odoo.conf",
         RUN / "data",
         # Where snn_signing and snn_dispatch read secret files (configure_demo copies the demo
-        # bridge's and exchange's secrets there). Odoo 19 logs an "unknown option" warning for
-        # it at start: an add-on's option cannot be declared to Odoo's config parser. The test
-        # runs set it per test class instead (addons/snn_signing/tests/common.py).
-        snn_secrets_dir=DEMO_SECRETS,
+        # bridge's and exchange's secrets there): a section of its own, [snn]. The test runs
+        # set it per test class instead (addons/snn_signing/tests/common.py).
+        sections={"snn": {"secrets_dir": DEMO_SECRETS}},
         # Loopback unless told otherwise: the demo's passwords are public.
         http_interface=os.environ.get("SNN_HTTP_INTERFACE", "127.0.0.1"),
         http_port=os.environ.get("SNN_HTTP_PORT", "8069"),

@@ -37,8 +37,8 @@ class ResCompany(models.Model):
         string="Exchange Secret File",
         groups="snn_docflow.group_manager",
         help="Name of the file holding the HMAC secret shared with the exchange, in this "
-        "company's directory of the server's secrets directory (option snn_secrets_dir of "
-        "Odoo's configuration file, then the company's id: e.g. "
+        "company's directory of the server's secrets directory (secrets_dir in the [snn] "
+        "section of Odoo's configuration file, then the company's id: e.g. "
         "/etc/odoo/snn-secrets/1/exchange.secret), mode 0600. A name only: no path. The "
         "secret itself never enters the database.",
     )

@@ -1,11 +1,12 @@
 """Secret files (a token bridge's HMAC secret, the document exchange's secret) on the Odoo server.
 
 A manager names a file; the server's administrator decides where files may be. The directory is
-the option ``snn_secrets_dir`` of Odoo's configuration file (never the database), and each
-company has a subdirectory of its own, named by its database id::
+``secrets_dir`` in the ``[snn]`` section of Odoo's configuration file (never the database: a
+section of its own, since Odoo 19 warns at every start about an option of ``[options]`` it does
+not know), and each company has a subdirectory of its own, named by its database id::
 
-    [options]
-    snn_secrets_dir = /etc/odoo/snn-secrets
+    [snn]
+    secrets_dir = /etc/odoo/snn-secrets
 
     /etc/odoo/snn-secrets/1/bridge.secret      (company 1, mode 0600, owned by Odoo's user)
     /etc/odoo/snn-secrets/2/exchange.secret    (company 2)
@@ -16,6 +17,7 @@ any other file of the server. The subdirectory and the file are opened without f
 symbolic links, and the file must be a regular file that only its owner may read.
 """
 
+import configparser
 import os
 import re
 import stat
@@ -23,6 +25,9 @@ import stat
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import config
 
+SECTION, KEY = "snn", "secrets_dir"
+# The same, set at run time in Odoo's options (tests and benches, which share the runner's
+# configuration file with everything else): it wins over the file.
 OPTION = "snn_secrets_dir"
 NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 MAX_SECRET_BYTES = 4096
@@ -44,11 +49,15 @@ def check_secret_name(env, name):
 def secrets_dir(env):
     """The directory of the server's configuration, or a UserError that says what to set."""
     path = config.get(OPTION)
+    if not path and config.get("config"):
+        parser = configparser.RawConfigParser()
+        parser.read(config["config"])
+        path = parser.get(SECTION, KEY, fallback=None)
     if not path:
         raise UserError(
             env._(
-                "The server has no secrets directory: the administrator adds the line "
-                "“snn_secrets_dir = /etc/odoo/snn-secrets” to the [options] section of Odoo's "
+                "The server has no secrets directory: the administrator adds the section "
+                "“[snn]” with the line “secrets_dir = /etc/odoo/snn-secrets” to Odoo's "
                 "configuration file, puts each company's secret files in the subdirectory "
                 "named by the company's id (e.g. /etc/odoo/snn-secrets/1/) and restarts Odoo."
             )

@@ -35,9 +35,10 @@ class SnnSignBridge(models.Model):
     secret_file = fields.Char(
         required=True,
         help="Name of the file holding this client's HMAC secret, in this company's directory "
-        "of the server's secrets directory (option snn_secrets_dir of Odoo's configuration "
-        "file, then the company's id: e.g. /etc/odoo/snn-secrets/1/bridge.secret), mode 0600. "
-        "A name only: no path. The secret itself never enters the database.",
+        "of the server's secrets directory (secrets_dir in the [snn] section of Odoo's "
+        "configuration file, then the company's id: e.g. "
+        "/etc/odoo/snn-secrets/1/bridge.secret), mode 0600. A name only: no path. The secret "
+        "itself never enters the database.",
     )
     timeout = fields.Float(
         string="Timeout (s)",

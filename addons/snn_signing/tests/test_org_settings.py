@@ -253,5 +253,15 @@ class TestOrganisationSettings(HttpCase, SigningCase):
         with patch.dict(config.options.maps[0], {OPTION: False}):
             with self.assertRaises(UserError) as caught:
                 self.bridge.sudo()._secret()
-        self.assertIn("snn_secrets_dir = /etc/odoo/snn-secrets", str(caught.exception))
+        self.assertIn("secrets_dir = /etc/odoo/snn-secrets", str(caught.exception))
         self.assertEqual(self.bridge.sudo()._secret(), self.running.secret)
+
+    def test_the_secrets_directory_is_read_from_the_configuration_files_snn_section(self):
+        conf = self.secrets_dir.parent / "odoo.conf"
+        conf.write_text(f"[options]\n\n[snn]\nsecrets_dir = {self.secrets_dir}\n")
+        with patch.dict(config.options.maps[0], {OPTION: False, "config": str(conf)}):
+            self.bridge.invalidate_recordset()
+            self.assertEqual(self.bridge.sudo()._secret(), self.running.secret)
+            conf.write_text("[options]\n")
+            with self.assertRaises(UserError):
+                self.bridge.sudo()._secret()

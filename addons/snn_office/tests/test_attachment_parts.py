@@ -78,7 +78,7 @@ class TestAttachmentParts(HttpCase, DocflowCase):
         self.assertFalse(self.victim.attachment_ids)
 
     def test_an_appendix_is_added_only_to_a_draft_its_user_may_edit(self):
-        from odoo.addons.snn_office.models import office_conversion  # noqa: PLC0415
+        from ..models import office_conversion  # noqa: PLC0415
 
         docx = base64.b64encode(make_docx("Phụ lục cài vào")).decode()
         with patch.object(office_conversion, "to_pdf", wraps=office_conversion.to_pdf) as to_pdf:

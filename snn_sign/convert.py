@@ -45,7 +45,6 @@ import contextlib
 import logging
 import os
 import re
-import resource
 import shutil
 import signal
 import struct
@@ -440,13 +439,21 @@ def _probe_jail() -> list[str]:
     return []
 
 
-def _limit_memory(max_memory: int):
-    """The preexec_fn that caps the child's address space (inherited by soffice.bin)."""
+def memory_cap(max_memory: int) -> list[str]:
+    """The command prefix that caps the address space of what it runs (inherited by
+    soffice.bin): util-linux's ``prlimit``, not a preexec_fn, which Python documents as unsafe
+    in a threaded program such as Odoo's server. [] (logged once) when prlimit is missing."""
+    prlimit = shutil.which("prlimit")
+    if prlimit:
+        return [prlimit, f"--as={max_memory}", "--"]
+    global _warned_no_prlimit  # noqa: PLW0603 - one warning per process
+    if not _warned_no_prlimit:
+        _warned_no_prlimit = True
+        log.warning("prlimit (util-linux) is not installed: LibreOffice runs without a memory cap")
+    return []
 
-    def limit() -> None:  # runs in the child between fork and exec: a system call only
-        resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
 
-    return limit
+_warned_no_prlimit = False
 
 
 def _write_profile(profile: Path) -> None:
@@ -485,6 +492,7 @@ def to_pdf(
         _write_profile(work / "profile")
         command = [
             *network_jail(),
+            *memory_cap(max_memory),
             program,
             "--headless",
             "--norestore",
@@ -507,7 +515,6 @@ def to_pdf(
             cwd=work,
             env=env,
             start_new_session=True,
-            preexec_fn=_limit_memory(max_memory),  # noqa: PLW1509 - setrlimit only
         )
         try:
             _, stderr = process.communicate(timeout=timeout)

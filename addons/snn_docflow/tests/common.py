@@ -132,3 +132,13 @@ def thread_env_factory(registry):
         return api.Environment(cr, uid, context or {})
 
     return make
+
+
+def xmlrpc_as(case, user, model, method, args, context):
+    """``method`` of ``model`` called over XML-RPC by ``user`` (a user made by new_test_user,
+    in an HttpCase ``case``) with the client's ``context``. Commands go as plain tuples:
+    XML-RPC does not marshal the Command enum."""
+    password = user.login + "x" * (8 - len(user.login))  # as new_test_user sets it
+    return case.xmlrpc_object.execute_kw(
+        case.env.cr.dbname, user.id, password, model, method, args, {"context": context}
+    )

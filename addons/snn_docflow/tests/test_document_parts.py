@@ -8,18 +8,14 @@ from xmlrpc.client import Fault
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
-from .common import DocflowCase
+from .common import DocflowCase, xmlrpc_as
 from .test_chain_guards import FORGED_CONTEXT, unique_pdf
 
 
 @tagged("post_install", "-at_install")
 class TestDocumentParts(HttpCase, DocflowCase):
-    # Plain tuples for commands: XML-RPC does not marshal the Command enum.
     def xmlrpc(self, user, model, method, args):
-        password = user.login + "x" * (8 - len(user.login))  # as new_test_user sets it
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, password, model, method, args, {"context": FORGED_CONTEXT}
-        )
+        return xmlrpc_as(self, user, model, method, args, FORGED_CONTEXT)
 
     def setUp(self):
         super().setUp()

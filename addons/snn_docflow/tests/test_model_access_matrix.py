@@ -64,8 +64,10 @@ DRAFT_CONTENT = {
     "file_name",
     "attachment_ids",
 }
-# (model, record tag) -> {role: fields the role may write there}; "create"/"unlink" as keys of
-# CREATE/UNLINK below. Everything else is refused.
+# (model, record tag) -> {role: fields the role may write there}; creates and unlinks in
+# ALLOWED_CREATES/ALLOWED_UNLINKS below. Everything else is refused. Written from the
+# procedure, not imported from the code (CONTENT_FIELDS, SIGNING_FIELDS): a field the code opens
+# by mistake fails here instead of widening the list with it.
 ALLOWED_WRITES = {
     ("snn.document", "draft"): {"drafter": DRAFT_CONTENT, "manager": DRAFT_CONTENT},
     ("snn.document.recipient", "draft"): {

@@ -11,7 +11,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.snn_docflow.tests.common import DocflowCase
+from odoo.addons.snn_docflow.tests.common import DocflowCase, xmlrpc_as
 from odoo.addons.snn_docflow.tests.test_chain_guards import FORGED_CONTEXT, unique_pdf
 
 from .test_office_draft import make_docx
@@ -19,12 +19,8 @@ from .test_office_draft import make_docx
 
 @tagged("post_install", "-at_install")
 class TestAttachmentParts(HttpCase, DocflowCase):
-    # Plain tuples for commands: XML-RPC does not marshal the Command enum.
     def xmlrpc(self, user, model, method, args):
-        password = user.login + "x" * (8 - len(user.login))  # as new_test_user sets it
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, password, model, method, args, {"context": FORGED_CONTEXT}
-        )
+        return xmlrpc_as(self, user, model, method, args, FORGED_CONTEXT)
 
     def setUp(self):
         super().setUp()

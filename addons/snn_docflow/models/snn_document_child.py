@@ -27,6 +27,8 @@ class SnnDocumentChild(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
+        # The user's own right first: the refusal below names the record and its parent.
+        self.check_access("write")
         self._check_parents_kept(vals)
         return super().write(vals)
 
@@ -34,9 +36,8 @@ class SnnDocumentChild(models.AbstractModel):
         """{parent field: records named in ``vals_list``}, as the caller's environment."""
         parents = {}
         for name in self._snn_parent_fields:
-            ids = {vals[name] for vals in vals_list if vals.get(name)}
-            comodel = self.env[self._fields[name].comodel_name]
-            parents[name] = comodel.browse(sorted(ids, key=lambda i: getattr(i, "id", i)))
+            ids = {getattr(vals[name], "id", vals[name]) for vals in vals_list if vals.get(name)}
+            parents[name] = self.env[self._fields[name].comodel_name].browse(sorted(ids))
         return parents
 
     def _check_can_add_to(self, parents):

@@ -17,6 +17,7 @@ class SnnOrganisationRecord(models.AbstractModel):
 
     def write(self, vals):
         if "company_id" in vals:
+            self.check_access("write")  # before a refusal that names the record
             new_id = getattr(vals["company_id"], "id", vals["company_id"]) or False
             moved = self.filtered(lambda record: record.company_id.id != new_id)
             if moved:

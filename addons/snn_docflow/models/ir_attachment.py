@@ -61,6 +61,7 @@ class IrAttachment(models.Model):
             res_field not in Model._guarded_file_fields()
         ):
             return
+        record = Model.sudo().browse(res_id).exists()
         # By id: when a record is deleted, Odoo deletes its attachments after its row.
         if not writing_through_record(res_model, res_field, res_id or None):
             raise UserError(
@@ -69,10 +70,9 @@ class IrAttachment(models.Model):
                     "steps (attaching, issuing, sealing, receiving), never as an attachment: "
                     "nothing was changed.",
                     field=Model._fields[res_field]._description_string(self.env),
-                    record=Model.sudo().browse(res_id).exists().display_name or Model._description,
+                    record=record.display_name or Model._description,
                 )
             )
-        record = Model.sudo().browse(res_id).exists()
         if record and res_field in record._frozen_file_fields():
             raise UserError(
                 self.env._(

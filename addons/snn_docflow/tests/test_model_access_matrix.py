@@ -449,6 +449,21 @@ class TestModelAccessMatrix(HttpCase, DocflowCase):
         )
         self.assertGreater(counts["write"], 100)
 
+    def test_every_mixin_of_the_suite_is_tried_through_a_model(self):
+        """Abstract models have no records to attack: each mixin of the suite (parts, record
+        files, organisation records, wizard guard) is tried through the models that inherit
+        it, and at least one of them is in the matrix's world."""
+        mixins = [
+            name
+            for name in self.env.registry
+            if self.env[name]._abstract and self.env[name]._original_module in SUITE
+        ]
+        self.assertTrue(mixins)
+        for name in mixins:
+            with self.subTest(mixin=name):
+                children = set(self.env.registry[name]._inherit_children)
+                self.assertTrue(children & set(self.world), f"no model of the world has {name}")
+
     @mute_logger("odoo.http")
     def test_no_file_slot_takes_a_planted_attachment(self):
         """Every file a record of the suite writes through itself (snn.record.files) refuses an

@@ -19,7 +19,9 @@ SIGNING_FIELDS = frozenset(
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    # The seal image is written through the company only (checked, by its own managers),
+    # never as an ir.attachment put in its place (snn_docflow's snn.record.files).
+    _inherit = ["res.company", "snn.record.files"]
 
     snn_seal_bridge_id = fields.Many2one(
         "snn.sign.bridge",
@@ -81,6 +83,10 @@ class ResCompany(models.Model):
             check_managed(self, vals)
             return super(ResCompany, self.sudo()).write(vals)
         return super().write(vals)
+
+    @api.model
+    def _guarded_file_fields(self):
+        return {"snn_seal_image"}  # Odoo's own images of a company stay as Odoo keeps them
 
     def _esign_mode(self, day):
         """'paper' before the trial, 'choice' during it, 'mandatory' from the mandatory date."""

@@ -65,7 +65,9 @@ def check_image(env, image, colour):
 
 
 class ResUsers(models.Model):
-    _inherit = "res.users"
+    # The signature image is written through the user only (checked, by the user's own
+    # organisation's managers), never as an ir.attachment put in its place.
+    _inherit = ["res.users", "snn.record.files"]
 
     snn_sign_bridge_id = fields.Many2one(
         "snn.sign.bridge",
@@ -98,6 +100,10 @@ class ResUsers(models.Model):
                 )
             if user.snn_sign_bridge_id:
                 user.snn_sign_bridge_id._check_key(user.snn_sign_key, [user.name])
+
+    @api.model
+    def _guarded_file_fields(self):
+        return {"snn_signature_image"}  # Odoo's own images of a user stay as Odoo keeps them
 
     def write(self, vals):
         if manager_sets_up_signing(self, vals, SIGNING_FIELDS):

@@ -81,3 +81,20 @@ class TestPlantedFiles(HttpCase, DocflowCase):
         for field in STEP_FILES:
             self.assertFalse(document[field], f"{field}: a paper issue signs nothing")
             self.assertFalse(self.slot(document, field))
+
+    def test_no_seal_or_signature_image_is_planted(self):
+        """The seal and signature images are checked (colour, size) and written by their own
+        organisation's managers through the company and the user: never planted beside that."""
+        for record, field in (
+            (self.company, "snn_seal_image"),
+            (self.director, "snn_signature_image"),
+        ):
+            vals = {**self.planted(record, field), "res_model": record._name}
+            with self.subTest(field=field, user="superuser"), self.assertRaises(UserError):
+                self.env["ir.attachment"].sudo().create(vals)
+            domain = [
+                ("res_model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("res_field", "=", field),
+            ]
+            self.assertFalse(self.env["ir.attachment"].sudo().search(domain))

@@ -230,7 +230,10 @@ def _page_of_widget(reader: PdfFileReader, ref) -> int:
     count = page_count(reader)
     for page_ix in range(count - 1, -1, -1):
         page_obj = reader.find_page_for_modification(page_ix)[0].get_object()
-        for annot in page_obj.get("/Annots", ()):
+        # An /Annots array can itself be an indirect object (wkhtmltopdf writes it so): its
+        # items stay references, whose object numbers are compared.
+        annots = page_obj.get("/Annots")
+        for annot in annots.get_object() if annots is not None else ():
             if getattr(annot, "idnum", None) == ref.idnum:
                 return page_ix
     return count - 1

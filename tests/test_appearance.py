@@ -4,12 +4,15 @@ is missing, or a position is given (in-process signer: placement is what is test
 from __future__ import annotations
 
 import datetime as dt
+from io import BytesIO
 
 import pytest
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from helpers_sign import field_widgets
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.signers import SimpleSigner
 
 from snn_sign.errors import BadInputError, NotFoundError
@@ -94,3 +97,31 @@ def test_seal_needs_a_signer_signature_or_a_position(ca, letter, pki):
         at=(1, 300, 100),
     )
     assert "SealSignature" in field_widgets(sealed)
+
+
+def _annots_held_by_reference(pdf: bytes) -> bytes:
+    """The letter with each page's annotation list an indirect object, as wkhtmltopdf (Odoo's
+    QWeb reports) writes it."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    for page_ix in range(3):
+        page_ref = writer.find_page_for_modification(page_ix)[0]
+        page = page_ref.get_object()
+        page["/Annots"] = writer.add_object(generic.ArrayObject())
+        writer.update_container(page)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_seal_finds_the_signers_page_when_annotations_are_held_by_reference(ca, letter, pki):
+    signed = sign_pdf(
+        _annots_held_by_reference(letter),
+        _signer(ca, "Nguyễn Công Hàm"),
+        appearance="signer",
+        image_png=pki.signature_png.read_bytes(),
+    )
+    sealed = sign_pdf(
+        signed, _signer(ca, "Sở"), appearance="seal", image_png=pki.seal_png.read_bytes()
+    )
+    widgets = field_widgets(sealed)
+    assert widgets["SealSignature"][0] == widgets["SignerSignature"][0] == 2

@@ -35,6 +35,7 @@
         "web.assets_tests": [
             "snn_docflow/static/tests/tours/snn_docflow_tours.js",
             "snn_docflow/static/tests/tours/snn_docflow_daily_tours.js",
+            "snn_docflow/static/tests/tours/snn_docflow_preview_tours.js",
         ],
     },
     "application": True,

@@ -58,7 +58,8 @@ class SnnApproval(models.Model):
     _order = "document_id, id"
 
     document_id = fields.Many2one("snn.document", required=True, ondelete="restrict", index=True)
-    user_id = fields.Many2one("res.users", required=True, ondelete="restrict")
+    # Indexed: "documents I took a step on" (a read rule and the Handled by Me list) asks by it.
+    user_id = fields.Many2one("res.users", required=True, ondelete="restrict", index=True)
     action = fields.Selection(ACTIONS, required=True)
     # Codes, hashed as they are; people read the labels (a module adding a state adds a label
     # to snn.document's selection, and old rows still read).

@@ -435,8 +435,8 @@ class SnnDocument(models.Model):
         return self._step_done("cancel")
 
     def _step_done(self, action):
-        """What a step answers: a short confirmation the web client shows before it reloads
-        the form in its new state (an RPC caller gets the same dictionary)."""
+        """What a step answers: a short confirmation, then where the user goes on (an RPC
+        caller gets the same dictionary)."""
         document = self[:1]
         messages = {
             "submit": self.env._("Sent to %s for review.", document.head_id.name),
@@ -453,11 +453,23 @@ class SnnDocument(models.Model):
             "params": {
                 "type": "success",
                 "message": message,
-                # Closing what opened the step (the form's button, the reason dialog) reloads
-                # the document in its new state.
-                "next": {"type": "ir.actions.act_window_close"},
+                "next": self._after_step_action(action),
             },
         }
+
+    def _after_step_action(self, action):
+        """Where the web client goes after step ``action``. A step that hands the document on
+        (or takes away the user's right to read it) leaves for the user's queue, clearing the
+        breadcrumbs: reloading the form would show a document that is no longer theirs, or an
+        access error. Otherwise closing what opened the step (the form's button, the reason
+        dialog) reloads the document in its new state: the clerk goes on with an issued one."""
+        if self._step_hands_on(action) or not self.has_access("read"):
+            return {**self.action_open_my_queue(), "target": "main"}
+        return {"type": "ir.actions.act_window_close"}
+
+    def _step_hands_on(self, action):
+        """Hook: whether step ``action`` passes the document to someone else."""
+        return action in ("submit", "forward", "return", "approve")
 
     def action_open_return_wizard(self):
         return self._open_reason_wizard("return")

@@ -20,7 +20,7 @@ ACTIVITY_ISSUE = "snn_docflow.mail_activity_type_issue"
 CLOSES = {
     "submit": [ACTIVITY_FIX],
     "forward": [ACTIVITY_REVIEW],
-    "return": [ACTIVITY_REVIEW],
+    "return": [ACTIVITY_REVIEW, ACTIVITY_ISSUE],
     "approve": [ACTIVITY_REVIEW],
     "issue": [ACTIVITY_ISSUE],
     "cancel": [ACTIVITY_FIX, ACTIVITY_REVIEW, ACTIVITY_ISSUE],
@@ -105,10 +105,7 @@ class SnnDocument(models.Model):
         return {
             "submit": (("draft",), self._is_drafter_or_manager),
             "forward": (("head_review",), self._is_head),
-            "return": (
-                ("head_review", "director_review"),
-                lambda: self._is_head() if self.state == "head_review" else self._is_signer(),
-            ),
+            "return": (("head_review", "director_review", "approved"), self._may_return),
             "approve": (("director_review",), self._is_signer),
             "issue": (("approved",), lambda: user.has_group("snn_docflow.group_clerk")),
             "cancel": (
@@ -121,7 +118,10 @@ class SnnDocument(models.Model):
         messages = {
             "submit": self.env._("Only its drafter submits a draft."),
             "forward": self.env._("Only the head of the drafting unit forwards it."),
-            "return": self.env._("Only the head of the unit or the signer returns it."),
+            "return": self.env._(
+                "Only the head of the unit, the signer, or a clerk (once it is approved: a "
+                "format error) returns it."
+            ),
             "approve": self.env._("Only the signer approves it."),
             "issue": self.env._("Only a clerk issues it."),
             "cancel": self.env._(
@@ -154,6 +154,16 @@ class SnnDocument(models.Model):
     def _breaks_four_eyes(self):
         """The one who approved does not also issue, unless the organisation allows it."""
         return not self.company_id.snn_allow_approver_issue and self._approver() == self.env.user
+
+    def _may_return(self):
+        """Who sends it back to the drafter: whoever reviews it now. Once approved, the clerks
+        check the format before numbering (Decree 30, Art. 13): they send back a format
+        error rather than cancel."""
+        if self.state == "head_review":
+            return self._is_head()
+        if self.state == "director_review":
+            return self._is_signer()
+        return self.env.user.has_group("snn_docflow.group_clerk")
 
     def _may_cancel(self):
         if self._is_manager():
@@ -243,16 +253,21 @@ class SnnDocument(models.Model):
         self._schedule(ACTIVITY_REVIEW, self.signer_id)
 
     def _do_return(self, reason):
+        approved = self.state == "approved"
         self._record_step(
             "return",
             {"state": "draft", "return_reason": reason},
             reason,
         )
         self._schedule(ACTIVITY_FIX, self.drafter_id, note=reason)
-        # The head sees why, too: the drafter and the head are told in the chatter.
+        # The head sees why, too (and the signer, when a clerk sends back what they approved):
+        # they are told in the chatter.
+        told = (
+            self.drafter_id | self.head_id | (self.signer_id if approved else self.env["res.users"])
+        )
         self.message_post(
             body=self.env._("Returned for changes: %s", reason),
-            partner_ids=(self.drafter_id | self.head_id).partner_id.ids,
+            partner_ids=told.partner_id.ids,
             author_id=self.env.user.partner_id.id,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",

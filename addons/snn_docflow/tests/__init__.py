@@ -16,3 +16,4 @@ from . import test_model_access_matrix
 from . import test_wizard_side_doors
 from . import test_document_parts
 from . import test_ui_preview
+from . import test_handed_on

@@ -19,7 +19,12 @@ ROLES = (
 ALLOWED = {
     "submit": {"draft": {"drafter", "manager"}},
     "forward": {"head_review": {"head"}},
-    "return": {"head_review": {"head"}, "director_review": {"director"}},
+    # Once approved the clerks check the format and send a format error back (Decree 30).
+    "return": {
+        "head_review": {"head"},
+        "director_review": {"director"},
+        "approved": {"clerk", "manager"},
+    },
     "approve": {"director_review": {"director"}},
     "issue": {"approved": {"clerk", "manager"}},
     "cancel": {

@@ -121,7 +121,8 @@ class TestDailyUse(DocflowCase):
                 answer = getattr(document.with_user(user), method)()
                 self.assertEqual(answer["tag"], "display_notification")
                 self.assertIn(named, answer["params"]["message"])
-                self.assertEqual(answer["params"]["next"]["type"], "ir.actions.act_window_close")
+                # Handed on: the user goes on from their queue (test_handed_on.py).
+                self.assertEqual(answer["params"]["next"]["target"], "main")
 
     def test_a_step_someone_else_took_first_says_who_and_when(self):
         document = self.walk(self.make_draft(), "approved")

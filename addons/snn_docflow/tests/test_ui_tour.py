@@ -6,9 +6,8 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from .common import PDF_BYTES
 
 
-@tagged("post_install", "-at_install")
-class TestUiTour(HttpCase):
-    """The whole chain in a real browser (headless Chromium), each step as its own person."""
+class TourCase(HttpCase):
+    """A drafting unit, its four officials and one draft of a letter."""
 
     @classmethod
     def setUpClass(cls):
@@ -48,10 +47,25 @@ class TestUiTour(HttpCase):
             )
         )
 
+
+@tagged("post_install", "-at_install")
+class TestUiTour(TourCase):
+    """The whole chain in a real browser (headless Chromium), each step as its own person."""
+
     def test_chain_in_the_browser(self):
+        """Each step leaves for the queue with its confirmation (never an access error about
+        the document just handed on), and the document stays open to whoever acted on it;
+        the director and the clerk send it back too."""
         steps = [
             ("snn_docflow_drafter_submits", "drafter", "head_review"),
             ("snn_docflow_head_returns", "head", "draft"),
+            ("snn_docflow_drafter_resubmits", "drafter", "head_review"),
+            ("snn_docflow_head_forwards", "head", "director_review"),
+            ("snn_docflow_director_returns", "director", "draft"),
+            ("snn_docflow_drafter_resubmits", "drafter", "head_review"),
+            ("snn_docflow_head_forwards", "head", "director_review"),
+            ("snn_docflow_director_approves", "director", "approved"),
+            ("snn_docflow_clerk_returns", "clerk", "draft"),
             ("snn_docflow_drafter_resubmits", "drafter", "head_review"),
             ("snn_docflow_head_forwards", "head", "director_review"),
             ("snn_docflow_director_approves", "director", "approved"),
@@ -59,10 +73,49 @@ class TestUiTour(HttpCase):
         ]
         for tour, role, state in steps:
             with self.subTest(tour=tour):
+                if tour == "snn_docflow_drafter_resubmits":
+                    reason = self.document.approval_ids[-1].comment
+                    self.assertIn(reason, self.document.return_reason)
                 self.start_tour("/odoo", tour, login=f"tour_{role}")
                 self.assertEqual(self.document.state, state)
         self.assertEqual(self.document.code, "01/SNN-VP")
+        trail = self.document.approval_ids
         self.assertEqual(
-            self.document.approval_ids.mapped("action"),
-            ["submit", "return", "submit", "forward", "approve", "issue"],
+            trail.mapped("action"),
+            "submit return submit forward return submit forward approve "
+            "return submit forward approve issue".split(),
+        )
+        clerk_return = trail.filtered(
+            lambda row: row.action == "return" and row.from_state == "approved"
+        )
+        self.assertEqual(clerk_return.user_id, self.users["clerk"])
+        self.assertEqual(clerk_return.comment, "Sai thể thức: thiếu nơi nhận Lưu: VT")
+
+
+@tagged("post_install", "-at_install")
+class TestUiTourPhone(TourCase):
+    """On a phone the director and the clerk find "Return" on the page and land on their
+    queue; the PDF comes before the fields."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_return_on_a_phone(self):
+        document = self.document
+        drafter, head, director, clerk = (
+            self.users[role] for role in ("drafter", "head", "director", "clerk")
+        )
+        document.with_user(drafter).action_submit()
+        document.with_user(head).action_forward()
+        url = f"/odoo/action-snn_docflow.snn_document_action_waiting/{document.id}"
+        self.start_tour(url, "snn_docflow_phone_return", login="tour_director")
+        self.assertEqual(document.state, "draft")
+        document.with_user(drafter).action_submit()
+        document.with_user(head).action_forward()
+        document.with_user(director).action_approve()
+        self.start_tour(url, "snn_docflow_phone_return", login="tour_clerk")
+        self.assertEqual(document.state, "draft")
+        self.assertEqual(
+            document.approval_ids.filtered(lambda row: row.action == "return").user_id,
+            director | clerk,
         )

@@ -13,6 +13,8 @@ class SnnDocumentReasonWizard(models.TransientModel):
     # Not required in the form: the step refuses an empty reason with its own words, where
     # the web client would say "Missing required fields" (a text Odoo has no Vietnamese for).
     reason = fields.Text()
+    # As the user: only what they may read of the document (a number exists once issued).
+    document_code = fields.Char(related="document_id.code", compute_sudo=False)
 
     def action_confirm(self):
         self.ensure_one()

@@ -29,6 +29,59 @@ function expectState(label) {
     };
 }
 
+// After a step that hands the document on, the user is on their queue with the confirmation:
+// never an error about a document they no longer hold, never its old form.
+function handedOn(message, queue) {
+    return [
+        { content: "A short confirmation", trigger: `.o_notification:contains("${message}")` },
+        {
+            content: `Back on ${queue}, the form left behind`,
+            trigger: `.o_breadcrumb .active:contains("${queue}")`,
+        },
+        {
+            content: "No error came after the step",
+            trigger: "body:not(:has(.o_error_dialog)) .o_action_manager:not(:has(.o_form_view))",
+        },
+    ];
+}
+
+// The document the user just handed on, opened again from "Handled by Me": read-only.
+function openHandled(state) {
+    return [
+        {
+            content: "Open Handled by Me",
+            trigger: `.o_main_navbar [data-menu-xmlid="snn_docflow.snn_document_menu_handled"]`,
+            run: "click",
+        },
+        {
+            content: "The document is listed",
+            trigger: `.o_data_cell:contains("${SUBJECT}"), .o_kanban_record:contains("${SUBJECT}")`,
+            run: "click",
+        },
+        expectState(state),
+        {
+            content: "Read-only, no step offered",
+            trigger: `.o_form_view:not(:has(.o_statusbar_buttons button[name^="action_"])):not(:has(.o_field_widget[name=subject] input))`,
+        },
+    ];
+}
+
+function returnWith(reason) {
+    return [
+        clickButton("action_open_return_wizard"),
+        {
+            content: "Say what to fix",
+            trigger: ".modal .o_field_widget[name=reason] textarea",
+            run: `edit ${reason}`,
+        },
+        {
+            content: "Confirm the return",
+            trigger: ".modal-footer button[name=action_confirm]:visible",
+            run: "click",
+        },
+    ];
+}
+
 function clickButton(name) {
     return { content: `Click ${name}`, trigger: `.o_form_view button[name="${name}"]`, run: "click" };
 }
@@ -43,9 +96,11 @@ registry.category("web_tour.tours").add("snn_docflow_drafter_submits", {
             run: `edit ${SUBJECT} chuyên dùng Chính phủ`,
         },
         clickButton("action_submit"),
+        ...handedOn("Sent to Tour head for review.", "My Documents"),
         {
-            content: "A short confirmation names who reviews it next",
-            trigger: '.o_notification:contains("Sent to Tour head for review.")',
+            content: "Open it again from the drafter's documents",
+            trigger: `.o_kanban_record:contains("${SUBJECT}")`,
+            run: "click",
         },
         expectState("Head Review"),
         {
@@ -59,18 +114,9 @@ registry.category("web_tour.tours").add("snn_docflow_head_returns", {
     url: "/odoo",
     steps: () => [
         ...openFrom("snn_docflow.snn_document_menu_waiting"),
-        clickButton("action_open_return_wizard"),
-        {
-            content: "Say what to fix",
-            trigger: ".modal .o_field_widget[name=reason] textarea",
-            run: "edit Bổ sung nơi nhận: Sở TT và TT",
-        },
-        {
-            content: "Confirm the return",
-            trigger: ".modal-footer button[name=action_confirm]:visible",
-            run: "click",
-        },
-        expectState("Draft"),
+        ...returnWith("Bổ sung nơi nhận: Sở TT và TT"),
+        ...handedOn("Returned to Tour drafter with your reason.", "Waiting for Me"),
+        ...openHandled("Draft"),
     ],
 });
 
@@ -79,11 +125,11 @@ registry.category("web_tour.tours").add("snn_docflow_drafter_resubmits", {
     steps: () => [
         ...openFrom("snn_docflow.snn_document_menu_waiting"),
         {
-            content: "The drafter sees why it came back",
-            trigger: ".alert-warning:contains(Bổ sung nơi nhận: Sở TT và TT)",
+            content: "The drafter sees why it came back (the test checks whose reason)",
+            trigger: ".alert-warning:contains(Returned for changes)",
         },
         clickButton("action_submit"),
-        expectState("Head Review"),
+        ...handedOn("Sent to Tour head for review.", "My Documents"),
     ],
 });
 
@@ -92,7 +138,23 @@ registry.category("web_tour.tours").add("snn_docflow_head_forwards", {
     steps: () => [
         ...openFrom("snn_docflow.snn_document_menu_waiting"),
         clickButton("action_forward"),
-        expectState("Director Review"),
+        ...handedOn("Forwarded to Tour director for approval.", "Waiting for Me"),
+    ],
+});
+
+// The director sends it back: the document leaves the director's sight (a draft), so the
+// form must not be reloaded; the director still finds it under Handled by Me.
+registry.category("web_tour.tours").add("snn_docflow_director_returns", {
+    url: "/odoo",
+    steps: () => [
+        ...openFrom("snn_docflow.snn_document_menu_waiting"),
+        ...returnWith("Sửa lại căn cứ pháp lý"),
+        ...handedOn("Returned to Tour drafter with your reason.", "Waiting for Me"),
+        {
+            content: "The queue's rows still open (nothing left broken)",
+            trigger: ".o_action_manager .o_view_controller",
+        },
+        ...openHandled("Draft"),
     ],
 });
 
@@ -105,7 +167,19 @@ registry.category("web_tour.tours").add("snn_docflow_director_approves", {
             trigger: ".o_form_view:not(:has(.o_field_widget[name=subject] input))",
         },
         clickButton("action_approve"),
-        expectState("Approved"),
+        ...handedOn("Approved. The clerks now number and issue it.", "Waiting for Me"),
+        ...openHandled("Approved"),
+    ],
+});
+
+// The clerk checks the format before numbering and sends a format error back.
+registry.category("web_tour.tours").add("snn_docflow_clerk_returns", {
+    url: "/odoo",
+    steps: () => [
+        ...openFrom("snn_docflow.snn_document_menu_to_issue"),
+        ...returnWith("Sai thể thức: thiếu nơi nhận Lưu: VT"),
+        ...handedOn("Returned to Tour drafter with your reason.", "Waiting for Me"),
+        ...openHandled("Draft"),
     ],
 });
 
@@ -119,10 +193,50 @@ registry.category("web_tour.tours").add("snn_docflow_clerk_issues", {
             trigger: ".modal-footer .btn-primary",
             run: "click",
         },
+        { content: "A short confirmation", trigger: '.o_notification:contains("Issued as 01/SNN-VP.")' },
+        // The clerk goes on with the issued document (print, send): it stays open.
         expectState("Issued"),
         {
             content: "The number and notation are shown",
             trigger: ".o_field_widget[name=code]:contains(01/SNN-VP)",
+        },
+    ],
+});
+
+// On a phone: the clerk or the director opens the document from the link, finds "Return" on
+// the page (the header folds it behind ⋮), and lands on the queue.
+registry.category("web_tour.tours").add("snn_docflow_phone_return", {
+    steps: () => [
+        {
+            content: "The PDF comes right under the subject, before the fields",
+            trigger: ".o_form_sheet .o_notebook",
+            run() {
+                const notebook = document.querySelector(".o_form_sheet .o_notebook");
+                const fields = document.querySelector(".o_form_sheet > .o_group");
+                if (notebook.getBoundingClientRect().top > fields.getBoundingClientRect().top) {
+                    throw new Error("On the phone the fields come before the PDF");
+                }
+            },
+        },
+        {
+            content: "Return, on the page",
+            trigger: '.o_form_sheet button[name="action_open_return_wizard"]:visible',
+            run: "click",
+        },
+        {
+            content: "Say what to fix",
+            trigger: ".modal .o_field_widget[name=reason] textarea",
+            run: "edit Sai thể thức",
+        },
+        {
+            content: "Confirm the return",
+            trigger: ".modal button[name=action_confirm]:visible",
+            run: "click",
+        },
+        { content: "A short confirmation", trigger: ".o_notification:contains(Returned to)" },
+        {
+            content: "On the queue, no error",
+            trigger: "body:not(:has(.o_error_dialog)) .o_action_manager .o_kanban_view",
         },
     ],
 });

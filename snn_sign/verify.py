@@ -65,6 +65,10 @@ class SignatureReport:
     bottom_line: bool
     timestamped: bool = False
     reasons: list[str] = field(default_factory=list)
+    # The names a person reads (Adobe Reader's "Signed by …"); see certificate_names.
+    signer_name: str = ""
+    signer_org: str = ""
+    issuer_name: str = ""
 
     @property
     def ok(self) -> bool:
@@ -154,6 +158,26 @@ def certificate_fields(cert: asn1_x509.Certificate) -> dict[str, str]:
     }
 
 
+def _first(name: asn1_x509.Name, attribute: str) -> str:
+    """The first value of ``attribute`` in ``name`` (an attribute may be repeated), or ""."""
+    value = name.native.get(attribute) or ""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value).strip()
+
+
+def certificate_names(cert: asn1_x509.Certificate) -> dict[str, str]:
+    """signer_name (the subject's CN), signer_org (its O) and issuer_name (the issuer's CN,
+    else its O): what a reader is told instead of the whole distinguished names. Kept apart
+    from certificate_fields, whose keys other reports (detached.py) take as they are."""
+    issuer = cert.issuer
+    return {
+        "signer_name": _first(cert.subject, "common_name"),
+        "signer_org": _first(cert.subject, "organization_name"),
+        "issuer_name": _first(issuer, "common_name") or _first(issuer, "organization_name"),
+    }
+
+
 def validation_context(roots: list[asn1_x509.Certificate]) -> ValidationContext:
     """Trust exactly ``roots``, offline (see REVOCATION)."""
     return ValidationContext(trust_roots=roots, allow_fetching=False, revinfo_policy=REVOCATION)
@@ -165,6 +189,7 @@ async def _check(sig, roots) -> SignatureReport:
     base = {
         "field": sig.field_name,
         **certificate_fields(sig.signer_cert),
+        **certificate_names(sig.signer_cert),
         "signing_time": iso_vn(when) if isinstance(when, dt.datetime) else None,
     }
     try:

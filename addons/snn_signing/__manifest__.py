@@ -24,8 +24,12 @@
         "views/menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "snn_signing/static/src/scss/signature_panel.scss",
+        ],
         "web.assets_tests": [
             "snn_signing/static/tests/tours/snn_signing_tours.js",
+            "snn_signing/static/tests/tours/snn_signature_panel_tours.js",
         ],
     },
 }

@@ -110,6 +110,7 @@ class SnnDocument(models.Model):
     def _signature_records(self, report, keys):
         """One2many commands of the signature records from a ``VerifyReport``."""
         now = fields.Datetime.now()
+        Signature = self.env["snn.signature"]
         commands = []
         for sequence, signature in enumerate(report.signatures):
             kind, label = keys[sequence] if sequence < len(keys) else ("attachment", False)
@@ -123,7 +124,11 @@ class SnnDocument(models.Model):
                         "subject": signature.signer_subject,
                         "serial": signature.serial,
                         "issuer": signature.issuer,
+                        "signer_name": signature.signer_name or False,
+                        "signer_org": signature.signer_org or False,
+                        "issuer_name": signature.issuer_name or False,
                         "signing_time": signature.signing_time,
+                        "signed_at": Signature._utc_from_iso(signature.signing_time),
                         "intact": signature.intact,
                         "trusted": signature.trusted,
                         "valid": signature.ok,

@@ -6,3 +6,5 @@ from . import test_concurrent_signing
 from . import test_ui_issue
 from . import test_org_settings
 from . import test_planted_files
+from . import test_signature_panel
+from . import test_ui_signature_panel

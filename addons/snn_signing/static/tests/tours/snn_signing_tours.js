@@ -30,11 +30,11 @@ registry.category("web_tour.tours").add("snn_signing_clerk_issues_and_signs", {
         { content: "Open the signatures", trigger: `a[name="signatures"]`, run: "click" },
         {
             content: "The signer's signature is listed with its verdict",
-            trigger: `.o_field_widget[name=signature_ids] .o_data_row:contains("Nguyễn Công Hàm"):contains("revocation not checked")`,
+            trigger: `.o_field_widget[name=signature_ids] .o_kanban_record:contains("Nguyễn Công Hàm"):contains("Valid signature")`,
         },
         {
             content: "and the organisation's seal",
-            trigger: `.o_field_widget[name=signature_ids] .o_data_row:contains("Sở Nông nghiệp")`,
+            trigger: `.o_field_widget[name=signature_ids] .o_kanban_record:contains("Sở Nông nghiệp")`,
         },
         {
             content: "The signed file downloads under its code",
@@ -43,7 +43,7 @@ registry.category("web_tour.tours").add("snn_signing_clerk_issues_and_signs", {
         { content: "Verify again", trigger: `button[name="action_verify_signatures"]`, run: "click" },
         {
             content: "Still valid",
-            trigger: `.o_field_widget[name=signature_ids] .o_data_row:contains("Nguyễn Công Hàm"):contains("revocation not checked")`,
+            trigger: `.o_field_widget[name=signature_ids] .o_kanban_record:contains("Nguyễn Công Hàm"):contains("Valid signature")`,
         },
     ],
 });

@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "security/ir_rule.xml",
         "data/mail_activity_type_data.xml",
+        "data/ir_config_parameter_data.xml",
         "wizards/snn_document_reason_wizard_views.xml",
         "views/snn_document_views.xml",
         "views/snn_document_type_views.xml",
@@ -24,6 +25,7 @@
         "views/res_company_views.xml",
         "views/hr_department_views.xml",
         "views/menus.xml",
+        "views/login_templates.xml",
     ],
     "demo": [
         "demo/snn_docflow_demo.xml",

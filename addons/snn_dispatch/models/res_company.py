@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.snn_docflow.engine_words import engine_words
 from odoo.addons.snn_signing.models.res_users import check_managed, manager_sets_up_signing
 from odoo.addons.snn_signing.models.secret_file import check_secret_name, read_secret, reason
 
@@ -106,7 +107,7 @@ class ResCompany(models.Model):
             secret = read_secret(self.env, company, company.snn_exchange_secret_file)
             return ExchangeClient(company.snn_exchange_url, company.snn_exchange_system_id, secret)
         except (OSError, ExchangeError) as error:
-            why = reason(error) if isinstance(error, OSError) else str(error)
+            why = reason(error) if isinstance(error, OSError) else engine_words(self.env, error)
             raise UserError(
                 self.env._(
                     "The exchange's secret file “%(file)s” of %(company)s cannot be used "

@@ -20,6 +20,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, html_escape
 
+from odoo.addons.snn_docflow.engine_words import engine_words
+
 from snn_sign.edxml import EdxmlError
 from snn_sign.exchange import ExchangeRefused, ExchangeUnavailable
 
@@ -129,7 +131,7 @@ class SnnDelivery(models.Model):
                 send()
         except Exception as error:
             _logger.exception("Delivery %s failed", self.ids)
-            self._retry_later(str(error) or type(error).__name__)
+            self._retry_later(engine_words(self.env, error) or type(error).__name__)
 
     def _send_internal(self):
         incoming = (
@@ -252,15 +254,16 @@ class SnnDelivery(models.Model):
             client = document.company_id._exchange_client()
             message = document._edxml_message(self)
         except (UserError, EdxmlError) as error:
-            self._fail(str(error))  # unconfigured or a field breaks a rule: say it, no retry
+            # Unconfigured, or a field breaks a rule: say it, no retry.
+            self._fail(engine_words(self.env, error))
             return
         try:
             results = client.send(message)
         except ExchangeUnavailable as error:
-            self._retry_later(str(error))
+            self._retry_later(engine_words(self.env, error))
             return
         except ExchangeRefused as error:
-            self._fail(str(error))
+            self._fail(engine_words(self.env, error))
             return
         for delivery in self:
             result = results.get(delivery.organ_id)
@@ -292,11 +295,12 @@ class SnnDelivery(models.Model):
             message = document._edxml_message(self, recall=True)
             results = client.send(message)
         except ExchangeUnavailable as error:
-            self._retry_later(str(error))
+            self._retry_later(engine_words(self.env, error))
             return
         except (UserError, EdxmlError, ExchangeRefused) as error:
-            self.write({"recall_state": "failed", "last_error": str(error)})
-            self._tell_clerks(str(error))
+            why = engine_words(self.env, error)
+            self.write({"recall_state": "failed", "last_error": why})
+            self._tell_clerks(why)
             return
         for delivery in self:
             result = results.get(delivery.organ_id)

@@ -14,3 +14,4 @@ from . import snn_document_demo
 from . import ir_attachment
 from . import mail_followers
 from . import snn_document_queue
+from . import odoo_terms

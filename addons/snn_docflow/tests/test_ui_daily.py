@@ -4,6 +4,9 @@ the app in Vietnamese with none of the English that slipped through before."""
 
 import base64
 import json
+import re
+
+from lxml import html
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -26,6 +29,50 @@ ENGLISH = [
     "Head Review",
     "Director Review",
 ]
+
+# Odoo's own English on the login page before (Odoo 19's Vietnamese leaves them out or in
+# English), and what it shows only when anyone may sign up.
+LOGIN_ENGLISH = [
+    "Email",
+    "Enter your email",
+    "Enter your password",
+    "Your logo",
+    "Log in",
+    "Password",
+    "Don't have an account",
+]
+
+# A Vietnamese drafter saves a new document with its required fields empty, then opens a
+# many2one's dropdown; a Vietnamese clerk presses Issue (a confirmation). Each place must show
+# the Vietnamese and not the English that Odoo 19 showed there.
+WEB_CLIENT_CHECK = """(async () => {
+    const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const waitFor = async (selector) => {
+        for (let i = 0; i < 100; i++) {
+            const element = document.querySelector(selector);
+            if (element) return element;
+            await wait(100);
+        }
+        throw new Error(`nothing matches ${selector}`);
+    };
+    const problems = [];
+    const look = (where, element, english, vietnamese) => {
+        const text = element.innerText;
+        if (english.test(text) || !text.includes(vietnamese)) {
+            problems.push(`${where}: "${text.trim().slice(0, 200)}"`);
+        }
+    };
+    for (const [where, press, shown, english, vietnamese] of STEPS) {
+        (await waitFor(press)).click();
+        look(where, await waitFor(shown), new RegExp(english), vietnamese);
+    }
+    if (problems.length) {
+        console.error(`English on: ${problems.join("; ")}`);
+    } else {
+        console.log("test successful");
+    }
+})();
+"""
 
 # Opens every screen in turn inside one page (the web client's action service, as a menu
 # click does) and, on each, the app list too ("Apps", "Employees" were English there); fails
@@ -253,6 +300,71 @@ class TestUiVietnamese(DailyCase):
         )
         ready = "!!(odoo.__WOWL_DEBUG__ && odoo.__WOWL_DEBUG__.root)"
         self.browser_js("/odoo", code, ready=ready, login="daily_manager", timeout=180)
+
+    def test_the_login_page_reads_in_vietnamese_without_sign_up(self):
+        # A first visit from a browser set to Vietnamese: no session yet, Chrome's header.
+        self.opener.cookies.clear()
+        response = self.url_open(
+            "/web/login",
+            headers={"Accept-Language": "vi-VN,vi;q=0.9,en-US;q=0.8,en;q=0.7"},
+        )
+        self.assertEqual(response.status_code, 200)
+        page = html.fromstring(response.content)
+        for hidden in page.xpath("//script | //style | //noscript"):
+            hidden.drop_tree()
+        shown = " ".join(
+            [page.text_content(), *page.xpath("//@placeholder | //@title | //@aria-label")]
+        )
+        found = [w for w in LOGIN_ENGLISH if re.search(rf"\b{re.escape(w)}\b", shown)]
+        self.assertFalse(found, f"English on the login page: {found}")
+        self.assertIn("Mật khẩu", shown)
+        self.assertFalse(page.xpath("//a[contains(@href, '/web/signup')]"), "a sign-up link")
+        # The company has Odoo's placeholder ("Your logo") only: its name is shown instead.
+        self.assertTrue(self.env.company.uses_default_logo)
+        self.assertFalse(page.xpath("//img[contains(@src, '/web/binary/company_logo')]"))
+        self.assertIn(self.env.company.name, shown)
+
+    def test_odoo_own_words_read_in_vietnamese(self):
+        for login in ("daily_drafter", "daily_clerk"):
+            self.users[login].lang = "vi_VN"
+        drafter_steps = [
+            (
+                "a new document saved with its required fields empty",
+                ".o_form_view .o_form_button_save",
+                ".o_notification",
+                "Missing required fields",
+                "Chưa nhập đủ các trường bắt buộc",
+            ),
+            (
+                "a many2one's dropdown",
+                ".o_field_widget[name=document_type_id] input",
+                ".o_m2o_dropdown_option_search_more",
+                "Search more",
+                "Tìm thêm...",
+            ),
+        ]
+        clerk_steps = [
+            (
+                "the confirmation of the issue",
+                ".o_form_view button[name=action_issue]",
+                ".modal .modal-footer",
+                "\\bOk\\b",
+                "Đồng ý",
+            ),
+        ]
+        ready = "!!(odoo.__WOWL_DEBUG__ && odoo.__WOWL_DEBUG__.root)"
+        for login, url, steps in (
+            ("daily_drafter", "/odoo/action-snn_docflow.snn_document_action/new", drafter_steps),
+            (
+                "daily_clerk",
+                f"/odoo/action-snn_docflow.snn_document_action/{self.for_clerk.id}",
+                clerk_steps,
+            ),
+        ):
+            with self.subTest(login=login):
+                code = WEB_CLIENT_CHECK.replace("STEPS", json.dumps(steps))
+                self.browser_js(url, code, ready=ready, login=login)
+        self.assertEqual(self.for_clerk.state, "approved", "the issue was not confirmed")
 
     def test_refusals_read_in_vietnamese(self):
         self.start_tour(

@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from odoo.exceptions import UserError
 
+from odoo.addons.snn_docflow.engine_words import engine_words
 from odoo.addons.snn_docflow.upload_limit import check_upload_size
 
 from snn_sign import convert
@@ -68,7 +69,9 @@ def converted(env, vals):
             return vals, {"source_file": False, "source_file_name": False}
         pdf = to_pdf(data, timeout=conversion_timeout(env), **limits)
     except SnnSignError as error:
-        raise UserError(env._("“%(name)s” cannot be used: %(why)s", name=name, why=error)) from None
+        raise UserError(
+            env._("“%(name)s” cannot be used: %(why)s", name=name, why=engine_words(env, error))
+        ) from None
     stem = PurePath(name).stem or "draft"
     pdf_vals = {**vals, "file": base64.b64encode(pdf), "file_name": f"{stem}.pdf"}
     return pdf_vals, {"source_file": vals["file"], "source_file_name": name}

@@ -10,6 +10,8 @@ matches). Both are frozen from submission on, as the PDF is.
 
 from odoo import api, fields, models
 
+from odoo.addons.snn_docflow.engine_words import engine_words
+
 from snn_sign.convert import sniff
 from snn_sign.errors import SnnSignError
 
@@ -73,5 +75,7 @@ class SnnDocument(models.Model):
         try:
             kind = sniff(data)
         except SnnSignError as error:
-            return self.env._("“%(name)s” cannot be used: %(why)s", name=name, why=error)
+            return self.env._(
+                "“%(name)s” cannot be used: %(why)s", name=name, why=engine_words(self.env, error)
+            )
         return super()._upload_problem(data, name) if kind == "pdf" else None

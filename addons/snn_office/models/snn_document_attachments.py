@@ -7,6 +7,7 @@ import hashlib
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.snn_docflow.engine_words import line_words
 from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
 from odoo.addons.snn_docflow.pdf_file import has_pdf_header
 
@@ -82,7 +83,7 @@ class SnnDocument(models.Model):
                     self.env._(
                         "The sealed attachment “%(name)s” does not verify: %(why)s",
                         name=attachment.name,
-                        why="; ".join(reasons),
+                        why="; ".join(line_words(self.env, reason) for reason in reasons),
                     )
                 )
             attachment.write(attachment._sealed_values(self, sealed, report, index))

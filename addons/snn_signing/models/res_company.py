@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.snn_docflow.engine_words import engine_words
+
 from snn_sign.errors import SnnSignError
 from snn_sign.verify import load_roots
 
@@ -21,6 +23,7 @@ SIGNING_FIELDS = frozenset(
 class ResCompany(models.Model):
     # The seal image is written through the company only (checked, by its own managers),
     # never as an ir.attachment put in its place (snn_docflow's snn.record.files).
+    _name = "res.company"
     _inherit = ["res.company", "snn.record.files"]
 
     snn_seal_bridge_id = fields.Many2one(
@@ -68,7 +71,7 @@ class ResCompany(models.Model):
                 try:
                     load_roots([company.snn_trust_roots.encode()])
                 except SnnSignError as error:
-                    raise ValidationError(str(error)) from None
+                    raise ValidationError(engine_words(self.env, error)) from None
             if bool(company.snn_seal_bridge_id) != bool(company.snn_seal_key):
                 raise ValidationError(
                     self.env._("Set both the seal's token bridge and its key label, or neither.")

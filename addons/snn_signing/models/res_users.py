@@ -3,6 +3,8 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from odoo.addons.snn_docflow.engine_words import engine_words
+
 from snn_sign.errors import SnnSignError
 from snn_sign.images import check_signature_image
 
@@ -61,12 +63,13 @@ def check_image(env, image, colour):
     try:
         check_signature_image(base64.b64decode(image), colour)
     except SnnSignError as error:
-        raise ValidationError(str(error)) from None
+        raise ValidationError(engine_words(env, error)) from None
 
 
 class ResUsers(models.Model):
     # The signature image is written through the user only (checked, by the user's own
     # organisation's managers), never as an ir.attachment put in its place.
+    _name = "res.users"
     _inherit = ["res.users", "snn.record.files"]
 
     snn_sign_bridge_id = fields.Many2one(

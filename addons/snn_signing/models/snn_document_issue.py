@@ -14,6 +14,7 @@ import hashlib
 from odoo import models
 from odoo.exceptions import UserError
 
+from odoo.addons.snn_docflow.engine_words import engine_words, line_words
 from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
 
 from snn_sign import sign_pdf, stamp_pdf, verify_pdf
@@ -105,7 +106,7 @@ class SnnDocument(models.Model):
             "“%(doc)s” was not issued: %(why)s It is still approved and no number was "
             "taken; press Issue again once this is fixed.",
             doc=self.display_name,
-            why=str(error),
+            why=engine_words(self.env, error),
         )
         self.env["snn.approval"].sudo()._record_refusal(self, "issue", message)
         raise UserError(message) from None
@@ -185,7 +186,8 @@ class SnnDocument(models.Model):
         report = verify_pdf(sealed, company._trust_roots())
         if not report.ok:
             reasons = [*report.problems, *(r for s in report.signatures for r in s.reasons)]
-            raise UserError(self.env._("The signed file does not verify: %s", "; ".join(reasons)))
+            words = "; ".join(line_words(self.env, reason) for reason in reasons)
+            raise UserError(self.env._("The signed file does not verify: %s", words))
         return {
             **values,
             "stamped_file": base64.b64encode(stamped),

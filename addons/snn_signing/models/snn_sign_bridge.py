@@ -3,6 +3,8 @@ import datetime as dt
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.snn_docflow.engine_words import engine_words
+
 from snn_sign.bridge.client import BridgeClient
 from snn_sign.bridge.signer import BridgeSigner
 from snn_sign.errors import SnnSignError
@@ -120,7 +122,7 @@ class SnnSignBridge(models.Model):
                 signers[key] = BridgeSigner(client, key_label)
             except SnnSignError as error:
                 client.close()
-                raise UserError(str(error)) from None
+                raise UserError(engine_words(self.env, error)) from None
         return signers[key]
 
     def _key_info(self, key_label):
@@ -168,7 +170,7 @@ class SnnSignBridge(models.Model):
             try:
                 keys = client.keys(refresh=True)
             except SnnSignError as error:
-                raise UserError(str(error)) from None
+                raise UserError(engine_words(self.env, error)) from None
         lines = [
             self.env._(
                 "%(label)s (%(purpose)s): %(subject)s — issuer %(issuer)s — serial %(serial)s — "

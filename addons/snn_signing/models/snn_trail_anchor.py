@@ -3,6 +3,7 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.snn_docflow.engine_words import line_words
 from odoo.addons.snn_docflow.models.snn_approval import make_append_only
 
 from snn_sign.detached import verify_detached
@@ -46,9 +47,9 @@ class SnnTrailAnchor(models.Model):
             self.head_hash.encode(), base64.b64decode(self.signature), trust_roots
         )
         if not report.valid:
-            problems.append(
-                self.env._("The signed head of the trail does not verify: %s", report.error or "")
-            )
+            # The engine's reasons, "Vietnamese / English" each, joined by "; ".
+            why = "; ".join(line_words(self.env, part) for part in (report.error or "").split("; "))
+            problems.append(self.env._("The signed head of the trail does not verify: %s", why))
         if self.head_hash not in rows.mapped("hash"):
             problems.append(
                 self.env._(

@@ -8,3 +8,4 @@ from . import test_org_settings
 from . import test_planted_files
 from . import test_signature_panel
 from . import test_ui_signature_panel
+from . import test_engine_words

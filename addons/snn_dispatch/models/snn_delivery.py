@@ -67,7 +67,13 @@ class SnnDelivery(models.Model):
     sent_at = fields.Datetime()
     received_at = fields.Datetime()
     handled_at = fields.Datetime(help="When the receiver last accepted, handled or refused it.")
-    attempts = fields.Integer()
+    # Only sends that failed count (they decide when to give up): a copy delivered at the
+    # first try has none, and the form shows none.
+    attempts = fields.Integer(
+        string="Failed Attempts",
+        help="Sends that failed and were tried again later; none for a copy delivered at the "
+        "first try.",
+    )
     next_attempt_at = fields.Datetime(index=True)
     last_error = fields.Text()
     status_note = fields.Text(

@@ -7,3 +7,5 @@ from . import test_dispatch_committed
 from . import test_dispatch_rpc
 from . import test_side_doors
 from . import test_org_settings
+from . import test_delivery_words
+from . import test_ui_deliveries

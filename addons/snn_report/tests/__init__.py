@@ -6,3 +6,4 @@ from . import test_search
 from . import test_report_rpc
 from . import test_register_layout
 from . import test_report_side_doors
+from . import test_paper_print_once

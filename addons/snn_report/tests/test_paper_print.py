@@ -14,7 +14,7 @@ class TestPaperPrint(ReportCase):
         )
         self.assertEqual(wizard.file_copy_holder, "VT, VP", "as the seed's 'Lưu: VT, VP.'")
         self.assertEqual(wizard.copies, 2, "no recipient on paper: the two file copies")
-        action = wizard.action_print()
+        action = wizard.action_print()["params"]["next"]
         self.assertEqual(action["type"], "ir.actions.act_url")
         self.assertIn(f"/web/content/snn.document/{document.id}/signed_file", action["url"])
         self.assertIn("filename=01-SNN-VP.pdf", action["url"])
@@ -35,7 +35,7 @@ class TestPaperPrint(ReportCase):
             self.env["snn.paper.print"].with_user(self.clerk).create({"document_id": document.id})
         )
         self.assertEqual(wizard.copies, 4, "two recipients on paper and two file copies")
-        action = wizard.action_print()
+        action = wizard.action_print()["params"]["next"]
         self.assertIn(f"/web/content/snn.document/{document.id}/file?", action["url"])
         self.assertEqual(document.paper_copies, 4)
 

@@ -8,10 +8,8 @@ SUBJECT = "Tour: sổ đăng ký văn bản đi"
 REGISTER = "Sổ văn bản đi (tour sổ)"
 
 
-@tagged("post_install", "-at_install")
-class TestUiReport(HttpCase):
-    """In a real browser (headless Chromium): the clerk prints the register, the manager
-    opens the periodic report and its analysis."""
+class UiReportCase(HttpCase):
+    """One document issued on paper in its own register, by the five roles."""
 
     @classmethod
     def setUpClass(cls):
@@ -62,6 +60,28 @@ class TestUiReport(HttpCase):
         cls.document = document.with_env(cls.env)
         assert cls.document.state == "issued" and not cls.document.esign, cls.document.state
 
+    def print_paper(self):
+        """The clerk prints the issued document's paper originals in the browser: the
+        three copies are recorded once, and the dialog closes with a confirmation."""
+        self.start_tour(
+            f"/odoo/action-snn_docflow.snn_document_action/{self.document.id}",
+            "snn_report_clerk_prints_paper",
+            login="rtour_clerk",
+        )
+        self.assertRecordValues(self.document, [{"paper_copies": 3, "file_copy_holder": "VT, VP"}])
+        rows = self.document.approval_ids.filtered(lambda r: r.action == "print_paper")
+        self.assertEqual(len(rows), 1, "one print, one trail row")
+        self.assertEqual(rows.user_id, self.users["clerk"])
+
+
+@tagged("post_install", "-at_install")
+class TestUiReport(UiReportCase):
+    """In a real browser (headless Chromium): the clerk prints the register and the paper
+    originals, the manager opens the periodic report and its analysis."""
+
+    def test_the_clerk_prints_paper_originals_once(self):
+        self.print_paper()
+
     def test_the_clerk_prints_the_register(self):
         self.start_tour("/odoo", "snn_report_clerk_prints_register", login="rtour_clerk")
         wizard = self.env["snn.register.print"].search(
@@ -78,3 +98,12 @@ class TestUiReport(HttpCase):
 
     def test_the_manager_opens_the_report(self):
         self.start_tour("/odoo", "snn_report_manager_opens_report", login="rtour_manager")
+
+
+@tagged("post_install", "-at_install")
+class TestUiReportPhone(UiReportCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_on_a_phone_the_clerk_prints_paper_originals_once(self):
+        self.print_paper()

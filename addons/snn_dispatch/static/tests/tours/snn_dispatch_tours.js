@@ -91,3 +91,65 @@ registry.category("web_tour.tours").add("snn_dispatch_clerk_sees_acceptance", {
         },
     ],
 });
+
+// On a phone (390×844), the clerk's deliveries: the refused copy is among those the menu
+// shows first; on the document, each recipient is a card that reads completely, and a
+// delivered copy speaks in words (no "01", no count of failed sends that never were).
+
+registry.category("web_tour.tours").add("snn_dispatch_phone_deliveries_menu", {
+    steps: () => [
+        {
+            content: "The refused copy is shown at once, with the receiver's reason",
+            trigger: `.o_kanban_record:contains("${RECEIVING_UNIT}"):contains("Refused"):contains("Sai thể thức")`,
+        },
+    ],
+});
+
+function fitsTheScreen(selector) {
+    for (const element of document.querySelectorAll(selector)) {
+        const box = element.getBoundingClientRect();
+        if (box.left < 0 || box.right > window.innerWidth + 1) {
+            throw new Error(`${selector} is cut: ${box.left}..${box.right} of ${window.innerWidth}`);
+        }
+    }
+}
+
+registry.category("web_tour.tours").add("snn_dispatch_phone_deliveries_document", {
+    steps: () => [
+        {
+            content: "Open the deliveries",
+            trigger: `.o_notebook a[name="deliveries"]`,
+            run: "click",
+        },
+        {
+            content: "One card per recipient, in words, the whole name shown",
+            trigger: `.o_field_widget[name=delivery_ids] .o_kanban_record:contains("${RECEIVING_UNIT}"):contains("Internal (in Odoo)"):contains("Received")`,
+            run: function () {
+                fitsTheScreen(".o_field_widget[name=delivery_ids] .o_kanban_record");
+                fitsTheScreen(".o_field_widget[name=delivery_ids] .o_kanban_record .o_field_widget");
+                const card = document.querySelector(".o_field_widget[name=delivery_ids] .o_kanban_record");
+                if (card.querySelector(".o_field_widget[name=document_id]")) {
+                    throw new Error("the card repeats the document it is on");
+                }
+            },
+        },
+        {
+            content: "Open the delivery",
+            trigger: `.o_field_widget[name=delivery_ids] .o_kanban_record:contains("${RECEIVING_UNIT}")`,
+            run: "click",
+        },
+        {
+            content: "Its history says Arrived, not 01; no count of failed sends",
+            trigger: `.modal .o_field_widget[name=event_ids] td[name=status]:contains("Arrived")`,
+            run: function () {
+                const modal = document.querySelector(".modal");
+                if (modal.querySelector(".o_field_widget[name=attempts]")) {
+                    throw new Error("a copy delivered at once shows a send count");
+                }
+                if (modal.querySelector(".o_field_widget[name=event_ids] td[name=status_code]")) {
+                    throw new Error("the raw status code is shown");
+                }
+            },
+        },
+    ],
+});

@@ -10,8 +10,9 @@ function openMenu(menuXmlid) {
     return [
         ...stepUtils.goToAppSteps("snn_docflow.snn_document_menu_root", "Open Outgoing Documents"),
         {
+            // Under "+" (More Menu) when the app's menus do not fit on the bar.
             content: "Open Reporting",
-            trigger: `.o_main_navbar button[data-menu-xmlid="snn_report.snn_report_menu"], .o_main_navbar a[data-menu-xmlid="snn_report.snn_report_menu"]`,
+            trigger: `.o_main_navbar [data-menu-xmlid="snn_report.snn_report_menu"]:visible, .o_main_navbar .o_menu_sections_more button:visible`,
             run: "click",
         },
         {
@@ -69,6 +70,61 @@ registry.category("web_tour.tours").add("snn_report_manager_opens_report", {
         {
             content: "one document this year",
             trigger: `.o_pivot_view td.o_pivot_cell_value:contains("1")`,
+        },
+    ],
+});
+
+// The clerk prints the issued document (opened by its URL) on paper: three copies recorded
+// once, the dialog closed, a confirmation of what was recorded. On a phone Print is under ⋮.
+registry.category("web_tour.tours").add("snn_report_clerk_prints_paper", {
+    steps: () => [
+        {
+            content: "The issued document's form, with Print (under ⋮ on a phone)",
+            trigger: `.o_form_view .o_statusbar_buttons`,
+            run: function () {
+                const print = document.querySelector(
+                    `.o_statusbar_buttons button[name="action_open_paper_print_wizard"]`
+                );
+                if (!print) {
+                    document.querySelector(`.o_statusbar_buttons button[title="More"]`).click();
+                }
+            },
+        },
+        {
+            content: "Print",
+            trigger: `button[name="action_open_paper_print_wizard"]`,
+            run: "click",
+        },
+        {
+            content: "Three copies",
+            trigger: `.modal .o_field_widget[name=copies] input`,
+            run: "edit 3",
+        },
+        {
+            content: "The file copy is kept by the clerks and the unit",
+            trigger: `.modal .o_field_widget[name=file_copy_holder] input:value("VT, VP")`,
+        },
+        {
+            content: "Print and Record",
+            trigger: `.modal button[name="action_print"]`,
+            run: "click",
+        },
+        {
+            content: "The dialog closes and says what was recorded",
+            trigger: `body:not(:has(.modal)) .o_notification:contains("3 paper copies recorded; file copy kept by VT, VP. The file is downloading.")`,
+        },
+        {
+            content: "No error",
+            trigger: `body:not(:has(.o_error_dialog))`,
+        },
+        {
+            content: "Open the recipients",
+            trigger: `.o_notebook a[name="recipients"]`,
+            run: "click",
+        },
+        {
+            content: "The document shows the three copies, once",
+            trigger: `.o_form_view .o_field_widget[name=paper_copies]:contains("3")`,
         },
     ],
 });

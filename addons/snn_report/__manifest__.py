@@ -24,6 +24,7 @@
         "report/paperformat_data.xml",
         "report/register_report.xml",
         "report/period_report.xml",
+        "report/period_outgoing.xml",
         "wizards/snn_paper_print_views.xml",
         "wizards/snn_register_print_views.xml",
         "wizards/snn_period_report_views.xml",
@@ -38,6 +39,7 @@
     "assets": {
         "web.assets_tests": [
             "snn_report/static/tests/tours/snn_report_tours.js",
+            "snn_report/static/tests/tours/snn_period_document_tour.js",
         ],
     },
 }

@@ -7,3 +7,5 @@ from . import test_report_rpc
 from . import test_register_layout
 from . import test_report_side_doors
 from . import test_paper_print_once
+from . import test_period_document
+from . import test_ui_period_document

@@ -62,7 +62,6 @@ class SnnPeriodReport(models.TransientModel):
     # The report as an outgoing document: who signs, which unit drafts, whom it goes to.
     signer_id = fields.Many2one(
         "res.users",
-        string="Signer",
         # As on the document: directors by their own role, of this organisation.
         domain=lambda self: [
             ("group_ids", "in", self.env.ref("snn_docflow.group_director").ids),

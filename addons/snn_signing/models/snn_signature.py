@@ -48,7 +48,7 @@ class SnnSignature(models.Model):
     signer_org = fields.Char(string="Signer's Organisation")
     issuer_name = fields.Char(string="Certification Authority")
     signing_time = fields.Char(help="As signed, ISO 8601 with the Vietnam offset (+07:00).")
-    signed_at = fields.Datetime(string="Signed At")
+    signed_at = fields.Datetime()
     intact = fields.Boolean(help="The signed bytes are unchanged.")
     trusted = fields.Boolean(help="The certificate chains to a configured trusted root.")
     valid = fields.Boolean(help="Intact, trusted, and no change after signing that is not allowed.")
@@ -61,7 +61,7 @@ class SnnSignature(models.Model):
     verified_at = fields.Datetime()
     # What the signature panel says, in the user's language (see _compute_panel).
     status = fields.Char(string="Signature Status", compute="_compute_panel")
-    signed_by = fields.Char(string="Signed By", compute="_compute_panel")
+    signed_by = fields.Char(compute="_compute_panel")
     verdict_text = fields.Char(string="Verdict in Words", compute="_compute_panel")
     revocation_text = fields.Char(string="Not Checked", compute="_compute_panel")
     reasons_text = fields.Text(string="Reasons in Your Language", compute="_compute_panel")

@@ -1,5 +1,8 @@
 """Screenshots of what each demo user sees first, on a desktop (1366×900) and on a phone
-(390×844), taken from the demo `make run` serves, for the README and the module's description.
+(390×844), taken from the demo `make run` serves, for the README and the module's description;
+also the login page a Vietnamese visitor sees, the signature panel of the newest e-signed
+document, and the first page of the newest periodic report made as a document (when the demo
+has them: issue a document as the clerk, make a report document as the manager).
 
     make run            # in one terminal: the demo on http://localhost:8069
     make screenshots    # in another: writes addons/snn_docflow/static/description/screenshots/
@@ -121,6 +124,131 @@ def shoot(page: Page, base: str, login: str, size: str) -> Path:
     return path
 
 
+def show(page: Page, size: str) -> None:
+    width, height, mobile = SIZES[size]
+    page.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=width,
+        height=height,
+        deviceScaleFactor=1,
+        mobile=mobile,
+    )
+    page.send("Emulation.setTouchEmulationEnabled", enabled=mobile)
+
+
+def capture(page: Page, name: str) -> Path:
+    time.sleep(1.5)  # avatars, counters and fonts settle
+    shot = page.send("Page.captureScreenshot", format="png")
+    path = OUT / name
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path
+
+
+def shoot_login(page: Page, base: str, size: str) -> Path:
+    """The login page as a first-time visitor whose browser asks for Vietnamese."""
+    page.send("Network.clearBrowserCookies")
+    page.send("Network.setExtraHTTPHeaders", headers={"Accept-Language": "vi-VN,vi;q=0.9"})
+    show(page, size)
+    page.send("Page.navigate", url=f"{base}/web/login")
+    page.wait_until("!!document.querySelector('form.oe_login_form')")
+    path = capture(page, f"login-{size}.png")
+    page.send("Network.setExtraHTTPHeaders", headers={})
+    return path
+
+
+def call(base: str, session: str, model: str, method: str, *args, **kwargs):
+    answer = requests.post(
+        f"{base}/web/dataset/call_kw/{model}/{method}",
+        json={
+            "jsonrpc": "2.0",
+            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
+        },
+        cookies={"session_id": session},
+        timeout=60,
+    ).json()
+    if answer.get("error"):
+        raise RuntimeError(answer["error"]["data"]["message"])
+    return answer["result"]
+
+
+def shoot_signatures(page: Page, base: str, size: str) -> Path | None:
+    """The signature panel of the newest e-signed document, as the clerk reads it."""
+    session = session_of(base, "clerk")
+    found = call(
+        base,
+        session,
+        "snn.document",
+        "search",
+        [("signature_ids", "!=", False)],
+        limit=1,
+        order="id desc",
+    )
+    if not found:
+        return None
+    page.send("Network.clearBrowserCookies")
+    page.send("Network.setCookie", name="session_id", value=session, url=base)
+    show(page, size)
+    page.send("Page.navigate", url=f"{base}/odoo/action-snn_docflow.snn_document_action/{found[0]}")
+    page.wait_until(READY + " && !!document.querySelector('a[name=signatures]')")
+    page.send(
+        "Runtime.evaluate",
+        expression="document.querySelector('a[name=signatures]').click()",
+    )
+    panel = ".o_field_widget[name=signature_ids] .o_kanban_record"
+    page.wait_until(f"!!document.querySelector('{panel}')")
+    page.send(
+        "Runtime.evaluate",
+        expression=f"document.querySelector('{panel}').scrollIntoView({{block: 'start'}})",
+    )
+    return capture(page, f"signatures-{size}.png")
+
+
+def shoot_report_document(base: str) -> Path | None:
+    """Page 1 of the newest periodic report made as a document (signed once issued)."""
+    session = session_of(base, "clerk")
+    found = call(
+        base,
+        session,
+        "snn.document",
+        "search_read",
+        [("document_type_id.code", "=", "BC")],
+        ["id", "state"],
+        limit=1,
+        order="id desc",
+    )
+    if not found:
+        return None
+    field = "signed_file" if found[0]["state"] == "issued" else "file"
+    pdf = requests.get(
+        f"{base}/web/content/snn.document/{found[0]['id']}/{field}",
+        cookies={"session_id": session},
+        timeout=60,
+    )
+    pdf.raise_for_status()
+    path = OUT / "report-document-page1.png"
+    with tempfile.TemporaryDirectory(prefix="snn-shots-") as tmp:
+        source = Path(tmp) / "report.pdf"
+        source.write_bytes(pdf.content)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                source,
+                Path(tmp) / "page",
+            ],
+            check=True,
+        )
+        shutil.copy(Path(tmp) / "page.png", path)
+    return path
+
+
 def main() -> int:
     base = f"http://localhost:{os.environ.get('SNN_HTTP_PORT', '8069')}"
     try:
@@ -138,6 +266,20 @@ def main() -> int:
             for login in USERS:
                 for size in SIZES:
                     print(f"{shoot(page, base, login, size).relative_to(ROOT)}")
+            for size in SIZES:
+                print(f"{shoot_login(page, base, size).relative_to(ROOT)}")
+                shot = shoot_signatures(page, base, size)
+                print(
+                    shot.relative_to(ROOT)
+                    if shot
+                    else "no signature panel: no e-signed document yet (issue one as the clerk)"
+                )
+            shot = shoot_report_document(base)
+            print(
+                shot.relative_to(ROOT)
+                if shot
+                else "no report document yet (Periodic Report → Make Report Document)"
+            )
         finally:
             proc.kill()
     return 0

@@ -147,6 +147,8 @@ def capture(page: Page, name: str) -> Path:
 def shoot_login(page: Page, base: str, size: str) -> Path:
     """The login page as a first-time visitor whose browser asks for Vietnamese."""
     page.send("Network.clearBrowserCookies")
+    # A first visit: no user remembered by earlier logins (Odoo keeps them in localStorage).
+    page.send("Storage.clearDataForOrigin", origin=base, storageTypes="all")
     page.send("Network.setExtraHTTPHeaders", headers={"Accept-Language": "vi-VN,vi;q=0.9"})
     show(page, size)
     page.send("Page.navigate", url=f"{base}/web/login")
@@ -198,7 +200,10 @@ def shoot_signatures(page: Page, base: str, size: str) -> Path | None:
     page.wait_until(f"!!document.querySelector('{panel}')")
     page.send(
         "Runtime.evaluate",
-        expression=f"document.querySelector('{panel}').scrollIntoView({{block: 'start'}})",
+        # The tab's headers at the top: under the sticky control panel, the cards follow.
+        expression=(
+            "document.querySelector('.o_notebook_headers').scrollIntoView({block: 'start'})"
+        ),
     )
     return capture(page, f"signatures-{size}.png")
 

@@ -38,6 +38,13 @@ class TestUiPeriodDocument(HttpCase):
             {"name": cls.maker.name, "user_id": cls.maker.id, "department_id": cls.unit.id}
         )
         cls.province = cls.env["res.partner"].create({"name": PROVINCE, "is_company": True})
+        # The user's own defaults (Odoo's "set as default"): the dialog opens with the province
+        # and the signer chosen, so the tour presses no autocomplete (whose debounced search,
+        # still pending when the dialog closes, rejects a promise nobody awaits: a flaky
+        # "Uncaught (in promise)" in a headless browser).
+        Default = cls.env["ir.default"]
+        for field, value in (("recipient_id", cls.province.id), ("signer_id", cls.director.id)):
+            Default.set("snn.period.report", field, value, user_id=cls.maker.id)
 
     def test_the_report_document_is_made_and_opened(self):
         Document = self.env["snn.document"]

@@ -1,25 +1,20 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
+import { waitUntil } from "@odoo/hoot-dom";
 
 // The Python test (test_ui_period_document.py) makes the user a clerk who also drafts, in a
 // unit with a head, a director ("Giám đốc" by job title) to sign and the province as a
-// partner. The user opens the periodic report, names whom it goes to and who signs, and makes
-// the report document: the new draft's form opens.
+// partner, both the user's defaults for the dialog. The user opens the periodic report, sees
+// whom it goes to and who signs, and makes the report document: the new draft's form opens.
 
 const PROVINCE = "UBND tỉnh (tour báo cáo)";
 const SIGNER = "Giám đốc (tour báo cáo)";
 
-function pick(field, text) {
+function shows(field, text) {
     return [
         {
-            content: `Type in ${field}`,
-            trigger: `.modal .o_field_widget[name=${field}] input`,
-            run: `edit ${text}`,
-        },
-        {
-            content: `Choose ${text}`,
-            trigger: `.modal .o_field_widget[name=${field}] .dropdown-item:contains("${text}")`,
-            run: "click",
+            content: `${field} is ${text} (the user's default)`,
+            trigger: `.modal .o_field_widget[name=${field}] input:value("${text}")`,
         },
     ];
 }
@@ -29,13 +24,14 @@ registry.category("web_tour.tours").add("snn_report_makes_report_document", {
     steps: () => [
         ...stepUtils.goToAppSteps("snn_docflow.snn_document_menu_root", "Open Outgoing Documents"),
         {
+            // Under "+" (More Menu) when the app's menus do not fit on the bar.
             content: "Open Reporting",
-            trigger: `.o_main_navbar [data-menu-xmlid="snn_report.snn_report_menu"]`,
+            trigger: `.o_main_navbar [data-menu-xmlid="snn_report.snn_report_menu"]:visible, .o_main_navbar .o_menu_sections_more button:visible`,
             run: "click",
         },
         {
             content: "Open the periodic report",
-            trigger: `[data-menu-xmlid="snn_report.snn_period_report_menu"]`,
+            trigger: `.dropdown-item[data-menu-xmlid="snn_report.snn_period_report_menu"], a[data-menu-xmlid="snn_report.snn_period_report_menu"]`,
             run: "click",
         },
         {
@@ -48,8 +44,8 @@ registry.category("web_tour.tours").add("snn_report_makes_report_document", {
                 }
             },
         },
-        ...pick("recipient_id", PROVINCE),
-        ...pick("signer_id", SIGNER),
+        ...shows("recipient_id", PROVINCE),
+        ...shows("signer_id", SIGNER),
         {
             // From the signer's job title (the test gives "Giám đốc"); waiting for it also
             // waits for the dialog's onchange before the button is pressed.
@@ -82,6 +78,19 @@ registry.category("web_tour.tours").add("snn_report_makes_report_document", {
                 if (!text.includes("Báo cáo")) {
                     throw new Error(`type ${text}`);
                 }
+            },
+        },
+        {
+            content: "The draft's PDF shows in the viewer, with its number line for the clerk",
+            trigger: "iframe.o_pdfview_iframe[name=file]",
+            timeout: 30000,
+            async run() {
+                const frame = document.querySelector("iframe.o_pdfview_iframe[name=file]");
+                const text = () =>
+                    [...(frame.contentDocument?.querySelectorAll(".textLayer") || [])]
+                        .map((layer) => layer.textContent)
+                        .join(" ");
+                await waitUntil(() => text().includes("Số:"), { timeout: 25000 });
             },
         },
     ],

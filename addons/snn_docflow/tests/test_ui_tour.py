@@ -91,6 +91,17 @@ class TestUiTour(TourCase):
         self.assertEqual(clerk_return.user_id, self.users["clerk"])
         self.assertEqual(clerk_return.comment, "Sai thể thức: thiếu nơi nhận Lưu: VT")
 
+    def test_whole_names_in_the_queue(self):
+        self.users["drafter"].name = "Nguyễn Thị Phương Thảo"
+        self.users["director"].name = "Hoàng Thị Minh Nguyệt"
+        self.document.with_user(self.users["drafter"]).action_submit()
+        self.start_tour("/odoo", "snn_docflow_whole_names", login="tour_head")
+
+    def test_the_cancel_dialog_of_a_draft(self):
+        url = f"/odoo/action-snn_docflow.snn_document_action/{self.document.id}"
+        self.start_tour(url, "snn_docflow_cancel_dialog", login="tour_drafter")
+        self.assertEqual(self.document.state, "draft")
+
 
 @tagged("post_install", "-at_install")
 class TestUiTourPhone(TourCase):

@@ -240,3 +240,52 @@ registry.category("web_tour.tours").add("snn_docflow_phone_return", {
         },
     ],
 });
+
+// The head's queue shows whole names (a cut "Trần Văn Soạ" was what officials saw).
+registry.category("web_tour.tours").add("snn_docflow_whole_names", {
+    url: "/odoo",
+    steps: () => [
+        ...stepUtils.goToAppSteps("snn_docflow.snn_document_menu_root", "Open Outgoing Documents"),
+        {
+            content: "Every drafter's and signer's name fits its cell",
+            trigger: `.o_list_view .o_data_cell[name=drafter_id]:contains("Nguyễn Thị Phương Thảo")`,
+            run() {
+                const cells = document.querySelectorAll(
+                    ".o_data_cell[name=drafter_id], .o_data_cell[name=signer_id]"
+                );
+                for (const cell of cells) {
+                    for (const el of cell.querySelectorAll("span, a, div")) {
+                        if (el.scrollWidth > el.clientWidth + 1) {
+                            throw new Error(`"${cell.innerText.trim()}" is cut`);
+                        }
+                    }
+                }
+            },
+        },
+    ],
+});
+
+// The drafter cancels a draft: the dialog says what happens to a draft (no number to keep),
+// and its two buttons cannot be taken for one another.
+registry.category("web_tour.tours").add("snn_docflow_cancel_dialog", {
+    steps: () => [
+        clickButton("action_open_cancel_wizard"),
+        {
+            content: "Said for a draft: it stops here; no word of a number",
+            trigger: '.modal:contains("it stops here and goes to nobody"):not(:contains("keeps its number"))',
+        },
+        {
+            content: "Two buttons that say what they do",
+            trigger: '.modal-footer:has(button:contains("Yes, Cancel the Document")):has(button:contains("Keep the Document"))',
+        },
+        {
+            content: "Keep the document",
+            trigger: '.modal-footer button:contains("Keep the Document")',
+            run: "click",
+        },
+        {
+            content: "The dialog is gone, the draft as it was",
+            trigger: "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains(Draft)",
+        },
+    ],
+});

@@ -148,8 +148,8 @@ tours.add("snn_docflow_preview_replace_docx", {
             trigger: ".o_field_widget[name=file] [role=status]",
         },
         {
-            content: "The old PDF is no longer shown",
-            trigger: `.o_form_view:not(:has(${VIEWER}))`,
+            content: "The old PDF is no longer shown (its frame waits, hidden)",
+            trigger: `.o_form_view:not(:has(${VIEWER}:visible))`,
         },
         ...save,
         viewerShows("NEW CONTENT", { notText: "OLD CONTENT", stored: true, timeout: 50000 }),

@@ -287,6 +287,7 @@ def main() -> int:
             )
         finally:
             proc.kill()
+            proc.wait(timeout=30)  # before its profile directory is removed
     return 0
 
 

@@ -261,7 +261,8 @@ def main() -> int:
     except requests.ConnectionError:
         sys.exit(f"Nothing answers on {base}: start the demo with `make run` first.")
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="snn-shots-") as tmp:
+    # Chromium's helpers may still write its profile when it is gone: no error on cleanup.
+    with tempfile.TemporaryDirectory(prefix="snn-shots-", ignore_cleanup_errors=True) as tmp:
         proc, port = start_chromium(Path(tmp))
         try:
             target = requests.put(f"http://127.0.0.1:{port}/json/new?about:blank", timeout=10)

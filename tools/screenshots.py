@@ -104,24 +104,12 @@ def session_of(base: str, login: str) -> str:
 
 
 def shoot(page: Page, base: str, login: str, size: str) -> Path:
-    width, height, mobile = SIZES[size]
     page.send("Network.clearBrowserCookies")
     page.send("Network.setCookie", name="session_id", value=session_of(base, login), url=base)
-    page.send(
-        "Emulation.setDeviceMetricsOverride",
-        width=width,
-        height=height,
-        deviceScaleFactor=1,
-        mobile=mobile,
-    )
-    page.send("Emulation.setTouchEmulationEnabled", enabled=mobile)
+    show(page, size)
     page.send("Page.navigate", url=f"{base}/odoo")
     page.wait_until(READY)
-    time.sleep(1.5)  # avatars, counters and fonts settle
-    shot = page.send("Page.captureScreenshot", format="png")
-    path = OUT / f"{login}-{size}.png"
-    path.write_bytes(base64.b64decode(shot["data"]))
-    return path
+    return capture(page, f"{login}-{size}.png")
 
 
 def show(page: Page, size: str) -> None:

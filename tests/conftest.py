@@ -13,12 +13,12 @@ import pytest
 from helpers_bridge import start_bridge
 
 from snn_sign.bridge.signer import BridgeSigner
-from snn_sign.pki import create_demo_pki
+from snn_sign_testkit.pki import create_demo_pki
 
 
 @pytest.fixture(scope="session")
 def pki(tmp_path_factory):
-    """DemoPki (see snn_sign.pki): token "snn-demo" with keys "signer" and "seal"; ``pki.pin``."""
+    """DemoPki (snn_sign_testkit.pki): token "snn-demo", keys "signer" and "seal"; ``pki.pin``."""
     directory = tmp_path_factory.mktemp("pki")
     demo = create_demo_pki(directory, pin=f"P-{secrets.token_hex(6)}", so_pin=secrets.token_hex(8))
     previous = os.environ.get("SOFTHSM2_CONF")

@@ -10,7 +10,7 @@ import requests
 from asn1crypto import cms
 
 from snn_sign.bridge.auth import compute_signature
-from snn_sign.demo_bridge import (  # noqa: F401 - re-exported for the tests
+from snn_sign_testkit.demo_bridge import (  # noqa: F401 - re-exported for the tests
     RunningBridge,
     bridge_command,
     free_port,

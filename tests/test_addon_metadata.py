@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers_source import imported_names
 
 ADDONS = Path(__file__).resolve().parent.parent / "addons"
 MODULES = sorted(p.parent.name for p in ADDONS.glob("*/__manifest__.py"))
@@ -58,19 +59,39 @@ def test_manifest_has_the_oca_keys(module):
     assert data["summary"].strip() and "description" not in data
 
 
+# The Odoo-free distributions of packages/, by import name.
+DISTRIBUTIONS = {
+    "snn_sign": "snn-sign",
+    "snn_token_bridge": "snn-token-bridge",
+    "snn_edxml": "snn-edxml",
+    "snn_office_convert": "snn-office-convert",
+    "snn_sign_testkit": "snn-sign-testkit",
+}
+
+
+def imported_distributions(code: str) -> set[str]:
+    """The packages/ distributions that this Python source imports (any nesting)."""
+    tops = {name.split(".")[0] for name in imported_names(code)}
+    return {DISTRIBUTIONS[top] for top in tops if top in DISTRIBUTIONS}
+
+
 @pytest.mark.parametrize("module", MODULES)
 def test_external_dependencies_name_what_the_code_runs(module):
-    """Every module imports the snn_sign engine; the binaries are the ones its code calls."""
+    """The manifest names exactly the packages/ distributions the module's code imports (never
+    the test kit, which is for tests only); the binaries are the ones its code calls."""
     deps = manifest(module).get("external_dependencies", {})
-    code = "\n".join(
+    sources = [
         p.read_text(encoding="utf-8")
         for p in (ADDONS / module).rglob("*.py")
         if "tests" not in p.relative_to(ADDONS / module).parts
-    )
-    if module != "snn_docflow":
-        assert "snn-sign" in deps.get("python", []), "the engine's distribution"
+    ]
+    code = "\n".join(sources)
+    imported = set().union(*(imported_distributions(src) for src in sources))
+    assert "snn-sign-testkit" not in imported, "the test kit is in no runtime wheel"
+    declared = {name for name in deps.get("python", []) if name in DISTRIBUTIONS.values()}
+    assert declared == imported, f"declared {sorted(declared)}, imported {sorted(imported)}"
     uses_binary = {
-        "soffice": "snn_sign.convert" in code or "from snn_sign import convert" in code,
+        "soffice": "snn_office_convert" in code,
         "wkhtmltopdf": (ADDONS / module / "report").is_dir(),
     }
     for binary, used in uses_binary.items():

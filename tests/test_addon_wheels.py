@@ -1,7 +1,9 @@
-"""The wheels a deployment installs: ``tools/build_wheels.py`` builds ``snn-sign`` and one
-``odoo-addon-<module>`` per add-on (whool), and Odoo 19 loads the modules from a fresh virtualenv
-that holds only those wheels and Odoo's Python requirements, then installs them into a database
-of a throwaway PostgreSQL cluster: no addons path points into this repository.
+"""The wheels a deployment installs: ``tools/build_wheels.py`` builds the runtime distributions of
+packages/ (``snn-sign``, ``snn-token-bridge``, ``snn-edxml``, ``snn-office-convert``; not the test
+kit) and one ``odoo-addon-<module>`` per add-on (whool), and Odoo 19 loads the modules from a
+fresh virtualenv that holds only the wheels the add-ons need and Odoo's Python requirements,
+then installs them into a database of a throwaway PostgreSQL cluster: no addons path points
+into this repository.
 
 Odoo itself is not on PyPI (it ships as source archives and Debian packages), so the add-on
 wheels, which require ``odoo==19.0.*``, are installed with ``--no-deps``, and the Odoo 19 source
@@ -28,6 +30,8 @@ from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parent.parent
 ADDONS = ("snn_docflow", "snn_signing", "snn_dispatch", "snn_report", "snn_office")
+# The runtime distributions of packages/ (the test kit is built only on request)
+PACKAGES = ("snn-sign", "snn-token-bridge", "snn-edxml", "snn-office-convert")
 # Where tools/devenv.py looks for an Odoo 19 source tree when ODOO_SRC is unset and the Python
 # running the tests does not import odoo by itself (it does under `make test`: PYTHONPATH).
 ODOO_WELL_KNOWN = (
@@ -48,15 +52,20 @@ module.initialize_sys_path()
 found = {"addons_path": list(odoo.addons.__path__), "modules": module.get_modules()}
 for name in ("snn_docflow", "snn_signing", "snn_dispatch", "snn_report", "snn_office"):
     manifest = module.get_manifest(name)
-    manifest.check_manifest_dependencies()  # external_dependencies: snn-sign installed
+    manifest.check_manifest_dependencies()  # external_dependencies: snn-sign, ... installed
     module.load_openerp_module(name)  # imports the module's Python code, as the server does
     found[name] = {
         "file": sys.modules["odoo.addons." + name].__file__,
         "manifest_path": manifest.path,
         "version": manifest["version"],
     }
-import snn_sign
-found["snn_sign"] = snn_sign.__file__
+import snn_edxml, snn_office_convert, snn_sign
+found["snn"] = [m.__file__ for m in (snn_sign, snn_edxml, snn_office_convert)]
+try:
+    import snn_sign_testkit
+    found["testkit"] = snn_sign_testkit.__file__
+except ModuleNotFoundError:
+    found["testkit"] = None
 found["odoo"] = odoo.release.version
 print(json.dumps(found))
 """
@@ -128,7 +137,7 @@ def wheels(tmp_path_factory) -> dict[str, Path]:
     )
     assert r.returncode == 0, r.stdout + r.stderr
     built = {_metadata(w)["Name"]: w for w in out.glob("*.whl")}
-    assert set(built) == {"snn-sign", *(f"odoo-addon-{a}" for a in ADDONS)}, built
+    assert set(built) == {*PACKAGES, *(f"odoo-addon-{a}" for a in ADDONS)}, built
     return built
 
 
@@ -143,27 +152,38 @@ def _requires(wheel: Path) -> dict[str, Requirement]:
     return {r.name: r for r in reqs if not r.marker}
 
 
-@pytest.mark.slow  # builds six wheels with isolated build environments: ~20 s
+@pytest.mark.slow  # builds nine wheels with isolated build environments: ~30 s
 def test_wheels_declare_odoo_the_addons_and_the_engine(wheels):
     docflow = _requires(wheels["odoo-addon-snn_docflow"])
     signing = _requires(wheels["odoo-addon-snn_signing"])
     dispatch = _requires(wheels["odoo-addon-snn_dispatch"])
     report = _requires(wheels["odoo-addon-snn_report"])
     office = _requires(wheels["odoo-addon-snn_office"])
-    assert set(docflow) == {"odoo"}  # mail and hr are Odoo's own
+    assert set(docflow) == {"odoo", "snn-sign"}  # mail and hr are Odoo's own
     assert set(signing) == {"odoo", "odoo-addon-snn_docflow", "snn-sign"}
-    assert set(dispatch) == {"odoo", "odoo-addon-snn_signing", "snn-sign"}
+    # each add-on names the distributions it imports: dispatch only edXML and the exchange
+    assert set(dispatch) == {"odoo", "odoo-addon-snn_signing", "snn-edxml"}
     # attachment_indexation is Odoo's own; XlsxWriter is one of Odoo's requirements too
     assert set(report) == {"odoo", "odoo-addon-snn_dispatch", "snn-sign", "xlsxwriter"}
-    assert set(office) == {"odoo", "odoo-addon-snn_dispatch", "snn-sign"}
+    assert set(office) == {"odoo", "odoo-addon-snn_dispatch", "snn-office-convert", "snn-sign"}
     for reqs in (docflow, signing, dispatch, report, office):
         assert reqs["odoo"].specifier.contains("19.0")
         assert not reqs["odoo"].specifier.contains("18.0")
         assert not reqs["odoo"].specifier.contains("19.1")
     docflow_version = _metadata(wheels["odoo-addon-snn_docflow"])["Version"]
     assert signing["odoo-addon-snn_docflow"].specifier.contains(docflow_version)
-    engine = _metadata(wheels["snn-sign"])
-    assert signing["snn-sign"].specifier.contains(engine["Version"])
+    for reqs, dist in (
+        (signing, "snn-sign"),
+        (dispatch, "snn-edxml"),
+        (office, "snn-office-convert"),
+    ):
+        assert reqs[dist].specifier.contains(_metadata(wheels[dist])["Version"]), dist
+    # the distributions among themselves: the bridge server and edXML on the PDF package
+    engine = _metadata(wheels["snn-sign"])["Version"]
+    for dist in ("snn-token-bridge", "snn-edxml", "snn-office-convert"):
+        assert _requires(wheels[dist])["snn-sign"].specifier.contains(engine), dist
+    assert {"aiohttp", "python-pkcs11"} <= set(_requires(wheels["snn-token-bridge"]))
+    assert not {"aiohttp", "python-pkcs11"} & set(_requires(wheels["snn-sign"]))
     with zipfile.ZipFile(wheels["odoo-addon-snn_signing"]) as zf:
         names = set(zf.namelist())
     assert "odoo/addons/snn_signing/__manifest__.py" in names
@@ -178,8 +198,10 @@ def test_odoo_loads_and_installs_the_modules_from_the_wheels(wheels, tmp_path):
     r = _run([sys.executable, "-m", "venv", venv], cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     pip = [venv / "bin" / "python", "-m", "pip", "install", "--quiet"]
-    # The engine with its own dependencies, and Odoo's Python requirements (this project's pins).
-    r = _run([*pip, "-r", REPO / "requirements.txt", wheels["snn-sign"]], cwd=tmp_path, timeout=900)
+    # The distributions the add-ons import, with their own dependencies, and Odoo's Python
+    # requirements (this project's pins).
+    engine = [wheels[d] for d in ("snn-sign", "snn-edxml", "snn-office-convert")]
+    r = _run([*pip, "-r", REPO / "requirements.txt", *engine], cwd=tmp_path, timeout=900)
     assert r.returncode == 0, r.stdout + r.stderr
     # The add-ons without dependencies: the one they name that is missing is Odoo, not on PyPI.
     addons = [wheels[f"odoo-addon-{a}"] for a in ADDONS]
@@ -207,7 +229,8 @@ def test_odoo_loads_and_installs_the_modules_from_the_wheels(wheels, tmp_path):
         assert Path(found[name]["manifest_path"]) == where
         manifest = ast.literal_eval((REPO / "addons" / name / "__manifest__.py").read_text())
         assert found[name]["version"] == manifest["version"]
-    assert Path(found["snn_sign"]).is_relative_to(site)
+    assert all(Path(f).is_relative_to(site) for f in found["snn"]), found["snn"]
+    assert found["testkit"] is None  # the add-ons' runtime needs no test kit
 
     # And Odoo installs them from there into a database: their data files, views, security,
     # reports and translations came with the wheels (a file left out of one fails here).

@@ -16,10 +16,10 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.signers import SimpleSigner
 
 from snn_sign.errors import BadInputError, NotFoundError
-from snn_sign.pki import issue_cert, make_ca
-from snn_sign.sample_letter import make_letter_pdf
 from snn_sign.signing import sign_pdf
 from snn_sign.stamp import stamp_pdf
+from snn_sign_testkit.pki import issue_cert, make_ca
+from snn_sign_testkit.sample_letter import make_letter_pdf
 
 
 @pytest.fixture(scope="module")

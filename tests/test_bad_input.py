@@ -11,8 +11,8 @@ from helpers_sign import run_cli, sign_args, signer_args, stamp_args
 from reportlab.pdfgen.canvas import Canvas
 
 from snn_sign.errors import BadInputError, NotFoundError
-from snn_sign.sample_letter import make_letter_pdf
 from snn_sign.stamp import stamp_pdf
+from snn_sign_testkit.sample_letter import make_letter_pdf
 
 
 def _encrypted_pdf() -> bytes:

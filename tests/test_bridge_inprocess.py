@@ -15,11 +15,11 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from helpers_bridge import signed_attrs
 
 from snn_sign.bridge.auth import make_authorization
-from snn_sign.bridge.config import BridgeConfig, ClientConfig, KeyConfig
-from snn_sign.bridge.server import create_app
 from snn_sign.errors import TokenError
-from snn_sign.pki import issue_cert, make_ca
-from snn_sign.token import TokenKey
+from snn_sign_testkit.pki import issue_cert, make_ca
+from snn_token_bridge.config import BridgeConfig, ClientConfig, KeyConfig
+from snn_token_bridge.server import create_app
+from snn_token_bridge.token import TokenKey
 
 SECRET = b"s" * 32
 

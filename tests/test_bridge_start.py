@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers_bridge import bridge_command, write_config, write_secret
 
-from snn_sign.pki import DemoPki, create_demo_pki, import_keys_to_token, issue_cert
+from snn_sign_testkit.pki import DemoPki, create_demo_pki, import_keys_to_token, issue_cert
 
 
 def _run_once(config: Path, pki: DemoPki) -> subprocess.CompletedProcess:
@@ -87,8 +87,8 @@ def test_duplicate_label_on_the_token_stops_the_bridge(
 _FAILING_LIST = """
 import sys
 from pkcs11 import exceptions as p11e
-import snn_sign.token as token
-from snn_sign.cli.bridge_cli import main
+import snn_token_bridge.token as token
+from snn_token_bridge.cli import main
 
 
 class FailingSession:

@@ -20,7 +20,7 @@ from helpers_bridge import bridge_command, signed_attrs, start_bridge, write_con
 
 from snn_sign.bridge.client import BridgeClient
 from snn_sign.errors import BridgeError
-from snn_sign.pki import create_demo_pki, issue_cert
+from snn_sign_testkit.pki import create_demo_pki, issue_cert
 
 
 def test_sixteen_concurrent_signatures_all_succeed(bridge):

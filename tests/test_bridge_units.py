@@ -19,11 +19,11 @@ from snn_sign.bridge.auth import (
     make_authorization,
     parse_authorization,
 )
-from snn_sign.bridge.config import is_loopback, load_config
-from snn_sign.bridge.payload import PayloadError, check_signed_attrs
-from snn_sign.bridge.server import warn_if_exposed
 from snn_sign.errors import BadInputError
-from snn_sign.token import TokenWorker
+from snn_token_bridge.config import is_loopback, load_config
+from snn_token_bridge.payload import PayloadError, check_signed_attrs
+from snn_token_bridge.server import warn_if_exposed
+from snn_token_bridge.token import TokenWorker
 
 SECRET = b"0123456789abcdef0123456789abcdef"
 NOW = 1_800_000_000

@@ -1,4 +1,4 @@
-"""snn_sign.convert: office drafts (.docx, .odt, .doc) to PDF with LibreOffice headless.
+"""snn_office_convert.convert: office drafts (.docx, .odt, .doc) to PDF with LibreOffice headless.
 
 The documents are made at test time: a flat ODT (XML) laid out like a ministry template (header
 block, body, a 3x3 table, signature block, Times New Roman), which soffice itself turns into a
@@ -25,8 +25,8 @@ from helpers_pdf import one_page_pdf
 from pdfminer.high_level import extract_text
 from pypdf import PdfReader
 
-from snn_sign import convert
-from snn_sign.convert import TEMP_PREFIX, sniff, to_pdf
+from snn_office_convert import convert
+from snn_office_convert.convert import TEMP_PREFIX, sniff, to_pdf
 from snn_sign.errors import BadInputError, ConversionError, ConversionTimeoutError
 from snn_sign.pdfinput import open_pdf, page_count
 
@@ -435,8 +435,10 @@ def test_two_conversions_at_once(office_docs):
         assert_letter(results[kind])
 
 
-def test_exported_lazily():
+def test_exported_by_the_package():
+    import snn_office_convert  # noqa: PLC0415
     import snn_sign  # noqa: PLC0415
 
-    assert {"to_pdf", "sniff"} <= set(snn_sign.__all__)
-    assert snn_sign.to_pdf is to_pdf and snn_sign.sniff is sniff
+    assert {"to_pdf", "sniff"} == set(snn_office_convert.__all__)
+    assert snn_office_convert.to_pdf is to_pdf and snn_office_convert.sniff is sniff
+    assert not {"to_pdf", "sniff"} & set(snn_sign.__all__)  # its own product, not snn-sign's

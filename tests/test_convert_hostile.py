@@ -1,4 +1,4 @@
-"""snn_sign.convert against hostile uploads, with the real LibreOffice.
+"""snn_office_convert.convert against hostile uploads, with the real LibreOffice.
 
 A .docx and an .odt pointing LibreOffice at a local HTTP server (linked image, linked OLE
 object) or at a local file; ZIP bombs whose parts declare or hide their size; a stand-in
@@ -26,8 +26,8 @@ import pytest
 from pdfminer.high_level import extract_text
 from pypdf import PdfReader
 
-from snn_sign import convert
-from snn_sign.convert import MIB, sniff, to_pdf
+from snn_office_convert import convert
+from snn_office_convert.convert import MIB, sniff, to_pdf
 from snn_sign.errors import BadInputError, ConversionError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -347,7 +347,7 @@ def _refusal_in_a_child(path: Path) -> dict:
     imports before it weigh 150-220 MiB depending on the machine, the bomb inflated 1 GiB)."""
     code = """
 import json, resource, sys, time
-from snn_sign.convert import to_pdf
+from snn_office_convert.convert import to_pdf
 from snn_sign.errors import SnnSignError
 data = open(sys.argv[1], "rb").read()
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -20,8 +20,8 @@ from pyhanko.sign.signers import SimpleSigner
 from snn_sign import DetachedReport, sign_detached, verify_detached
 from snn_sign.detached import async_sign_detached, async_verify_detached
 from snn_sign.errors import BadInputError
-from snn_sign.pki import issue_cert, make_ca
 from snn_sign.vntime import VN_TZ
+from snn_sign_testkit.pki import issue_cert, make_ca
 
 HEAD = hashlib.sha256(b"snn.approval #1042 | prev=9f2c... | director approved").hexdigest().encode()
 

@@ -1,16 +1,16 @@
-"""tools/devenv.py's watch over Odoo's runner: a run that waits for ever is killed and said to
-hang, with the test it stopped in, instead of running into CI's time limit."""
+"""devenv's watch over Odoo's runner (tools/devenv/log_stream.py): a run that waits for ever is
+killed and said to hang, with the test it stopped in, instead of running into CI's time limit."""
 
 import signal
 import sys
 
-import devenv
+from devenv.log_stream import stream_to_log
 
 
 def test_a_silent_command_is_killed_and_said_to_hang(tmp_path, monkeypatch, capsys):
     log = tmp_path / "run.log"
     script = "import time; print('Starting TestX.test_waits ...', flush=True); time.sleep(60)"
-    rc = devenv.stream_to_log([sys.executable, "-c", script], log, env={}, silence_limit=1)
+    rc = stream_to_log([sys.executable, "-c", script], log, env={}, silence_limit=1)
     assert rc == -signal.SIGKILL
     text = log.read_text()
     assert "Starting TestX.test_waits" in text
@@ -21,6 +21,6 @@ def test_a_silent_command_is_killed_and_said_to_hang(tmp_path, monkeypatch, caps
 def test_a_command_that_keeps_talking_is_left_alone(tmp_path):
     log = tmp_path / "run.log"
     script = "import time\nfor i in range(3):\n    print(i, flush=True); time.sleep(0.5)"
-    rc = devenv.stream_to_log([sys.executable, "-c", script], log, env={}, silence_limit=30)
+    rc = stream_to_log([sys.executable, "-c", script], log, env={}, silence_limit=30)
     assert rc == 0
     assert log.read_text().split() == ["0", "1", "2"]

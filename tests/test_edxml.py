@@ -1,4 +1,4 @@
-"""edXML (QCVN 102:2016) writer, parser and checks: snn_sign.edxml."""
+"""edXML (QCVN 102:2016) writer, parser and checks: snn_edxml.edxml."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from snn_sign import edxml
-from snn_sign.edxml import (
+from snn_edxml import edxml
+from snn_edxml.edxml import (
     NAMESPACE,
     STATUS_CODES,
     EdxmlDocument,

@@ -16,9 +16,15 @@ from reportlab.pdfgen.canvas import Canvas
 from snn_sign.cli.sign_cli import _write_atomic
 from snn_sign.errors import BadInputError
 from snn_sign.fonts import FONT, FONT_ITALIC, register_reportlab_fonts, text_width
-from snn_sign.sample_letter import PAGE_H, PAGE_W, SIGNER_NAME, SIGNER_TITLE, make_letter_pdf
 from snn_sign.stamp import page_lines, stamp_pdf
 from snn_sign.vntime import date_phrase, iso_vn, now_vn, parse_date
+from snn_sign_testkit.sample_letter import (
+    PAGE_H,
+    PAGE_W,
+    SIGNER_NAME,
+    SIGNER_TITLE,
+    make_letter_pdf,
+)
 
 
 def test_iso_vn_and_date_phrase():

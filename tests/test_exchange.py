@@ -1,5 +1,5 @@
-"""The document exchange client (snn_sign.exchange) against the stand-in exchange
-(snn_sign.demo_exchange) run as a real subprocess. No Odoo."""
+"""The document exchange client (snn_edxml.exchange) against the stand-in exchange
+(snn_sign_testkit.demo_exchange) run as a real subprocess. No Odoo."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from snn_sign.demo_exchange import start_exchange
-from snn_sign.exchange import ExchangeClient, ExchangeError, ExchangeRefused, ExchangeUnavailable
+from snn_edxml.exchange import ExchangeClient, ExchangeError, ExchangeRefused, ExchangeUnavailable
+from snn_sign_testkit.demo_exchange import start_exchange
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 SENDER = "000.00.00.H53"

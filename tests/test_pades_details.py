@@ -30,10 +30,10 @@ from helpers_sign import (
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
-from snn_sign.sample_letter import PAGE_H, PAGE_W, make_letter_pdf
 from snn_sign.signing import sign_pdf
 from snn_sign.stamp import page_lines, stamp_pdf
 from snn_sign.verify import verify_pdf
+from snn_sign_testkit.sample_letter import PAGE_H, PAGE_W, make_letter_pdf
 
 MM = 72 / 25.4
 

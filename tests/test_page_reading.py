@@ -23,12 +23,12 @@ from pyhanko.stamp import TextStamp, TextStampStyle
 
 from snn_sign import appearance as ap
 from snn_sign import erase, stamp
-from snn_sign.demo_images import make_signature_png
 from snn_sign.errors import NotFoundError
 from snn_sign.fonts import font_path
 from snn_sign.pdfinput import open_pdf
-from snn_sign.sample_letter import SIGNER_NAME, make_letter_pdf
 from snn_sign.stamp import PageReader, page_lines, stamp_pdf
+from snn_sign_testkit.demo_images import make_signature_png
+from snn_sign_testkit.sample_letter import SIGNER_NAME, make_letter_pdf
 
 NUMBER = "Số: 05/SNN-VP"
 DATE = dt.date(2019, 2, 18)

@@ -12,7 +12,7 @@ from cryptography.x509.oid import NameOID
 from PIL import Image
 
 from snn_sign.errors import TokenError
-from snn_sign.pki import _write_private, create_demo_pki, make_seal_png, make_signature_png
+from snn_sign_testkit.pki import _write_private, create_demo_pki, make_seal_png, make_signature_png
 
 
 def _cert(path) -> x509.Certificate:

@@ -22,8 +22,8 @@ from helpers_sign import (
     stamp_args,
 )
 
-from snn_sign.sample_letter import SIGNER_NAME, SIGNER_TITLE, make_letter_pdf
 from snn_sign.stamp import page_lines
+from snn_sign_testkit.sample_letter import SIGNER_NAME, SIGNER_TITLE, make_letter_pdf
 
 
 @dataclass

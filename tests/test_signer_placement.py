@@ -19,7 +19,9 @@ from snn_sign import appearance as ap
 from snn_sign.errors import NotFoundError
 from snn_sign.fonts import FONT, FONT_BOLD, FONT_BOLD_ITALIC, register_reportlab_fonts
 from snn_sign.pdfinput import open_pdf
-from snn_sign.sample_letter import (
+from snn_sign.signing import sign_pdf
+from snn_sign.stamp import TextLine, page_lines
+from snn_sign_testkit.sample_letter import (
     BOTTOM,
     LEFT,
     LEFT_COL_X,
@@ -32,8 +34,6 @@ from snn_sign.sample_letter import (
     TOP,
     make_letter_pdf,
 )
-from snn_sign.signing import sign_pdf
-from snn_sign.stamp import TextLine, page_lines
 
 IMAGE = (600, 240)  # the demo signature PNG's proportions
 KT_GD = ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]

@@ -25,8 +25,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from snn_sign import erase
 from snn_sign.fonts import FONT, FONT_ITALIC, register_reportlab_fonts
-from snn_sign.sample_letter import PAGE_H, PAGE_W, make_letter_pdf
 from snn_sign.stamp import page_lines, stamp_pdf
+from snn_sign_testkit.sample_letter import PAGE_H, PAGE_W, make_letter_pdf
 
 NUMBER = "Số: 05/SNN-VP"
 DATE = "Tuyên Quang, ngày 18 tháng 02 năm 2019"

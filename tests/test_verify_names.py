@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from helpers_sign import run_cli
 
-from snn_sign.sample_letter import make_letter_pdf
 from snn_sign.signing import sign_pdf
 from snn_sign.stamp import stamp_pdf
 from snn_sign.verify import SignatureReport, certificate_names, verify_pdf
+from snn_sign_testkit.sample_letter import make_letter_pdf
 
 
 def test_the_report_names_signer_organisation_and_issuer(bridge_signer, bridge, tmp_path):

@@ -1,16 +1,19 @@
-"""Build the project's wheels: the engine ``snn-sign`` (setup.cfg at the root) and one
-``odoo-addon-<module>`` per add-on of addons/ that has a pyproject.toml (whool, as OCA does).
+"""Build the project's wheels: the Odoo-free distributions of packages/ (each with its own
+pyproject.toml) and one ``odoo-addon-<module>`` per add-on of addons/ that has a pyproject.toml
+(whool, as OCA does).
 
-    .venv/bin/python tools/build_wheels.py [--out DIR]      # default: dist/
+    .venv/bin/python tools/build_wheels.py [--out DIR] [--with-testkit]   # default: dist/
 
 Standard library only, run by a Python that has pip (the project's .venv): pip fetches the
-build backends (setuptools, whool) from PyPI into isolated build environments. The wheels are
-built with ``--no-deps``; their dependencies are declared in them:
+build backends (setuptools, whool) from its index into isolated build environments. The wheels
+are built with ``--no-deps``; their dependencies are declared in them:
 
-- ``snn-sign``: setup.cfg's install_requires;
+- ``snn-sign``, ``snn-token-bridge``, ``snn-edxml``, ``snn-office-convert``: their
+  pyproject.toml's ``[project] dependencies``; the test kit ``snn-sign-testkit`` is no runtime
+  wheel and is built only with ``--with-testkit``;
 - ``odoo-addon-<module>``: whool reads the manifest: Odoo 19 (``odoo==19.0.*``), the
   non-core modules of ``depends`` as ``odoo-addon-<module>``, and ``external_dependencies``'
-  python names (``snn-sign``, bounded in the add-on's pyproject.toml).
+  python names (``snn-sign``, ``snn-edxml``, …, bounded in the add-on's pyproject.toml).
 
 whool packs the add-on files that git tracks (their working-tree content) and derives the
 version from the manifest and the git history (19.0.x.y.z.N, N commits since the manifest's
@@ -28,9 +31,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ROOT / "addons"
-# What the engine's sdist needs (setup.cfg reads README.md as long_description).
-ENGINE_FILES = ("setup.cfg", "pyproject.toml", "README.md")
-ENGINE_PACKAGE = "snn_sign"
+PACKAGES = ROOT / "packages"
+TESTKIT = "snn-sign-testkit"
+
+
+def package_dirs(*, with_testkit: bool = False) -> list[Path]:
+    """The distributions of packages/, the test kit only when asked."""
+    found = sorted(p.parent for p in PACKAGES.glob("*/pyproject.toml"))
+    return [d for d in found if with_testkit or d.name != TESTKIT]
 
 
 def addon_dirs() -> list[Path]:
@@ -39,29 +47,29 @@ def addon_dirs() -> list[Path]:
     return sorted(p.parent for p in found if (p.parent / "__manifest__.py").exists())
 
 
-def _engine_source(tmp: Path) -> Path:
-    """A copy of what builds the engine: setuptools builds in the source tree (build/,
-    *.egg-info), which must not collide with the working tree's editable install or with other
+def _package_source(tmp: Path, package: Path) -> Path:
+    """A copy of a distribution's directory: setuptools builds in the source tree (build/,
+    *.egg-info), which must not collide with the working tree's editable installs or with other
     runs."""
-    src = tmp / "snn-sign"
-    src.mkdir()
-    for name in ENGINE_FILES:
-        shutil.copy2(ROOT / name, src / name)
+    src = tmp / "src" / package.name
     shutil.copytree(
-        ROOT / ENGINE_PACKAGE,
-        src / ENGINE_PACKAGE,
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        package,
+        src,
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "build", "dist", "*.egg-info"),
     )
     return src
 
 
-def build_wheels(out: Path, python: str = sys.executable) -> list[Path]:
+def build_wheels(
+    out: Path, python: str = sys.executable, *, with_testkit: bool = False
+) -> list[Path]:
     """Build every wheel into ``out`` (created if needed); return the wheel files built."""
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="snn-wheels-") as tmp:
         built = Path(tmp) / "wheels"
-        sources = [_engine_source(Path(tmp)), *addon_dirs()]
+        packages = package_dirs(with_testkit=with_testkit)
+        sources = [*(_package_source(Path(tmp), p) for p in packages), *addon_dirs()]
         cmd = [
             python,
             "-m",
@@ -86,9 +94,12 @@ def build_wheels(out: Path, python: str = sys.executable) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "dist", help="wheel directory")
+    parser.add_argument(
+        "--with-testkit", action="store_true", help=f"also build {TESTKIT} (tests only)"
+    )
     args = parser.parse_args(argv)
     try:
-        wheels = build_wheels(args.out)
+        wheels = build_wheels(args.out, with_testkit=args.with_testkit)
     except subprocess.CalledProcessError as exc:
         print(f"building the wheels failed (exit {exc.returncode})", file=sys.stderr)
         return 1

@@ -1,0 +1,8 @@
+"""Test fixtures for the SNN signing packages, never installed in production:
+
+- ``pki``: a test CA, signer and seal certificates and keys on a SoftHSM2 token
+  (``create_demo_pki``), signature and seal images (``demo_images``);
+- ``demo_bridge``: the real token bridge (snn-token-bridge) started on that token;
+- ``demo_exchange``: a loopback stand-in of the provincial document exchange;
+- ``sample_letter``: a sample outgoing letter as PDF (``make_letter_pdf``).
+"""

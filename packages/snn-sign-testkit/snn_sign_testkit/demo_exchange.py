@@ -1,0 +1,637 @@
+"""A local stand-in for the provincial document exchange (LGSP), for the tests, the demo
+(`make run`) and the bench. It is NOT the real exchange: that one sits on the province's
+network, needs an agreement and credentials, and cannot be reached from here. The stand-in
+speaks the protocol of :mod:`snn_edxml.exchange` on loopback only, so that sending, duplicates,
+refusals, outages and status messages can be shown and tested.
+
+    from snn_sign_testkit.demo_exchange import start_exchange
+    running = start_exchange(workdir, directory=["000.00.00.H53"])
+    client = ExchangeClient.from_secret_file(running.url, running.system_id, running.secret_file)
+    running.fail_next("5xx"); running.received(); running.post_status(edxml); running.stop()
+
+``python -m snn_sign_testkit.demo_exchange DIR [--port N] [--system-id ID] [--directory ID ...]
+[--no-auto-arrived]`` runs it in the foreground until SIGTERM or Ctrl-C. It creates
+DIR/exchange/system.secret (mode 0600) unless present and prints one JSON line (url,
+system_id, secret_file, pid, log) and nothing more on stdout. More systems (e.g. a receiving
+agency's) are the files DIR/exchange/systems/<system id>.secret. Received messages, dedup keys
+and status messages are kept in DIR/exchange/exchange.sqlite3, so a restart keeps dedup; each
+request is logged to DIR/exchange/exchange.log (system, path, DocumentId, result; never a
+secret).
+
+What it does beyond the protocol:
+
+- ``directory``: the OrganIds it knows; another recipient is "refused" ("unknown agency").
+  None: any OrganId is accepted.
+- auto arrived: for each accepted (not duplicate) recipient it queues a status 01 (arrived)
+  for the sending system, From = that recipient.
+- dedup key: (DocumentId, BussinessDocType, To OrganId), so that a recall (1), update (2) or
+  replace (3) of a document, which keeps the DocumentId, is not a duplicate of the document.
+- control endpoints, HMAC-authenticated like the rest (any known system):
+  ``POST /_standin/fail {"mode", "count", "path"}`` - the next ``count`` requests to ``path``
+  (default /v1/messages) fail: "timeout" (held 30 s or until the client hangs up, never
+  processed), "5xx" (503), "refuse" (422), "refuse_recipient" (every recipient refused);
+  ``GET /_standin/received``; ``POST /_standin/status {"edxml": base64, "to_system_id"}``;
+  ``GET /_standin/acked``; ``GET /_standin/health``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import binascii
+import contextlib
+import json
+import logging
+import os
+import select
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+from aiohttp import web
+
+from snn_sign.bridge.auth import Authenticator, AuthError, make_authorization
+from snn_sign.vntime import now_vn
+from snn_sign_testkit.demo_bridge import free_port, write_secret
+
+log = logging.getLogger("snn_sign_testkit.demo_exchange")
+DEFAULT_SYSTEM_ID = "snn-demo"
+NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
+HOLD_SECONDS = 30.0
+MAX_BODY = 64 * 1024 * 1024
+FAIL_MODES = ("timeout", "5xx", "refuse", "refuse_recipient")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    message_id TEXT PRIMARY KEY, system_id TEXT, document_id TEXT, from_organ TEXT,
+    to_organs TEXT, business_doc_type TEXT, results TEXT, body BLOB, received_at TEXT);
+CREATE TABLE IF NOT EXISTS deliveries (
+    document_id TEXT, business_doc_type TEXT, organ_id TEXT, message_id TEXT,
+    PRIMARY KEY (document_id, business_doc_type, organ_id));
+CREATE TABLE IF NOT EXISTS statuses (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE, system_id TEXT, edxml BLOB,
+    queued_at TEXT, acked_at TEXT);
+"""
+
+
+# --------------------------------------------------------------------------- edXML, minimal
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _texts(root: ET.Element, parent: str, child: str) -> list[str]:
+    """Texts of ``parent/child`` anywhere in the tree, by local names (any namespace)."""
+    return [
+        (kid.text or "").strip()
+        for element in root.iter()
+        if _local(element.tag) == parent
+        for kid in element
+        if _local(kid.tag) == child and (kid.text or "").strip()
+    ]
+
+
+def message_facts(body: bytes) -> dict:
+    """DocumentId, To OrganIds, From OrganId and BussinessDocType of an edXML message
+    (``ValueError`` when it is not XML). Not :mod:`snn_edxml.edxml`: the stand-in needs four
+    fields and must not depend on that module."""
+    if b"<!DOCTYPE" in body[:4096].upper():
+        raise ValueError("DOCTYPE not allowed")
+    # Only authenticated callers get here; no DOCTYPE, so no entities to expand.
+    root = ET.fromstring(body)  # noqa: S314
+    document_ids = _texts(root, "MessageHeader", "DocumentId") or _texts(
+        root, "Bussiness", "DocumentId"
+    )
+    return {
+        "document_id": document_ids[0] if document_ids else "",
+        "to": _texts(root, "To", "OrganId"),
+        "from": next(iter(_texts(root, "From", "OrganId")), ""),
+        "business_doc_type": next(iter(_texts(root, "Bussiness", "BussinessDocType")), "0"),
+    }
+
+
+def _vn_timestamp() -> str:
+    return now_vn().strftime("%Y/%m/%d %H:%M:%S")
+
+
+def status_edxml(organ_id: str, document_id: str, code: str = "01", description: str = "") -> bytes:
+    """A status message from ``organ_id`` about ``document_id``: :func:`snn_edxml.edxml.
+    build_status` when that module is there and takes it, else a minimal one made here."""
+    description = description or "Đã đến / Arrived"
+    try:
+        from snn_edxml import edxml  # noqa: PLC0415 - optional, written apart
+
+        return edxml.build_status(
+            edxml.EdxmlStatus(
+                sender=edxml.Organ(organ_id=organ_id, name=organ_id),
+                response_for=document_id,
+                status_code=code,
+                description=description,
+            )
+        )
+    except Exception as exc:  # any trouble there (absent, other API): the minimal one
+        log.debug("edxml.build_status not used (%s)", exc)
+    ET.register_namespace("edXML", NS)
+
+    def sub(parent: ET.Element, name: str, text: str | None = None) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{NS}}}{name}")
+        element.text = text
+        return element
+
+    root = ET.Element(f"{{{NS}}}edXML")
+    header = sub(sub(sub(root, "edXMLEnvelope"), "edXMLHeader"), "MessageHeader")
+    sub(sub(header, "From"), "OrganId", organ_id)
+    response_for = sub(header, "ResponseFor")
+    parts = document_id.split(",", 2)
+    if len(parts) == 3:  # {sender OrganId},{yyyy/MM/dd},{number/notation}
+        sub(response_for, "OrganId", parts[0])
+        sub(response_for, "Code", parts[2])
+        sub(response_for, "PromulgationDate", parts[1])
+    sub(response_for, "DocumentId", document_id)
+    sub(header, "StatusCode", code)
+    sub(header, "Description", description)
+    sub(header, "Timestamp", _vn_timestamp())
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+# --------------------------------------------------------------------------- the server
+
+
+def _json(data: dict, status: int = 200) -> web.Response:
+    return web.Response(
+        status=status,
+        body=json.dumps(data, ensure_ascii=False).encode(),
+        content_type="application/json",
+    )
+
+
+def _error(status: int, vi: str, en: str) -> web.Response:
+    return _json({"error": f"{vi} / {en}", "error_vi": vi, "error_en": en}, status)
+
+
+def _now_iso() -> str:
+    return now_vn().isoformat()
+
+
+class StandIn:
+    """The stand-in's state (SQLite in ``db_path``) and handlers."""
+
+    def __init__(
+        self,
+        db_path: Path,
+        systems: dict[str, bytes],
+        *,
+        directory: list[str] | None = None,
+        auto_arrived: bool = True,
+    ):
+        self.auth = Authenticator(systems)
+        self.directory = None if directory is None else set(directory)
+        self.auto_arrived = auto_arrived
+        self.db = sqlite3.connect(db_path, isolation_level=None)  # autocommit; BEGIN by hand
+        self.db.executescript(_SCHEMA)
+        self.faults: list[list] = []  # [mode, remaining, path]
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=MAX_BODY, middlewares=[self._middleware])
+        app.add_routes(
+            [
+                web.post("/v1/messages", self.post_message),
+                web.get("/v1/statuses", self.get_statuses),
+                web.post("/v1/statuses/ack", self.ack_statuses),
+                web.post("/_standin/fail", self.control_fail),
+                web.get("/_standin/received", self.control_received),
+                web.post("/_standin/status", self.control_status),
+                web.get("/_standin/acked", self.control_acked),
+                web.get("/_standin/health", self.control_health),
+            ]
+        )
+        return app
+
+    def _take_fault(self, path: str) -> str | None:
+        for fault in self.faults:
+            if fault[2] == path and fault[1] > 0:
+                fault[1] -= 1
+                return fault[0]
+        return None
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler) -> web.StreamResponse:
+        body = await request.read()
+        try:
+            system = self.auth.verify(
+                request.headers.get("Authorization"), request.method, request.raw_path, body
+            )
+        except AuthError as exc:
+            log.warning("refused 401 reason=%s path=%s", exc.reason, request.path)
+            return _error(401, exc.vi, exc.en)
+        request["system"], request["body"] = system, body
+        fault = None if request.path.startswith("/_standin/") else self._take_fault(request.path)
+        if fault == "timeout":
+            await self._hold(request)
+            response = _error(503, "giữ yêu cầu (thử nghiệm)", "request held (test)")
+        elif fault == "5xx":
+            response = _error(503, "sàn tạm ngừng (thử nghiệm)", "exchange down (test)")
+        elif fault == "refuse":
+            response = _error(422, "thông điệp bị từ chối (thử nghiệm)", "message refused (test)")
+        else:
+            request["refuse_recipients"] = fault == "refuse_recipient"
+            response = await handler(request)
+        log.info(
+            "system=%s %s %s status=%d%s%s",
+            system,
+            request.method,
+            request.path,
+            response.status,
+            f" fault={fault}" if fault else "",
+            request.get("log", ""),
+        )
+        return response
+
+    @staticmethod
+    async def _hold(request: web.Request) -> None:
+        deadline = time.monotonic() + HOLD_SECONDS
+        while time.monotonic() < deadline:
+            transport = request.transport
+            if transport is None or transport.is_closing():
+                return
+            await asyncio.sleep(0.1)
+
+    # -- the protocol ------------------------------------------------------------------------
+    async def post_message(self, request: web.Request) -> web.Response:
+        body = request["body"]
+        try:
+            facts = message_facts(body)
+        except (ET.ParseError, ValueError):
+            return _error(400, "thông điệp không phải edXML hợp lệ", "the message is not edXML")
+        document_id = facts["document_id"]
+        request["log"] = f" document_id={document_id!r}"
+        if not document_id:
+            return _error(422, "thông điệp thiếu DocumentId", "the message has no DocumentId")
+        if not facts["to"]:
+            return _error(422, "thông điệp không có nơi nhận (To)", "the message has no To")
+        message_id, kind = uuid.uuid4().hex, facts["business_doc_type"]
+        results: dict[str, dict] = {}
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for organ in facts["to"]:
+                if organ in results:
+                    continue
+                if request["refuse_recipients"]:
+                    results[organ] = {"result": "refused", "reason": "refused (stand-in test)"}
+                elif self.directory is not None and organ not in self.directory:
+                    results[organ] = {"result": "refused", "reason": "unknown agency"}
+                else:
+                    inserted = self.db.execute(
+                        "INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?, ?)",
+                        (document_id, kind, organ, message_id),
+                    ).rowcount
+                    results[organ] = {"result": "accepted" if inserted else "duplicate"}
+                    if inserted and self.auto_arrived:
+                        self._queue_status(request["system"], status_edxml(organ, document_id))
+            self.db.execute(
+                "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    message_id,
+                    request["system"],
+                    document_id,
+                    facts["from"],
+                    json.dumps(facts["to"]),
+                    kind,
+                    json.dumps(results),
+                    body,
+                    _now_iso(),
+                ),
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        summary = ",".join(f"{organ}:{r['result']}" for organ, r in results.items())
+        request["log"] += f" message_id={message_id} results={summary}"
+        return _json({"message_id": message_id, "recipients": results})
+
+    def _queue_status(self, system_id: str, edxml: bytes) -> str:
+        status_id = uuid.uuid4().hex
+        self.db.execute(
+            "INSERT INTO statuses (id, system_id, edxml, queued_at) VALUES (?, ?, ?, ?)",
+            (status_id, system_id, edxml, _now_iso()),
+        )
+        return status_id
+
+    async def get_statuses(self, request: web.Request) -> web.Response:
+        try:
+            limit = int(request.query.get("limit", "100"))
+        except ValueError:
+            limit = -1
+        if not 0 <= limit <= 1000:
+            return _error(400, "limit phải từ 0 đến 1000", "limit must be 0 to 1000")
+        rows = self.db.execute(
+            "SELECT id, edxml FROM statuses WHERE system_id = ? AND acked_at IS NULL "
+            "ORDER BY seq LIMIT ?",
+            (request["system"], limit),
+        ).fetchall()
+        request["log"] = f" returned={len(rows)}"
+        messages = [{"id": i, "edxml": base64.b64encode(x).decode("ascii")} for i, x in rows]
+        return _json({"messages": messages})
+
+    async def ack_statuses(self, request: web.Request) -> web.Response:
+        try:
+            ids = json.loads(request["body"])["ids"]
+            if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            return _error(400, 'cần {"ids": [...]}', 'expected {"ids": [...]}')
+        now, acked = _now_iso(), 0
+        for status_id in ids:
+            acked += self.db.execute(
+                "UPDATE statuses SET acked_at = ? WHERE id = ? AND system_id = ? "
+                "AND acked_at IS NULL",
+                (now, status_id, request["system"]),
+            ).rowcount
+        request["log"] = f" acked={acked}"
+        return _json({"acked": acked})
+
+    # -- control (tests, demo) ---------------------------------------------------------------
+    async def control_fail(self, request: web.Request) -> web.Response:
+        try:
+            data = json.loads(request["body"])
+            mode, count = data["mode"], int(data.get("count", 1))
+            path = data.get("path", "/v1/messages")
+        except (ValueError, KeyError, TypeError):
+            return _error(400, "yêu cầu sai dạng", "malformed request")
+        if mode not in FAIL_MODES or count < 0:
+            return _error(400, f"chế độ không rõ {mode!r}", f"unknown mode {mode!r}")
+        self.faults.append([mode, count, path])
+        request["log"] = f" mode={mode} count={count} path={path}"
+        return _json({"ok": True})
+
+    async def control_received(self, request: web.Request) -> web.Response:
+        rows = self.db.execute(
+            "SELECT message_id, system_id, document_id, from_organ, to_organs, "
+            "business_doc_type, results, body, received_at FROM messages ORDER BY rowid"
+        ).fetchall()
+        messages = [
+            {
+                "message_id": row[0],
+                "system_id": row[1],
+                "document_id": row[2],
+                "from": row[3],
+                "to": json.loads(row[4]),
+                "business_doc_type": row[5],
+                "results": json.loads(row[6]),
+                "edxml": base64.b64encode(row[7]).decode("ascii"),
+                "received_at": row[8],
+            }
+            for row in rows
+        ]
+        return _json({"messages": messages})
+
+    async def control_status(self, request: web.Request) -> web.Response:
+        try:
+            data = json.loads(request["body"])
+            edxml = base64.b64decode(data["edxml"], validate=True)
+            to_system = data.get("to_system_id") or request["system"]
+        except (ValueError, KeyError, TypeError, binascii.Error):
+            return _error(400, "yêu cầu sai dạng", "malformed request")
+        status_id = self._queue_status(to_system, edxml)
+        request["log"] = f" status_id={status_id} to={to_system}"
+        return _json({"id": status_id})
+
+    async def control_acked(self, request: web.Request) -> web.Response:
+        rows = self.db.execute(
+            "SELECT id FROM statuses WHERE acked_at IS NOT NULL ORDER BY seq"
+        ).fetchall()
+        return _json({"ids": [row[0] for row in rows]})
+
+    async def control_health(self, request: web.Request) -> web.Response:
+        return _json({"ok": True, "pid": os.getpid()})
+
+
+# --------------------------------------------------------------------------- the launcher
+
+
+@dataclass
+class RunningExchange:
+    url: str
+    system_id: str
+    secret: bytes = field(repr=False)
+    secret_file: Path
+    pid: int
+    log_path: Path
+    process: subprocess.Popen = field(repr=False)
+
+    def _call(self, method: str, path: str, payload: dict | None = None) -> dict:
+        body = b"" if payload is None else json.dumps(payload).encode()
+        auth = make_authorization(self.system_id, self.secret, method, path, body)
+        response = requests.request(
+            method, self.url + path, data=body or None, headers={"Authorization": auth}, timeout=10
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def fail_next(self, mode: str, count: int = 1, *, path: str = "/v1/messages") -> None:
+        """The next ``count`` requests to ``path`` fail: "timeout", "5xx", "refuse" (422) or
+        "refuse_recipient" (every recipient of the message refused)."""
+        self._call("POST", "/_standin/fail", {"mode": mode, "count": count, "path": path})
+
+    def received(self) -> list[dict]:
+        """Messages received: message_id, system_id, document_id, from, to (OrganIds),
+        business_doc_type, results, edxml (base64), received_at."""
+        return self._call("GET", "/_standin/received")["messages"]
+
+    def post_status(self, edxml: bytes, to_system_id: str | None = None) -> str:
+        """Queue a status message (as from a receiving agency) for ``to_system_id`` (default:
+        this system); its id."""
+        payload = {"edxml": base64.b64encode(edxml).decode("ascii"), "to_system_id": to_system_id}
+        return self._call("POST", "/_standin/status", payload)["id"]
+
+    def statuses_acked(self) -> list[str]:
+        """Ids of the status messages acknowledged so far (any system)."""
+        return self._call("GET", "/_standin/acked")["ids"]
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+
+
+def _ensure_secret(path: Path) -> bytes:
+    if path.is_file():
+        secret = path.read_bytes().strip()
+        if secret:
+            return secret
+    return write_secret(path)
+
+
+def start_exchange(
+    workdir: Path,
+    *,
+    port: int | None = None,
+    systems: dict[str, bytes] | None = None,
+    directory: list[str] | None = None,
+    auto_arrived: bool = True,
+    system_id: str = DEFAULT_SYSTEM_ID,
+    timeout: float = 30.0,
+) -> RunningExchange:
+    """Start ``python -m snn_sign_testkit.demo_exchange workdir`` on a loopback port (``port``,
+    default a free one) and wait until it answers. ``systems``: more systems it knows besides
+    ``system_id`` ({id: secret}, written to workdir/exchange/systems/<id>.secret)."""
+    workdir = Path(workdir).resolve()
+    exdir = workdir / "exchange"
+    (exdir / "systems").mkdir(parents=True, exist_ok=True, mode=0o700)
+    for other, secret in (systems or {}).items():
+        fd = os.open(
+            exdir / "systems" / f"{other}.secret", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600
+        )
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secret + b"\n")
+    command = [
+        sys.executable,
+        "-m",
+        "snn_sign_testkit.demo_exchange",
+        str(workdir),
+        "--system-id",
+        system_id,
+    ]
+    command += ["--port", str(port or free_port())]
+    if directory is not None:
+        command += ["--directory", *directory] if directory else ["--directory"]
+    if not auto_arrived:
+        command.append("--no-auto-arrived")
+    log_path = exdir / "exchange.log"
+    with open(log_path, "ab") as log_file:
+        process = subprocess.Popen(  # noqa: S603 - our own module
+            command, stdout=subprocess.PIPE, stderr=log_file
+        )
+    deadline = time.monotonic() + timeout
+    line = b""
+    while not line.endswith(b"\n"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            raise RuntimeError(f"exchange stand-in did not start:\n{log_path.read_text()}")
+        if select.select([process.stdout], [], [], 0.1)[0]:
+            chunk = os.read(process.stdout.fileno(), 4096)
+            line += chunk
+            if not chunk:
+                time.sleep(0.1)
+    info = json.loads(line)
+    secret_file = Path(info["secret_file"])
+    running = RunningExchange(
+        info["url"],
+        info["system_id"],
+        secret_file.read_bytes().strip(),
+        secret_file,
+        info["pid"],
+        Path(info["log"]),
+        process,
+    )
+    running._call("GET", "/_standin/health")
+    return running
+
+
+def _stop_on_signal(signum, _frame):
+    raise SystemExit(0)
+
+
+async def _serve(stand_in: StandIn, port: int, info: dict) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        loop.add_signal_handler(signum, stop.set)
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    runner = web.AppRunner(stand_in.app(), access_log=None)
+    await runner.setup()
+    site = web.SockSite(runner, sock, shutdown_timeout=1.0)
+    await site.start()
+    info["url"] = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    log.info("listening on %s", info["url"])
+    print(json.dumps(info), flush=True)
+    # Nothing more on stdout: whoever read that line may have closed the pipe.
+    try:
+        await stop.wait()
+    finally:
+        log.info("stopping")
+        await runner.cleanup()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m snn_sign_testkit.demo_exchange",
+        description="A local stand-in for the provincial document exchange (LGSP); demo only.",
+    )
+    parser.add_argument("directory", type=Path, help="its files go to DIRECTORY/exchange")
+    parser.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
+    parser.add_argument("--system-id", default=DEFAULT_SYSTEM_ID, help="the sending system's id")
+    parser.add_argument(
+        "--directory",
+        dest="organs",
+        nargs="*",
+        default=None,
+        metavar="ORGAN_ID",
+        help="the OrganIds it knows (default: any)",
+    )
+    parser.add_argument("--no-auto-arrived", action="store_true", help="no status 01 by itself")
+    args = parser.parse_args(argv)
+
+    signal.signal(signal.SIGTERM, _stop_on_signal)  # until the loop takes over
+    exdir = args.directory.resolve() / "exchange"
+    exdir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    exdir.chmod(0o700)  # the secrets are inside
+    log_path = exdir / "exchange.log"
+    handler = logging.FileHandler(log_path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    secret_file = exdir / "system.secret"
+    systems = {args.system_id: _ensure_secret(secret_file)}
+    for path in sorted((exdir / "systems").glob("*.secret")):
+        secret = path.read_bytes().strip()
+        if secret and path.stem != args.system_id:
+            systems[path.stem] = secret
+    stand_in = StandIn(
+        exdir / "exchange.sqlite3",
+        systems,
+        directory=args.organs,
+        auto_arrived=not args.no_auto_arrived,
+    )
+    info = {
+        "url": None,
+        "system_id": args.system_id,
+        "secret_file": str(secret_file),
+        "pid": os.getpid(),
+        "log": str(log_path),
+    }
+    log.info(
+        "start systems=%s directory=%s auto_arrived=%s",
+        sorted(systems),
+        "any" if args.organs is None else args.organs,
+        not args.no_auto_arrived,
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(stand_in, args.port, info))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

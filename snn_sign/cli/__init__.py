@@ -1,1 +1,0 @@
-"""Command-line entry points: ``snn-sign`` (sign_cli) and ``snn-token-bridge`` (bridge_cli)."""

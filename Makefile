@@ -1,5 +1,6 @@
-# Every target is a one-line call into tools/devenv.py (standard library only), so any working
-# python3 >= 3.10 starts it; devenv then makes .venv and runs everything else on that.
+# Every target is a one-line call into tools/devenv.py, which runs the package tools/devenv/
+# (standard library only, one concern a file), so any working python3 >= 3.10 starts it;
+# devenv then makes .venv and runs everything else on that.
 # A pyenv shim named python3 can exist and still fail, hence the probe below.
 PYTHON3 ?= $(shell for p in python3 /usr/bin/python3 /usr/local/bin/python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null && { echo $$p; break; }; done)

@@ -1,0 +1,106 @@
+"""Points the demo database at the demo's services: fed to `odoo shell` on stdin (superuser).
+
+Not imported by devenv: demo_config.py runs it in `odoo shell -d snn_demo`, with its settings
+(demo.json, the services' JSON lines, the secrets directory) as JSON in $SNN_DEMO_SETTINGS.
+Demo data is static XML and the bridge's port, secret and CA exist only at run time;
+snn_signing's models belong to the module and get no demo-only method, so this writes the
+settings itself. Connections (URL, client, secret file) follow the services on every run; the
+rest (keys, images, trusted root, e-signing period, agency code) is written only when the token
+is new or the value is missing, so a setting changed in the demo by hand stays otherwise.
+Each part prints one `SNN-DEMO <part>: <result>` line, which devenv checks and shows.
+"""
+
+import base64
+import json
+import os
+import pathlib
+
+env = globals()["env"]  # given by `odoo shell`
+SETTINGS = json.loads(os.environ["SNN_DEMO_SETTINGS"])
+
+
+def put_secret(company, name, source):
+    """A copy of a service's secret file in the company's secrets directory, 0600."""
+    root = pathlib.Path(SETTINGS["secrets_dir"])
+    root.mkdir(mode=0o700, exist_ok=True)
+    folder = root / str(company.id)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+    with os.fdopen(os.open(folder / name, flags, 0o600), "wb") as target:
+        target.write(pathlib.Path(source).read_bytes())
+
+
+def configure_signing(data, info):
+    """The demo company's seal and the director's key on the demo bridge."""
+    if "snn.sign.bridge" not in env:
+        return "snn_signing is not installed; not configured"
+    company = env.ref(data["company"])
+    director = env.ref(data["director"])
+    put_secret(company, "bridge.secret", info["secret_file"])
+    ca_pem = pathlib.Path(info["ca_cert"]).read_text()
+    bridges = env["snn.sign.bridge"].with_context(active_test=False)
+    domain = [("name", "=", data["bridge_name"]), ("company_id", "=", company.id)]
+    bridge = bridges.search(domain, limit=1)
+    connection = {
+        "url": info["url"],
+        "client_name": info["client_name"],
+        "secret_file": "bridge.secret",
+        "active": True,
+    }
+    # A new token: its CA is not among the company's trusted roots yet.
+    new_token = not bridge or ca_pem.strip() not in (company.snn_trust_roots or "")
+    changed = {k: v for k, v in connection.items() if not bridge or bridge[k] != v}
+    if bridge:
+        bridge.write(changed)
+    else:
+        name = data["bridge_name"]
+        bridge = bridges.create({"name": name, "company_id": company.id, **connection})
+    if new_token:
+        seal = pathlib.Path(info["seal_png"]).read_bytes()
+        signature = pathlib.Path(info["signature_png"]).read_bytes()
+        company.write(
+            {
+                **data["company_values"],
+                "snn_seal_bridge_id": bridge.id,
+                "snn_seal_image": base64.b64encode(seal),
+                "snn_trust_roots": ca_pem,
+            }
+        )
+        director.write(
+            {
+                **data["director_values"],
+                "snn_sign_bridge_id": bridge.id,
+                "snn_signature_image": base64.b64encode(signature),
+            }
+        )
+    env.cr.commit()
+    if new_token:
+        return "keys, images, trusted root and e-signing period set"
+    return "bridge URL updated" if changed else "already configured"
+
+
+def configure_dispatch(data, info):
+    """The demo company on the exchange's stand-in, with an agency code when it has none."""
+    if "snn.delivery" not in env:
+        return "snn_dispatch is not installed; not configured"
+    if info is None:
+        return "no exchange stand-in; the exchange is not configured"
+    company = env.ref(data["company"])
+    put_secret(company, "exchange.secret", info["secret_file"])
+    values = {
+        "snn_exchange_url": info["url"],
+        "snn_exchange_system_id": info["system_id"],
+        "snn_exchange_secret_file": "exchange.secret",
+    }
+    values = {k: v for k, v in values.items() if company[k] != v}
+    if not company.snn_organ_id:
+        values["snn_organ_id"] = data["organ_id"]
+    if values:
+        company.write(values)
+    env.cr.commit()
+    done = "exchange settings written" if values else "already configured"
+    return f"{done} (agency code {company.snn_organ_id}, exchange {company.snn_exchange_url})"
+
+
+print("SNN-DEMO signing: " + configure_signing(SETTINGS["signing"], SETTINGS["bridge"]))
+print("SNN-DEMO dispatch: " + configure_dispatch(SETTINGS["dispatch"], SETTINGS["exchange"]))

@@ -3,7 +3,7 @@
     .venv/bin/python bench/attachment_bench.py [--rounds 9]
 
 Sets everything up itself: a throwaway PostgreSQL cluster (tools/devenv.py, or SNN_DB_HOST),
-a database with snn_office (and so snn_dispatch, snn_signing, snn_docflow), a demo PKI on
+a database with snn_signing (appendices are its own) and snn_docflow, a demo PKI on
 SoftHSM2 and one token bridge; then it re-runs itself with Odoo on PYTHONPATH (as devenv runs
 Odoo) to measure, in one process:
   - drafts created by their drafter carrying the seed-like letter (each with its own trailing
@@ -25,12 +25,9 @@ import argparse
 import base64
 import contextlib
 import io
-import logging
-import os
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -38,23 +35,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))  # devenv: standard library only
-sys.path.insert(0, str(ROOT / "bench"))  # benchdb, when not run as a script
+sys.path.insert(0, str(ROOT / "bench"))  # common, when not run as a script
 
 import devenv  # noqa: E402
-from benchdb import bench_database, run_outside_odoo  # noqa: E402
-from benchorg import bench_user, signing_company, signing_director  # noqa: E402
+from common import (  # noqa: E402
+    bench_database,
+    issue_committed,
+    run_outside_odoo,
+    signing_organisation,
+    signing_registry,
+)
 from pypdf import PdfReader  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from snn_sign.demo_bridge import start_bridge  # noqa: E402
 from snn_sign.fonts import FONT_BOLD, register_reportlab_fonts  # noqa: E402
-from snn_sign.pki import create_demo_pki  # noqa: E402
-from snn_sign.sample_letter import make_letter_pdf  # noqa: E402
+from snn_sign_testkit.sample_letter import make_letter_pdf  # noqa: E402
 
-MODULES = ["snn_office"]  # depends on snn_dispatch, snn_signing, snn_docflow
+MODULES = ["snn_signing"]  # appendices and their sealing; depends on snn_docflow
 ISSUE_MODULE = "odoo.addons.snn_signing.models.snn_document_issue"
-ATTACHMENTS_MODULE = "odoo.addons.snn_office.models.snn_document_attachments"
+ATTACHMENTS_MODULE = "odoo.addons.snn_signing.models.snn_document_attachments"
 BRIDGE_MODULE = "odoo.addons.snn_signing.models.snn_sign_bridge"
 ATTACHMENTS = 3
 
@@ -136,33 +136,19 @@ def _build(registry, running, args) -> Organisation:
     ]
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        company, bridge = signing_company(env, running, tag)
-
-        def user(login, name, group):
-            return bench_user(env, company, tag, login=login, name=name, group=group)
-
-        drafter = user("drafter", "Trần Văn Soạn", "drafter")
-        head = user("head", "Lê Thị Trưởng", "head")
-        director = signing_director(env, company, bridge, running, tag)
-        clerk = user("clerk", "Phạm Thị Văn Thư", "clerk")
-        head_employee = env["hr.employee"].create(
-            {"name": head.name, "user_id": head.id, "company_id": company.id}
+        people = [
+            ("drafter", "Trần Văn Soạn", "drafter", None),
+            ("head", "Lê Thị Trưởng", "head", "VP"),
+            ("director", "", "director", None),
+            ("clerk", "Phạm Thị Văn Thư", "clerk", None),
+        ]
+        units = [("VP", "Văn phòng"), ("KHTC", "Kế hoạch - Tài chính")]
+        org = signing_organisation(env, running, tag, people, units)
+        drafter, head, director, clerk = (
+            org.users[login] for login in ("drafter", "head", "director", "clerk")
         )
-        unit, other_unit = env["hr.department"].create(
-            [
-                {
-                    "name": "Văn phòng",
-                    "snn_code": "VP",
-                    "company_id": company.id,
-                    "manager_id": head_employee.id,
-                },
-                {"name": "Kế hoạch - Tài chính", "snn_code": "KHTC", "company_id": company.id},
-            ]
-        )
-        register = env["snn.register"].create({"name": "Sổ văn bản đi", "company_id": company.id})
-        letter_type = env["snn.document.type"].create(
-            {"name": "Công văn", "company_id": company.id, "register_id": register.id}
-        )
+        unit, other_unit = org.units["VP"], org.units["KHTC"]
+        letter_type = org.types[0]
 
         def draft(i, attached):
             vals = {
@@ -292,20 +278,12 @@ class Split:
         }
 
 
-def _issue(registry, clerk_id: int, document_id: int) -> None:
-    """What one click of the clerk does: its own transaction, committed."""
-    from odoo import api  # noqa: PLC0415
-
-    with registry.cursor() as cr:
-        api.Environment(cr, clerk_id, {})["snn.document"].browse(document_id).action_issue()
-
-
 def time_issues(registry, org: Organisation, split: Split) -> dict:
     """kind -> issue times (s): a warm-up pair, then with and without alternately, the order
     swapped every round."""
     (warm_with, *with_ids), (warm_without, *without_ids) = org.with_ids, org.without_ids
-    _issue(registry, org.clerk_id, warm_with)  # imports, font caches, first connections
-    _issue(registry, org.clerk_id, warm_without)
+    issue_committed(registry, org.clerk_id, warm_with)  # imports, font caches, first connections
+    issue_committed(registry, org.clerk_id, warm_without)
     times = defaultdict(list)
     with split.patched():
         for i, pair in enumerate(zip(with_ids, without_ids, strict=True)):
@@ -313,7 +291,7 @@ def time_issues(registry, org: Organisation, split: Split) -> dict:
             for kind in kinds:
                 document_id = pair[0] if kind == "with" else pair[1]
                 start = time.perf_counter()
-                _issue(registry, org.clerk_id, document_id)
+                issue_committed(registry, org.clerk_id, document_id)
                 elapsed = time.perf_counter() - start
                 split.end_round(kind, elapsed)
                 times[kind].append(elapsed)
@@ -357,23 +335,14 @@ def _pages(pdf: bytes) -> int:
 
 def measure(args: argparse.Namespace) -> int:
     """In the child process: Odoo in process, PKI and bridge, the measurement."""
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
-
-    config.parse_config(["-c", str(args.inner_config)], setup_logging=True)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset" per signature
-    with tempfile.TemporaryDirectory(prefix="snn-attachment-bench-pki-") as tmp:
-        pki = create_demo_pki(Path(tmp) / "pki", pin=secrets.token_hex(4))
-        os.environ.update(pki.env())  # before this process loads the PKCS#11 module
-        running = start_bridge(Path(tmp) / "bridge", pki)
-        try:
-            registry = Registry(args.inner_db)
-            org = _build(registry, running, args)
-            split = Split()
-            times = time_issues(registry, org, split)
-            checks = check_issued(registry, org)
-        finally:
-            running.stop()
+    with signing_registry(args.inner_config, args.inner_db, "attachment-bench") as (
+        registry,
+        running,
+    ):
+        org = _build(registry, running, args)
+        split = Split()
+        times = time_issues(registry, org, split)
+        checks = check_issued(registry, org)
     ms = {kind: [t * 1000 for t in values] for kind, values in times.items()}
     median = {kind: statistics.median(values) for kind, values in ms.items()}
     print()

@@ -6,9 +6,9 @@ No Odoo. The documents are the test's ministry-style letter (tests/test_convert.
 header block, body paragraphs, a 3x3 table per page, signature block, Times New Roman), with 5
 body paragraphs and the table on every page and a page break between pages, saved as .docx by
 soffice itself (not timed). Then, per size:
-  (a) snn_sign.convert.to_pdf, as the Odoo module calls it: a fresh temporary directory and a
-      fresh LibreOffice profile each run, soffice in its own process group; the PDF's page
-      count is checked once;
+  (a) snn_office_convert.convert.to_pdf, as the Odoo module calls it: a fresh temporary
+      directory and a fresh LibreOffice profile each run, soffice in its own process group;
+      the PDF's page count is checked once;
   (b) the same soffice command with one profile kept across runs (not what to_pdf does: shows
       what creating the private profile costs, i.e. what a prepared profile copied per
       conversion could save).
@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the test's letter, not a copy
 
 from test_convert import SOFFICE, make_fodt, soffice_convert  # noqa: E402
 
-from snn_sign.convert import find_soffice, to_pdf  # noqa: E402
+from snn_office_convert.convert import find_soffice, to_pdf  # noqa: E402
 from snn_sign.pdfinput import open_pdf, page_count  # noqa: E402
 
 SIZES = (2, 30)

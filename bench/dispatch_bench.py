@@ -7,8 +7,9 @@ time, and each delivery exactly once (target <= 60 s on this machine)".
 
 Sets everything up itself, as bench/issue_bench.py does: a throwaway PostgreSQL cluster
 (tools/devenv.py, or SNN_DB_HOST), a database with snn_dispatch (and so snn_signing and
-snn_docflow) and the local stand-in of the provincial exchange (snn_sign.demo_exchange; the real
-exchange cannot be reached from here). Then it runs itself twice more with Odoo on PYTHONPATH:
+snn_docflow) and the local stand-in of the provincial exchange
+(snn_sign_testkit.demo_exchange; the real exchange cannot be reached from here). Then it runs
+itself twice more with Odoo on PYTHONPATH:
 
   setup (not timed; batched ORM, about 15 s for 1,000 documents): the main company as
       "000.00.11.H53" with the stand-in as its exchange and an e-mail address; two units with
@@ -70,14 +71,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))  # devenv: standard library only
-sys.path.insert(0, str(ROOT / "bench"))  # benchdb, when not run as a script
+sys.path.insert(0, str(ROOT / "bench"))  # common, when not run as a script
 
 import devenv  # noqa: E402
-from benchdb import bench_database, run_outside_odoo  # noqa: E402
-from benchorg import put_secret  # noqa: E402
+from common import (  # noqa: E402
+    bench_database,
+    odoo_registry,
+    organisation,
+    put_secret,
+    run_outside_odoo,
+)
 
-from snn_sign.demo_exchange import RunningExchange, start_exchange  # noqa: E402
-from snn_sign.sample_letter import make_letter_pdf  # noqa: E402
+from snn_sign_testkit.demo_exchange import RunningExchange, start_exchange  # noqa: E402
+from snn_sign_testkit.sample_letter import make_letter_pdf  # noqa: E402
 
 MODULES = ["snn_dispatch"]  # pulls snn_signing and snn_docflow
 OUR_ORGAN_ID = "000.00.11.H53"
@@ -147,15 +153,14 @@ def prepare_and_measure(args: argparse.Namespace) -> int:
 
 def _odoo(args: argparse.Namespace):
     """The registry of the bench's database, Odoo configured as devenv configured it."""
-    from odoo.modules.registry import Registry  # noqa: PLC0415 - Odoo only in the child runs
-    from odoo.tools import config  # noqa: PLC0415
+    registry = odoo_registry(args.inner_config, args.inner_db)
+    from odoo.tools import config  # noqa: PLC0415 - Odoo only in the child runs
 
-    config.parse_config(["-c", str(args.inner_config)], setup_logging=True)
     # The exchange's secret is read by name from the server's secrets directory: beside the
-    # stand-in's files unless devenv's configuration names one (see benchorg.put_secret).
+    # stand-in's files unless devenv's configuration names one (see common.put_secret).
     if not config.get("snn_secrets_dir"):
         config["snn_secrets_dir"] = str(args.inner_exchange.parent / "secrets")
-    return Registry(args.inner_db)
+    return registry
 
 
 def setup(args: argparse.Namespace) -> int:
@@ -188,35 +193,17 @@ def setup(args: argparse.Namespace) -> int:
             }
         )
 
-        def user(login, name, group):
-            return {
-                "name": name,
-                "login": login,
-                "email": f"{login}@snn.example.vn",  # heads get Odoo's "assigned to you" e-mail
-                "company_id": company.id,
-                "company_ids": [Command.set(company.ids)],
-                "group_ids": [Command.set(env.ref(f"snn_docflow.group_{group}").ids)],
-            }
-
-        head_vp, head_khtc, director = env["res.users"].create(
-            [
-                user("bench_head_vp", "Lê Thị Trưởng", "head"),
-                user("bench_head_khtc", "Trần Văn Kế", "head"),
-                user("bench_director", "Nguyễn Công Hàm", "director"),
-            ]
-        )
-        employees = env["hr.employee"].create(
-            [
-                {"name": u.name, "user_id": u.id, "company_id": company.id}
-                for u in (head_vp, head_khtc)
-            ]
-        )
-        unit_vp, unit_khtc = env["hr.department"].create(
-            [
-                {"name": "Văn phòng", "snn_code": "VP", "manager_id": employees[0].id},
-                {"name": "Kế hoạch - Tài chính", "snn_code": "KHTC", "manager_id": employees[1].id},
-            ]
-        )
+        people = [
+            ("bench_head_vp", "Lê Thị Trưởng", "head", "VP"),
+            ("bench_head_khtc", "Trần Văn Kế", "head", "KHTC"),
+            ("bench_director", "Nguyễn Công Hàm", "director", None),
+        ]
+        units = [("VP", "Văn phòng"), ("KHTC", "Kế hoạch - Tài chính")]
+        org = organisation(env, company, people, units)
+        for login, user in org.users.items():  # heads get Odoo's "assigned to you" e-mail
+            user.email = f"{login}@snn.example.vn"
+        director = org.users["bench_director"]
+        unit_vp, unit_khtc = org.units["VP"], org.units["KHTC"]
         agency, mail_only = env["res.partner"].create(
             [
                 {
@@ -228,10 +215,7 @@ def setup(args: argparse.Namespace) -> int:
                 {"name": "UBND tỉnh Tuyên Quang", "is_company": True, "email": "ubnd@example.com"},
             ]
         )
-        register = env["snn.register"].create({"name": "Sổ văn bản đi"})
-        letter_type = env["snn.document.type"].create(
-            {"name": "Công văn", "register_id": register.id}
-        )
+        register, letter_type = org.register, org.types[0]
 
         def lines():  # fresh dicts for each document: create may change what it is given
             return [
@@ -344,7 +328,7 @@ class Split:
 
     @contextlib.contextmanager
     def patched(self):
-        from snn_sign.exchange import ExchangeClient  # noqa: PLC0415
+        from snn_edxml.exchange import ExchangeClient  # noqa: PLC0415
 
         saved = []
         for key, _label, model, method, inside in self.PARTS:

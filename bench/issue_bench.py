@@ -24,12 +24,9 @@ import argparse
 import base64
 import contextlib
 import hashlib
-import logging
-import os
 import secrets
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -41,14 +38,17 @@ sys.path.insert(0, str(ROOT / "tools"))  # devenv: standard library only
 sys.path.insert(0, str(ROOT / "bench"))  # sign_bench, when not run as a script
 
 import devenv  # noqa: E402
-from benchdb import bench_database, run_outside_odoo  # noqa: E402
-from benchorg import bench_user, signing_company, signing_director  # noqa: E402
+from common import (  # noqa: E402
+    bench_database,
+    issue_committed,
+    run_outside_odoo,
+    signing_organisation,
+    signing_registry,
+)
 from sign_bench import BarePyHanko, ThroughBridge, _boxes  # noqa: E402
 
-from snn_sign.demo_bridge import start_bridge  # noqa: E402
-from snn_sign.pki import create_demo_pki  # noqa: E402
-from snn_sign.sample_letter import make_letter_pdf  # noqa: E402
 from snn_sign.verify import verify_pdf  # noqa: E402
+from snn_sign_testkit.sample_letter import make_letter_pdf  # noqa: E402
 
 MODULES = ["snn_docflow", "snn_signing"]
 ISSUE_MODULE = "odoo.addons.snn_signing.models.snn_document_issue"
@@ -103,19 +103,11 @@ def _build(registry, running, args) -> Organisation:
     letter = make_letter_pdf()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        company, bridge = signing_company(env, running, tag)
-        director = signing_director(env, company, bridge, running, tag)
-        clerks = env["res.users"].browse(
-            bench_user(env, company, tag, login=f"clerk{i}", name=f"Văn thư {i}", group="clerk").id
-            for i in range(args.clerks)
-        )
-        unit = env["hr.department"].create(
-            {"name": "Văn phòng", "snn_code": "VP", "company_id": company.id}
-        )
-        register = env["snn.register"].create({"name": "Sổ văn bản đi", "company_id": company.id})
-        letter_type = env["snn.document.type"].create(
-            {"name": "Công văn", "company_id": company.id, "register_id": register.id}
-        )
+        clerks = [(f"clerk{i}", f"Văn thư {i}", "clerk", None) for i in range(args.clerks)]
+        org = signing_organisation(env, running, tag, [("director", "", "director", None), *clerks])
+        company, director = org.company, org.users["director"]
+        clerks = env["res.users"].browse(org.users[login].id for login, *_rest in clerks)
+        unit, register, letter_type = org.units["VP"], org.register, org.types[0]
         count = 1 + args.rounds + args.documents
         pdfs = [letter + f"%{tag}-{i}\n".encode() for i in range(count)]  # as SigningCase
         documents = env["snn.document"].create(
@@ -224,14 +216,6 @@ class Split:
         ]
 
 
-def _issue(registry, clerk_id: int, document_id: int) -> None:
-    """What one click of the clerk does: its own transaction, committed."""
-    from odoo import api  # noqa: PLC0415
-
-    with registry.cursor() as cr:
-        api.Environment(cr, clerk_id, {})["snn.document"].browse(document_id).action_issue()
-
-
 def phase_one(registry, org: Organisation, running, split: Split) -> dict:
     """(1) Odoo's issue, (2) bare pyHanko and (b) snn_sign alone, alternately on each letter."""
     pki = running.pki
@@ -245,14 +229,14 @@ def phase_one(registry, org: Organisation, running, split: Split) -> dict:
     clerk = org.clerk_ids[0]
     times = defaultdict(list)
     warm_up, *timed = org.solo_ids
-    _issue(registry, clerk, warm_up)  # imports, font caches, first connections
+    issue_committed(registry, clerk, warm_up)  # imports, font caches, first connections
     bare.run(sample)
     engine.run(sample)
     with split.patched():
         for document_id in timed:
             pdf = org.pdfs[document_id]
             start = time.perf_counter()
-            _issue(registry, clerk, document_id)
+            issue_committed(registry, clerk, document_id)
             elapsed = time.perf_counter() - start
             split.end_round(elapsed)
             times["odoo"].append(elapsed)
@@ -277,7 +261,7 @@ def phase_three(registry, org: Organisation) -> tuple[float, list, list]:
         for document_id in document_ids:
             began = time.perf_counter()
             try:
-                _issue(registry, clerk_id, document_id)
+                issue_committed(registry, clerk_id, document_id)
             except Exception as error:
                 errors.append(f"clerk {clerk_id}, document {document_id}: {error!r}")
             latencies.append(time.perf_counter() - began)
@@ -349,24 +333,12 @@ def check_issued(registry, org: Organisation, ca_pem: bytes) -> list:
 
 def measure(args: argparse.Namespace) -> int:
     """In the child process: Odoo in process, PKI and bridge, the three measurements."""
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
-
-    config.parse_config(["-c", str(args.inner_config)], setup_logging=True)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset" per signature
-    with tempfile.TemporaryDirectory(prefix="snn-issue-bench-pki-") as tmp:
-        pki = create_demo_pki(Path(tmp) / "pki", pin=secrets.token_hex(4))
-        os.environ.update(pki.env())  # before this process loads the PKCS#11 module
-        running = start_bridge(Path(tmp) / "bridge", pki)
-        try:
-            registry = Registry(args.inner_db)
-            org = _build(registry, running, args)
-            split = Split()
-            ms = phase_one(registry, org, running, split)
-            elapsed, errors, latencies = phase_three(registry, org)
-            checks = check_issued(registry, org, pki.ca_cert.read_bytes())
-        finally:
-            running.stop()
+    with signing_registry(args.inner_config, args.inner_db, "issue-bench") as (registry, running):
+        org = _build(registry, running, args)
+        split = Split()
+        ms = phase_one(registry, org, running, split)
+        elapsed, errors, latencies = phase_three(registry, org)
+        checks = check_issued(registry, org, running.pki.ca_cert.read_bytes())
     letter = org.pdfs[org.solo_ids[0]]
     print()
     print(

@@ -46,11 +46,11 @@ from snn_sign import appearance as ap  # noqa: E402
 from snn_sign.bridge.client import BridgeClient  # noqa: E402
 from snn_sign.bridge.signer import BridgeSigner  # noqa: E402
 from snn_sign.fonts import font_path  # noqa: E402
-from snn_sign.pki import create_demo_pki  # noqa: E402
-from snn_sign.sample_letter import make_letter_pdf  # noqa: E402
 from snn_sign.signing import sign_pdf  # noqa: E402
 from snn_sign.stamp import DATE_RE, NUMBER_RE, find_line, page_lines, stamp_pdf  # noqa: E402
 from snn_sign.vntime import iso_vn, now_vn  # noqa: E402
+from snn_sign_testkit.pki import create_demo_pki  # noqa: E402
+from snn_sign_testkit.sample_letter import make_letter_pdf  # noqa: E402
 
 CODE, DATE = "05/SNN-VP", dt.date(2019, 2, 18)
 

@@ -1,7 +1,8 @@
 {
     "name": "Outgoing Documents: Office Drafts (Dự thảo Word, ODT)",
-    "summary": "The drafter attaches the .docx (.odt, .doc) they wrote: LibreOffice headless "
-    "converts it into the PDF that goes for review; the source file is kept beside it",
+    "summary": "The drafter attaches the .docx (.odt, .doc) they wrote, as the draft or an "
+    "appendix: LibreOffice headless converts it into the PDF that goes for review; the source "
+    "file is kept beside it",
     "version": "19.0.1.0.0",
     "category": "Productivity/Documents",
     "website": "https://github.com/snn-docflow/snn-docflow",
@@ -11,12 +12,10 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["snn_dispatch"],
-    # The conversion is the engine's (snn_sign.convert), run by LibreOffice from Debian's
+    # The conversion is snn-office-convert's (snn_office_convert), run by LibreOffice from Debian's
     # libreoffice-writer-nogui; the module refuses to install without soffice.
-    "external_dependencies": {"python": ["snn-sign"], "bin": ["soffice"]},
+    "external_dependencies": {"python": ["snn-office-convert", "snn-sign"], "bin": ["soffice"]},
     "data": [
-        "security/ir.model.access.csv",
-        "security/ir_rule.xml",
         "views/snn_document_views.xml",
     ],
 }

@@ -1,5 +1,6 @@
 """One conversion rule for every file a drafter attaches (the draft and its attachments):
-a PDF is kept as it is; a .docx/.odt/.doc becomes a PDF (snn_sign.convert), its source kept.
+a PDF is kept as it is; a .docx/.odt/.doc becomes a PDF (snn_office_convert.convert), its
+source kept.
 
 The callers check that the user may write the record before calling converted(): an upload
 is hostile until proven otherwise, and LibreOffice starts for nobody else. converted() then
@@ -15,8 +16,8 @@ from odoo.exceptions import UserError
 from odoo.addons.snn_docflow.engine_words import engine_words
 from odoo.addons.snn_docflow.upload_limit import check_upload_size
 
-from snn_sign import convert
-from snn_sign.convert import sniff, to_pdf
+from snn_office_convert import convert
+from snn_office_convert.convert import sniff, to_pdf
 from snn_sign.errors import SnnSignError
 
 DEFAULT_TIMEOUT = 60  # seconds; ir.config_parameter snn_office.conversion_timeout

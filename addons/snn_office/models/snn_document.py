@@ -1,6 +1,6 @@
 """Office drafts: the drafter attaches the .docx (.odt, .doc) they wrote and the PDF that goes
-for review is made from it by LibreOffice (snn_sign.convert: outside the worker's memory, with
-a time limit and a private profile per conversion).
+for review is made from it by LibreOffice (snn_office_convert.convert: outside the worker's
+memory, with a time limit and a private profile per conversion).
 
 The conversion happens when the file is written, so the PDF the head and the director review
 and the one the clerk signs is the one shown from the start; the source file is kept beside it,
@@ -12,7 +12,7 @@ from odoo import api, fields, models
 
 from odoo.addons.snn_docflow.engine_words import engine_words
 
-from snn_sign.convert import sniff
+from snn_office_convert.convert import sniff
 from snn_sign.errors import SnnSignError
 
 from .office_conversion import converted

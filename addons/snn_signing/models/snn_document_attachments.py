@@ -1,17 +1,18 @@
 """The document's side of its attachments: checked at submission, fingerprinted at approval,
-compared at issue, sealed with the main file (all or nothing), verified again on request."""
+compared at issue, sealed with the main file (all or nothing), verified again on request.
+(snn_dispatch sends the sealed ones with the signed document.)"""
 
-import base64
 import hashlib
 
 from odoo import fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.snn_docflow.engine_words import line_words
+from odoo.addons.snn_docflow.exceptions import RememberedRefusal
 from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
-from odoo.addons.snn_docflow.pdf_file import has_pdf_header
 
 from snn_sign import sign_pdf, verify_pdf
+from snn_sign.pdfinput import looks_like_pdf
 
 
 class SnnDocument(models.Model):
@@ -26,7 +27,7 @@ class SnnDocument(models.Model):
     def _check_one_content_ready(self):
         result = super()._check_one_content_ready()
         for attachment in self.attachment_ids:
-            if not has_pdf_header(attachment._file_bytes()):
+            if not looks_like_pdf(attachment._file_bytes()):
                 raise UserError(
                     self.env._(
                         "The attachment “%(name)s” of “%(doc)s” has no PDF: attach its file again.",
@@ -36,19 +37,21 @@ class SnnDocument(models.Model):
                 )
         return result
 
-    def _check_can_issue(self):
-        result = super()._check_can_issue()
+    def _check_issue_files(self):
+        """The appendices to seal are the ones approved, as the main file is."""
+        result = super()._check_issue_files()
         for document in self:
             changed = document.attachment_ids.filtered(lambda a: a._sha256() != a.approved_sha256)
             if changed:
-                message = self.env._(
-                    "The attachment “%(name)s” of “%(doc)s” is not the one the director "
-                    "approved: its SHA-256 changed since approval. Nothing was numbered.",
-                    name=changed[0].name,
-                    doc=document.display_name,
+                raise RememberedRefusal(
+                    self.env._(
+                        "The attachment “%(name)s” of “%(doc)s” is not the one the director "
+                        "approved: its SHA-256 changed since approval. Nothing was numbered.",
+                        name=changed[0].name,
+                        doc=document.display_name,
+                    ),
+                    document,
                 )
-                self.env["snn.approval"].sudo()._record_refusal(document, "issue", message)
-                raise UserError(message)
         return result
 
     # ------------------------------------------------------------------ effects
@@ -68,7 +71,8 @@ class SnnDocument(models.Model):
         company = self.company_id.sudo()
         seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
         signing_time = workflow.vietnam_now()
-        for index, attachment in enumerate(self.attachment_ids, 1):
+        # Numbered in their order (sequence), not as the records happen to be cached.
+        for index, attachment in enumerate(self.attachment_ids.sorted(), 1):
             sealed = sign_pdf(
                 attachment._file_bytes(),
                 seal,
@@ -89,11 +93,8 @@ class SnnDocument(models.Model):
             attachment.write(attachment._sealed_values(self, sealed, report, index))
         return values
 
-    def _signed_files(self):
-        """The sealed attachments go with the signed document, in their order."""
-        return super()._signed_files() + self._sealed_attachment_files()
-
     def _sealed_attachment_files(self):
+        """(file name, bytes, description) of each sealed attachment, in their order."""
         self.ensure_one()
         return [
             (
@@ -101,7 +102,7 @@ class SnnDocument(models.Model):
                 attachment._file_bytes("sealed_file"),
                 attachment.name[:200],
             )
-            for attachment in self.sudo().attachment_ids.filtered("sealed_file")
+            for attachment in self.sudo().attachment_ids.sorted().filtered("sealed_file")
         ]
 
     def action_verify_signatures(self):
@@ -119,23 +120,3 @@ class SnnDocument(models.Model):
                         {"valid": False, "reasons": self.env._("The stored file was changed.")}
                     )
         return result
-
-
-class SnnDocumentAttachment(models.Model):
-    _inherit = "snn.document.attachment"
-
-    def _sealed_values(self, document, sealed, report, index):
-        stem = document.code.replace("/", "-")
-        return {
-            "sealed_file": base64.b64encode(sealed),
-            "sealed_file_name": f"{stem}-{index:02d}-{self.file_name or 'phu-luc.pdf'}",
-            "sealed_sha256": hashlib.sha256(sealed).hexdigest(),
-            "signature_ids": self._signature_commands(document, report),
-        }
-
-    def _signature_commands(self, document, report):
-        company = document.company_id.sudo()
-        commands = document._signature_records(report, [("attachment", company.snn_seal_key)])
-        for command in commands:
-            command[2].update(document_id=document.id, kind="attachment")
-        return commands

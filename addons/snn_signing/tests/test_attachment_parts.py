@@ -1,10 +1,10 @@
 """An appendix belongs to its document for life: the drafter's own appendix is not moved into
 a document under the director's review (it would be sealed with the organisation's key as that
-document's appendix at issue), over RPC as any role, nor by the superuser's code; one is added
-only to a draft its user may edit, and that is checked before the file is converted."""
+document's appendix at issue), over RPC as any role, nor by the superuser's code. (One is added
+only to a draft its user may edit, before its file is converted: snn_office's
+test_attachment_office.py.)"""
 
 import base64
-from unittest.mock import patch
 from xmlrpc.client import Fault
 
 from odoo import Command
@@ -13,8 +13,6 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.snn_docflow.tests.common import DocflowCase, xmlrpc_as
 from odoo.addons.snn_docflow.tests.test_chain_guards import FORGED_CONTEXT, unique_pdf
-
-from .test_office_draft import make_docx
 
 
 @tagged("post_install", "-at_install")
@@ -72,26 +70,3 @@ class TestAttachmentParts(HttpCase, DocflowCase):
         # Approved, the document under review carries no appendix of the drafter's.
         self.victim.with_user(self.director).action_approve()
         self.assertFalse(self.victim.attachment_ids)
-
-    def test_an_appendix_is_added_only_to_a_draft_its_user_may_edit(self):
-        from ..models import office_conversion  # noqa: PLC0415
-
-        docx = base64.b64encode(make_docx("Phụ lục cài vào")).decode()
-        with patch.object(office_conversion, "to_pdf", wraps=office_conversion.to_pdf) as to_pdf:
-            for user in (self.drafter, self.drafter2, self.head, self.clerk):
-                with self.subTest(user=user.login), self.assertRaises(Fault):
-                    self.xmlrpc(
-                        user,
-                        "snn.document.attachment",
-                        "create",
-                        [
-                            {
-                                "document_id": self.victim.id,
-                                "name": "Phụ lục cài vào",
-                                "file": docx,
-                                "file_name": "cai-vao.docx",
-                            }
-                        ],
-                    )
-            self.assertEqual(to_pdf.call_count, 0, "nothing converted for a refused appendix")
-        self.assert_nothing_moved()

@@ -1,30 +1,26 @@
 import base64
 import io
-import re
 
 from pypdf import PdfReader
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.snn_dispatch.tests.common import DispatchCase
-from odoo.addons.snn_signing.tests.common import pdfsig
+from odoo.addons.snn_signing.tests.common import SigningCase, pdfsig
 
 from snn_sign import verify_pdf
-from snn_sign.edxml import parse_document
-from snn_sign.sample_letter import make_letter_pdf
-
-from .test_office_draft import make_docx
+from snn_sign_testkit.sample_letter import make_letter_pdf
 
 
-class TestAttachments(DispatchCase):
+class TestAttachments(SigningCase):
     """Appendices as files of their own: frozen with the main file, sealed one by one by the
-    organisation at issue (the main document's code and the time, top right, no image)."""
+    organisation at issue (the main document's code and the time, top right, no image).
+    (Office appendices: snn_office's test_attachment_office.py; sent with the document:
+    snn_dispatch's test_attachment_dispatch.py.)"""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.docx = make_docx("Phụ lục II: Danh sách đơn vị triển khai")
         cls.appendix_pdf = make_letter_pdf()
 
     def letter_with_attachments(self):
@@ -32,31 +28,23 @@ class TestAttachments(DispatchCase):
             attachment_ids=[
                 Command.create(
                     {
-                        "name": "Phụ lục I",
-                        "file": base64.b64encode(self.appendix_pdf),
-                        "file_name": "phu-luc-1.pdf",
-                        "sequence": 1,
+                        "name": f"Phụ lục {number}",
+                        "file": base64.b64encode(self.appendix_pdf + f"%{number}\n".encode()),
+                        "file_name": f"phu-luc-{sequence}.pdf",
+                        "sequence": sequence,
                     }
-                ),
-                Command.create(
-                    {
-                        "name": "Phụ lục II",
-                        "file": base64.b64encode(self.docx),
-                        "file_name": "phu-luc-2.docx",
-                        "sequence": 2,
-                    }
-                ),
+                )
+                for sequence, number in ((1, "I"), (2, "II"))
             ]
         )
 
     def test_each_attachment_is_sealed_and_verifies(self):
         document = self.letter_with_attachments()
-        first, second = document.attachment_ids.sorted("sequence")
-        self.assertEqual(second.file_name, "phu-luc-2.pdf", "the .docx became its PDF")
-        self.assertEqual(second.source_file_name, "phu-luc-2.docx")
-        self.assertEqual(second.source_file_name, "phu-luc-2.docx")
         self.walk(document, "issued")
         document = document.with_env(self.env)
+        first, second = document.attachment_ids.sorted("sequence")
+        self.assertEqual(first.sealed_file_name, "01-SNN-VP-01-phu-luc-1.pdf")
+        self.assertEqual(second.sealed_file_name, "01-SNN-VP-02-phu-luc-2.pdf")
         roots = [self.running.pki.ca_cert.read_bytes()]
         for attachment in (first, second):
             sealed = attachment._file_bytes("sealed_file")
@@ -106,6 +94,10 @@ class TestAttachments(DispatchCase):
                 attachment.with_user(user).write({"approved_sha256": "0" * 64})
         other = self.env["snn.document.attachment"].with_user(self.drafter2)
         self.assertFalse(other.search([("document_id", "=", document.id)]))
+        self.env.invalidate_all()
+        self.assertEqual(attachment._file_bytes(), self.appendix_pdf + b"%I\n")
+        self.assertFalse(attachment.approved_sha256)
+        self.assertEqual(len(document.attachment_ids), 2)
 
     def test_an_attachment_changed_after_approval_stops_the_issue(self):
         document = self.walk(self.letter_with_attachments(), "approved")
@@ -138,43 +130,3 @@ class TestAttachments(DispatchCase):
         )
         self.assertFalse(document.attachment_ids.sealed_file)
         self.assertFalse(document.signature_ids)
-
-    def test_the_attachments_travel_with_the_document(self):
-        document = self.letter_with_attachments()
-        document.write({"recipient_ids": [Command.create({"partner_id": self.agency.id})]})
-        self.walk(document, "issued")
-        document = document.with_env(self.env)
-        self.dispatch()
-        first, second = document.attachment_ids.sorted("sequence")
-        self.assertEqual(first.sealed_file_name, "01-SNN-VP-01-phu-luc-1.pdf")
-        self.assertEqual(second.sealed_file_name, "01-SNN-VP-02-phu-luc-2.pdf")
-        expected = [
-            (document.signed_file_name, document._signed_pdf_bytes()),
-            (first.sealed_file_name, first._file_bytes("sealed_file")),
-            (second.sealed_file_name, second._file_bytes("sealed_file")),
-        ]
-        # The edXML message on the exchange: one Reference and one Attachment per file.
-        document_id = document._edxml_document_id()
-        (message,) = [m for m in self.exchange.received() if m["document_id"] == document_id]
-        raw = base64.b64decode(message["edxml"])
-        sent = parse_document(raw)
-        self.assertEqual([(f.name, f.data) for f in sent.files], expected)
-        self.assertEqual(len(re.findall(rb"<(?:\w+:)?Reference\b", raw)), 3)
-        self.assertEqual(len(re.findall(rb"<Attachment\b", raw)), 3)
-        # The unit in the database gets them as files of its incoming document.
-        incoming = document.delivery_ids.filtered(lambda d: d.channel == "internal").incoming_id
-        files = self.env["ir.attachment"].search(
-            [("res_model", "=", "snn.incoming.document"), ("res_id", "=", incoming.id)]
-        )
-        self.assertEqual(sorted((a.name, a.raw) for a in files), sorted(expected[1:]))
-        self.assertEqual(
-            len(files.with_user(self.head2).search([("id", "in", files.ids)])),
-            2,
-            "the receiving unit's head reads them",
-        )
-        self.assertFalse(files.with_user(self.drafter2).search([("id", "in", files.ids)]))
-        # The e-mail copy carries the same files (and the edXML).
-        mail = self.env["mail.mail"].search([("email_to", "=", self.agency.email)])
-        self.assertEqual(len(mail), 1)
-        pdfs = mail.attachment_ids.filtered(lambda a: a.mimetype == "application/pdf")
-        self.assertEqual(sorted((a.name, a.raw) for a in pdfs), sorted(expected))

@@ -1,8 +1,19 @@
+"""The sealed attachments (snn_signing) travel with the signed document, in their order: in the
+edXML message and the e-mail (``_signed_files``), and to units and organisations of the
+database as files of their incoming document."""
+
 from odoo import models
 
 
+class SnnDocument(models.Model):
+    _inherit = "snn.document"  # pylint: disable=consider-merging-classes-inherited
+
+    def _signed_files(self):
+        return super()._signed_files() + self._sealed_attachment_files()
+
+
 class SnnDelivery(models.Model):
-    _inherit = "snn.delivery"
+    _inherit = "snn.delivery"  # pylint: disable=consider-merging-classes-inherited
 
     def _send_internal(self):
         """A unit or organisation of the database receives the sealed attachments too, as

@@ -11,14 +11,14 @@
     "license": "LGPL-3",
     "development_status": "Beta",
     "depends": ["snn_signing"],
-    # edXML and the exchange client live in the engine's distribution (no Odoo import there).
-    "external_dependencies": {"python": ["snn-sign"]},
+    # edXML and the exchange client are the snn-edxml distribution (no Odoo import there).
+    "external_dependencies": {"python": ["snn-edxml"]},
     "data": [
         "security/ir.model.access.csv",
         "security/ir_rule.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
-        "wizards/snn_reason_wizard_views.xml",
+        "wizards/snn_document_reason_wizard_views.xml",
         "views/snn_delivery_views.xml",
         "views/snn_incoming_document_views.xml",
         "views/snn_document_views.xml",

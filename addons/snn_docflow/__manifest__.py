@@ -11,6 +11,8 @@
     "license": "LGPL-3",
     "development_status": "Beta",
     "depends": ["mail", "hr"],
+    # The engine's PDF package (packages/snn-sign): one PDF test and one Vietnam clock.
+    "external_dependencies": {"python": ["snn-sign"]},
     "data": [
         "security/snn_docflow_security.xml",
         "security/ir.model.access.csv",

@@ -1,4 +1,5 @@
-"""What the chain asks of a file before it is a draft: is it a PDF, and does it show pages."""
+"""What the chain asks of a PDF before it is a draft: does it show pages (whether it is a PDF
+at all is the engine's one test, snn_sign.pdfinput.looks_like_pdf)."""
 
 import io
 import re
@@ -7,11 +8,6 @@ from odoo.tools.pdf import PdfFileReader
 
 # A page object (not the /Pages tree node) in a PDF's body.
 PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
-
-
-def has_pdf_header(data: bytes) -> bool:
-    """The "%PDF-" header, within the first KiB as readers allow (some tools pad before it)."""
-    return data[:1024].lstrip().startswith(b"%PDF-")
 
 
 def page_count(data: bytes) -> int:

@@ -19,6 +19,7 @@
         "views/snn_sign_bridge_views.xml",
         "views/snn_signature_views.xml",
         "views/snn_document_views.xml",
+        "views/snn_document_attachment_views.xml",
         "views/res_users_views.xml",
         "views/res_company_views.xml",
         "views/menus.xml",

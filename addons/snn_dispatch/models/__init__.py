@@ -9,4 +9,5 @@ from . import snn_incoming_document
 from . import snn_document
 from . import snn_document_edxml
 from . import snn_document_recall
+from . import snn_document_attachments
 from . import mail_mail

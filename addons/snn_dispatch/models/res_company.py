@@ -5,7 +5,7 @@ from odoo.addons.snn_docflow.engine_words import engine_words
 from odoo.addons.snn_signing.models.res_users import check_managed, manager_sets_up_signing
 from odoo.addons.snn_signing.models.secret_file import check_secret_name, read_secret, reason
 
-from snn_sign.exchange import ExchangeClient, ExchangeError
+from snn_edxml.exchange import ExchangeClient, ExchangeError
 
 from .res_partner import check_organ_id
 
@@ -92,7 +92,7 @@ class ResCompany(models.Model):
         return clients[self.id]
 
     def _new_exchange_client(self):
-        """An ``snn_sign.exchange.ExchangeTransport``: override this for another exchange."""
+        """An ``snn_edxml.exchange.ExchangeTransport``: override this for another exchange."""
         company = self.sudo()
         if not company._exchange_configured():
             raise UserError(

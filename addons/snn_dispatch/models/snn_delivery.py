@@ -149,7 +149,7 @@ class SnnDelivery(models.Model):
         if not self.env.user.has_group("snn_docflow.group_clerk"):
             raise AccessError(self.env._("Only a clerk or a manager does this."))
         self.check_access("read")
-        self.document_id._check_can("redeliver")
+        self.document_id._check_can_redeliver()
         failed = self.sudo().filtered(lambda d: d.state == "failed")
         for delivery in failed:
             delivery.write(

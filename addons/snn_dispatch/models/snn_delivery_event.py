@@ -23,6 +23,7 @@ class SnnDeliveryEvent(models.Model):
     _name = "snn.delivery.event"
     _inherit = ["snn.document.child"]
     _snn_parent_fields = ("delivery_id",)
+    _snn_rules_from = "delivery_id"
     _description = "Delivery Status Change"
     _order = "at, id"
 

@@ -22,8 +22,8 @@ from odoo.tools import SQL, html_escape
 
 from odoo.addons.snn_docflow.engine_words import engine_words
 
-from snn_sign.edxml import EdxmlError
-from snn_sign.exchange import ExchangeRefused, ExchangeUnavailable
+from snn_edxml.edxml import EdxmlError
+from snn_edxml.exchange import ExchangeRefused, ExchangeUnavailable
 
 _logger = logging.getLogger(__name__)
 

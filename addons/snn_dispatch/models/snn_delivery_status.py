@@ -10,8 +10,8 @@ import logging
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from snn_sign.edxml import EdxmlError, parse_status
-from snn_sign.exchange import ExchangeError
+from snn_edxml.edxml import EdxmlError, parse_status
+from snn_edxml.exchange import ExchangeError
 
 _logger = logging.getLogger(__name__)
 

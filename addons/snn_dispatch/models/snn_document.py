@@ -38,7 +38,7 @@ class SnnDocument(models.Model):
     @api.depends_context("uid")
     def _compute_can_recall(self):
         for document in self:
-            document.can_recall = not document._refusal("recall")
+            document.can_recall = not document._get_cannot_recall_reasons()
 
     def _workflow_fields(self):
         return super()._workflow_fields() | {"delivery_ids", "recall_reason"}
@@ -51,24 +51,10 @@ class SnnDocument(models.Model):
 
     # ------------------------------------------------------------------ who may
 
-    def _rules(self):
-        clerk = lambda: self.env.user.has_group("snn_docflow.group_clerk")  # noqa: E731
-        return {
-            **super()._rules(),
-            "recall": (("issued",), clerk),
-            "redeliver": (("issued",), clerk),
-        }
-
-    def _who_may(self, action):
-        if action in ("recall", "redeliver"):
-            return self.env._("Only a clerk or a manager does this.")
-        return super()._who_may(action)
-
-    def _refusal(self, action):
-        refusal = super()._refusal(action)
-        if refusal or action != "cancel":
-            return refusal
-        return self._copies_out_refusal()
+    def _get_cannot_cancel_reasons(self):
+        reasons = super()._get_cannot_cancel_reasons()
+        copies_out = not reasons and self._copies_out_refusal()
+        return [*reasons, copies_out] if copies_out else reasons
 
     def _copies_out_refusal(self):
         """A recipient who holds the signed document is told of its end by a recall; a cancel

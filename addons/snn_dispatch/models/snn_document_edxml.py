@@ -4,7 +4,7 @@ from odoo import models
 
 from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_now
 
-from snn_sign.edxml import EdxmlDocument, EdxmlFile, Organ, build_document
+from snn_edxml.edxml import EdxmlDocument, EdxmlFile, Organ, build_document
 
 PRIORITY = {"normal": 0, "urgent": 1, "very_urgent": 2, "flash": 3}
 

@@ -13,21 +13,40 @@ class SnnDocument(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Say why the document is recalled: a reason is required."))
-        self._check_can("recall")
+        self._check_can_recall()
         for document in self:
             document.sudo()._do_recall(reason)
-        return True
+        return self._step_done(self.env._("Recalled. Its recipients are told."))
+
+    def _get_cannot_recall_reasons(self):
+        self.ensure_one()
+        return self._state_reasons(("issued",)) or self._who_reasons(
+            self.env.user.has_group("snn_docflow.group_clerk"),
+            self.env._("Only a clerk or a manager does this."),
+        )
+
+    def _check_can_recall(self):
+        for document in self:
+            document._raise_first(document._get_cannot_recall_reasons)
 
     def action_open_recall_wizard(self):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Recall Document"),
-            "res_model": "snn.reason.wizard",
+            "res_model": "snn.document.reason.wizard",
             "view_mode": "form",
             "target": "new",
             "context": {"default_document_id": self.id, "default_mode": "recall"},
         }
+
+    def _get_cannot_redeliver_reasons(self):
+        """Sending a failed delivery again: the clerks, while the document is issued."""
+        return self._get_cannot_recall_reasons()
+
+    def _check_can_redeliver(self):
+        for document in self:
+            document._raise_first(document._get_cannot_redeliver_reasons)
 
     def _do_recall(self, reason):
         self._record_step("recall", {"state": "recalled", "recall_reason": reason}, reason)

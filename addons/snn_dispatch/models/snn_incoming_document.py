@@ -14,13 +14,8 @@ STATES = [
     ("refused", "Refused"),
     ("withdrawn", "Withdrawn"),
 ]
-# receiver's step -> (states it starts from, new state, edXML status code sent back)
-STEPS = {
-    "accept": (("received",), "accepted", "03"),
-    "process": (("received", "accepted"), "processing", "05"),
-    "done": (("received", "accepted", "processing"), "done", "06"),
-    "refuse": (("received",), "refused", "02"),
-}
+# Where a receiver's steps start from: every state but the ends.
+OPEN_STATES = ("received", "accepted", "processing")
 
 
 class SnnIncomingDocument(models.Model):
@@ -28,8 +23,15 @@ class SnnIncomingDocument(models.Model):
     _description = "Incoming Document"
     # Made by the delivery that brought it, from the document it copies, for good; its file
     # is written by that step only.
-    _inherit = ["mail.thread", "mail.activity.mixin", "snn.document.child", "snn.record.files"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "snn.document.child",
+        "snn.record.files",
+        "snn.step.mixin",
+    ]
     _snn_parent_fields = ("outgoing_id", "delivery_id")
+    _snn_rules_from = None  # the receiving unit's rules (security/ir_rule.xml)
     _order = "received_at desc, id desc"
     _rec_name = "subject"
     _mail_post_access = "read"
@@ -55,9 +57,9 @@ class SnnIncomingDocument(models.Model):
     urgency = fields.Selection(
         [
             ("normal", "Normal"),
-            ("urgent", "Urgent (Khẩn)"),
-            ("very_urgent", "Very Urgent (Thượng khẩn)"),
-            ("flash", "Flash (Hỏa tốc)"),
+            ("urgent", "Urgent"),
+            ("very_urgent", "Very Urgent"),
+            ("flash", "Flash"),
         ],
         readonly=True,
         default="normal",
@@ -77,11 +79,7 @@ class SnnIncomingDocument(models.Model):
     @api.depends_context("uid")
     def _compute_can_handle(self):
         for incoming in self:
-            incoming.can_handle = incoming._may_handle() and incoming.state in (
-                "received",
-                "accepted",
-                "processing",
-            )
+            incoming.can_handle = not incoming._get_cannot_handle_reasons(OPEN_STATES)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -96,60 +94,124 @@ class SnnIncomingDocument(models.Model):
 
     # ------------------------------------------------------------------ receivers' steps
 
+    # Each step as the document's: action_x → _check_can_x (from _get_cannot_x_reasons) →
+    # _do_x, which moves the record and sends its edXML status back to the sender.
+
     def action_accept(self):
-        return self._take("accept")
+        """Receiver: received → accepted (status 03)."""
+        self._check_can_accept()
+        for incoming in self:
+            incoming.sudo()._do_accept()
+        return self._step_done(self.env._("Accepted. The sender is told."))
+
+    def _get_cannot_accept_reasons(self):
+        return self._get_cannot_handle_reasons(("received",))
+
+    def _check_can_accept(self):
+        for incoming in self:
+            incoming._raise_first(incoming._get_cannot_accept_reasons)
+
+    def _do_accept(self):
+        self._move_on("accepted", "03")
 
     def action_process(self):
-        return self._take("process")
+        """Receiver: received or accepted → processing (status 05)."""
+        self._check_can_process()
+        for incoming in self:
+            incoming.sudo()._do_process()
+        return self._step_done(self.env._("Marked as being processed. The sender is told."))
+
+    def _get_cannot_process_reasons(self):
+        return self._get_cannot_handle_reasons(("received", "accepted"))
+
+    def _check_can_process(self):
+        for incoming in self:
+            incoming._raise_first(incoming._get_cannot_process_reasons)
+
+    def _do_process(self):
+        self._move_on("processing", "05")
 
     def action_done(self):
-        return self._take("done")
+        """Receiver: any open state → done (status 06)."""
+        self._check_can_done()
+        for incoming in self:
+            incoming.sudo()._do_done()
+        return self._step_done(self.env._("Done. The sender is told."))
+
+    def _get_cannot_done_reasons(self):
+        return self._get_cannot_handle_reasons(OPEN_STATES)
+
+    def _check_can_done(self):
+        for incoming in self:
+            incoming._raise_first(incoming._get_cannot_done_reasons)
+
+    def _do_done(self):
+        self._move_on("done", "06")
 
     def action_refuse(self, reason=None):
+        """Receiver: received → refused (status 02), with the reason the sender sees."""
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Say why it is refused: the sender sees the reason."))
-        return self._take("refuse", reason)
+        self._check_can_refuse()
+        for incoming in self:
+            incoming.sudo()._do_refuse(reason)
+        return self._step_done(self.env._("Refused. The sender sees your reason."))
+
+    def _get_cannot_refuse_reasons(self):
+        return self._get_cannot_handle_reasons(("received",))
+
+    def _check_can_refuse(self):
+        for incoming in self:
+            incoming._raise_first(incoming._get_cannot_refuse_reasons)
+
+    def _do_refuse(self, reason):
+        self._move_on("refused", "02", reason)
 
     def action_open_refuse_wizard(self):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Refuse Document"),
-            "res_model": "snn.reason.wizard",
+            "res_model": "snn.document.reason.wizard",
             "view_mode": "form",
             "target": "new",
             "context": {"default_incoming_id": self.id, "default_mode": "refuse"},
         }
 
-    def _take(self, step, reason=None):
-        self._check_can_take(step)
-        for incoming in self:
-            incoming.sudo()._do_take(step, reason)
-        return True
+    # ------------------------------------------------------------------ shared by the steps
 
-    def _check_can_take(self, step):
-        from_states, _state, _code = STEPS[step]
-        for incoming in self:
-            incoming.check_access("read")
-            if not incoming._may_handle():
-                raise AccessError(
+    def _get_cannot_handle_reasons(self, from_states):
+        """Why the user may not move it now from ``from_states`` (a list, empty when allowed)."""
+        self.ensure_one()
+        if not self._may_handle():
+            return [
+                AccessError(
                     self.env._(
                         "Only the head of the receiving unit (or, for the organisation, its "
                         "clerks) handles “%s”.",
-                        incoming.display_name,
+                        self.display_name,
                     )
                 )
-            if incoming.state not in from_states:
-                raise UserError(
+            ]
+        if self.state not in from_states:
+            return [
+                UserError(
                     self.env._(
                         "“%(doc)s” is %(state)s: this step is not possible in that state.",
-                        doc=incoming.display_name,
-                        state=dict(incoming._fields["state"]._description_selection(self.env))[
-                            incoming.state
+                        doc=self.display_name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[
+                            self.state
                         ],
                     )
                 )
+            ]
+        return []
+
+    def _step_done(self, message):
+        """A confirmation, then the record reloads in its new state (the receiver still reads
+        it)."""
+        return self._step_notification(message, {"type": "ir.actions.act_window_close"})
 
     def _may_handle(self):
         user = self.env.user
@@ -161,14 +223,16 @@ class SnnIncomingDocument(models.Model):
             return self.head_id == user
         return user.has_group("snn_docflow.group_clerk")
 
-    def _do_take(self, step, reason):
-        _from, state, code = STEPS[step]
+    def _move_on(self, state, status_code, reason=None):
+        """The step's effect: the new state, the to-do answered, and the sender's delivery
+        moved as an edXML status would move it, by the same rule of which status answers
+        which delivery (snn_delivery_status.py)."""
         self.write({"state": state, "refuse_reason": reason or False})
         self.activity_feedback([ACTIVITY_HANDLE], user_id=self.env.uid)
         self.activity_unlink([ACTIVITY_HANDLE])
-        # The sender's delivery moves as an edXML status would move it, by the same rule of
-        # which status answers which delivery (snn_delivery_status.py).
-        self.delivery_id._receive_status(code, reason or "", source=f"incoming document {self.id}")
+        self.delivery_id._receive_status(
+            status_code, reason or "", source=f"incoming document {self.id}"
+        )
 
     # ------------------------------------------------------------------ arrival and recall
 

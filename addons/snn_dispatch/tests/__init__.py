@@ -9,3 +9,6 @@ from . import test_side_doors
 from . import test_org_settings
 from . import test_delivery_words
 from . import test_ui_deliveries
+from . import test_query_counts
+from . import test_attachment_dispatch
+from . import test_reason_wizard

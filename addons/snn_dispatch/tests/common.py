@@ -1,6 +1,6 @@
 """Two organisations of one database, units with heads, an outside agency on the document
 exchange and one reachable by e-mail only; the exchange is the local stand-in of
-snn_sign.demo_exchange (the real provincial exchange cannot be reached from here)."""
+snn_sign_testkit.demo_exchange (the real provincial exchange cannot be reached from here)."""
 
 import shutil
 import tempfile
@@ -11,7 +11,7 @@ from odoo.tests import new_test_user
 
 from odoo.addons.snn_signing.tests.common import SigningCase, put_secret
 
-from snn_sign.demo_exchange import start_exchange
+from snn_sign_testkit.demo_exchange import start_exchange
 
 OUR_ORGAN_ID = "000.00.11.H53"
 AGENCY_ORGAN_ID = "000.00.00.H53"

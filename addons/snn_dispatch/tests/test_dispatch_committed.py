@@ -52,7 +52,7 @@ class TestDispatchCommitted(BaseCase):
     def _issued_documents(self, env):
         """Issued, e-signed documents to a unit and an agency, their deliveries queued. The
         signing itself is tested in snn_signing; here the signed file is a stored PDF."""
-        from snn_sign.sample_letter import make_letter_pdf  # noqa: PLC0415
+        from snn_sign_testkit.sample_letter import make_letter_pdf  # noqa: PLC0415
 
         company = env["res.company"].create(
             {

@@ -1,5 +1,5 @@
 """Agencies outside the database: edXML through the provincial exchange, as the local
-stand-in of snn_sign.demo_exchange plays it (the real exchange cannot be reached from here),
+stand-in of snn_sign_testkit.demo_exchange plays it (the real exchange cannot be reached from here),
 with its failures: outage, timeout, a refused message, an unknown agency, a duplicate."""
 
 import base64
@@ -8,7 +8,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import AccessError
 
-from snn_sign.edxml import EdxmlStatus, Organ, build_status, parse_document
+from snn_edxml.edxml import EdxmlStatus, Organ, build_status, parse_document
 
 from .common import AGENCY_ORGAN_ID, EXCHANGE_SECRET, OUR_ORGAN_ID, DispatchCase
 

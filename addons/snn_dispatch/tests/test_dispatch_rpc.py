@@ -88,11 +88,11 @@ class TestDispatchRpc(HttpCase, DispatchCase):
             self.refused(user, "snn.document", "action_recall", [document.ids, "x"])
             wizard = self.call(
                 user,
-                "snn.reason.wizard",
+                "snn.document.reason.wizard",
                 "create",
                 [{"document_id": document.id, "mode": "recall", "reason": "x"}],
             )
-            self.refused(user, "snn.reason.wizard", "action_confirm", [[wizard]])
+            self.refused(user, "snn.document.reason.wizard", "action_confirm", [[wizard]])
             self.refused(user, "snn.delivery", "action_retry", [document.delivery_ids.ids])
         self.assertEqual(document.state, "issued")
         self.call(self.clerk, "snn.document", "action_recall", [document.ids, "Sai sót"])

@@ -2,7 +2,7 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.snn_docflow.exceptions import StepTakenError
 
-from snn_sign.edxml import EdxmlStatus, Organ, build_status
+from snn_edxml.edxml import EdxmlStatus, Organ, build_status
 
 from .common import AGENCY_ORGAN_ID, OTHER_AGENCY_ORGAN_ID, DispatchCase
 
@@ -97,7 +97,7 @@ class TestRecall(DispatchCase):
 
     def test_a_recall_reason_is_its_authors_and_the_step_asks_for_it(self):
         document = self.issue_to(self.unit_khtc)
-        Wizard = self.env["snn.reason.wizard"]
+        Wizard = self.env["snn.document.reason.wizard"]
         wizard = Wizard.with_user(self.clerk).create({"document_id": document.id, "mode": "recall"})
         with self.assertRaisesExactly(UserError) as caught:
             wizard.action_confirm()

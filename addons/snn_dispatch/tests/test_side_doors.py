@@ -8,10 +8,10 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.snn_docflow.tests.test_chain_guards import FORGED_CONTEXT
 
-from snn_sign.edxml import EdxmlStatus, Organ, build_status
+from snn_edxml.edxml import EdxmlStatus, Organ, build_status
 
 from ..models.snn_delivery_status import ANSWERS, OUT
-from ..models.snn_incoming_document import STEPS
+from ..models.snn_incoming_document import OPEN_STATES
 from .common import AGENCY_ORGAN_ID, DispatchCase
 
 STATUS_LOGGER = "odoo.addons.snn_dispatch.models.snn_delivery_status"
@@ -98,17 +98,28 @@ class TestStatusesAnswerAQuestion(DispatchCase):
         self.assertIn(f"delivery {delivery.id}", logs.output[0])
 
     def test_every_receivers_step_answers_the_question_its_delivery_asks(self):
-        """The incoming document's steps start from the states its delivery has then."""
-        delivery_state = {
-            "received": "received",
-            "accepted": "accepted",
-            "processing": "processing",
+        """A receiver's step is offered only from states whose delivery awaits the status the
+        step sends back (accept 03, process 05, done 06, refuse 02)."""
+        document = self.issue_to(self.unit_khtc)
+        self.dispatch()
+        incoming = document.delivery_ids.incoming_id.with_user(self.head2)
+        steps = {
+            "03": incoming._get_cannot_accept_reasons,
+            "05": incoming._get_cannot_process_reasons,
+            "06": incoming._get_cannot_done_reasons,
+            "02": incoming._get_cannot_refuse_reasons,
         }
-        for step, (from_states, _state, code) in STEPS.items():
+        offered = 0
+        for code, reasons in steps.items():
             states, recall_states = ANSWERS[code]
-            self.assertIsNone(recall_states, step)
-            for state in from_states:
-                self.assertIn(delivery_state[state], states, f"{step} from {state}")
+            self.assertIsNone(recall_states, code)
+            for state in OPEN_STATES:
+                incoming.sudo().state = state
+                if not reasons():
+                    offered += 1
+                    # An incoming document's open states are its delivery's of the same name.
+                    self.assertIn(state, states, f"status {code} from {state}")
+        self.assertEqual(offered, 1 + 2 + 3 + 1)
         self.assertEqual(set(OUT), {"sent", "received", "accepted", "processing", "done"})
 
 
@@ -154,14 +165,14 @@ class TestDispatchSideDoorsRpc(HttpCase, DispatchCase):
         secret = self.make_letter(subject="Phương án nhân sự (mật)", confidentiality="confidential")
         self.walk(secret, "issued")
         secret = secret.with_env(self.env)
-        wizards = self.env["snn.reason.wizard"].search_count([])
+        wizards = self.env["snn.document.reason.wizard"].search_count([])
         for user in (self.drafter2, self.member_khtc, self.clerk2):
             context = {**FORGED_CONTEXT, "default_document_id": secret.id, "default_mode": "recall"}
             with self.subTest(user=user.login, door="onchange"):
                 with self.assertRaises(Fault) as caught:
                     self.call(
                         user,
-                        "snn.reason.wizard",
+                        "snn.document.reason.wizard",
                         "onchange",
                         [[], {}, [], {"document_id": {"fields": {"display_name": {}}}, "mode": {}}],
                         {"context": context},
@@ -172,12 +183,12 @@ class TestDispatchSideDoorsRpc(HttpCase, DispatchCase):
                 with self.assertRaises(Fault) as caught:
                     self.call(
                         user,
-                        "snn.reason.wizard",
+                        "snn.document.reason.wizard",
                         "create",
                         [{"document_id": secret.id, "mode": "recall", "reason": "x"}],
                     )
                 self.assertIn("You may not read", caught.exception.faultString)
                 self.assertNotIn("Phương án", caught.exception.faultString)
-        self.assertEqual(self.env["snn.reason.wizard"].search_count([]), wizards)
+        self.assertEqual(self.env["snn.document.reason.wizard"].search_count([]), wizards)
         secret.invalidate_recordset()
         self.assertEqual(secret.state, "issued")

@@ -47,7 +47,7 @@ class TestUiDispatch(HttpCase):
         letter = cls.env["snn.document.type"].create(
             {"name": "Công văn (tour gửi)", "register_id": register.id}
         )
-        from snn_sign.sample_letter import make_letter_pdf  # noqa: PLC0415
+        from snn_sign_testkit.sample_letter import make_letter_pdf  # noqa: PLC0415
 
         document = (
             cls.env["snn.document"]

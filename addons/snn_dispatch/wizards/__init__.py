@@ -1,1 +1,1 @@
-from . import snn_reason_wizard
+from . import snn_document_reason_wizard

@@ -1,7 +1,4 @@
 from odoo import api, models
-from odoo.exceptions import UserError
-
-from .snn_record_files import writing_through_record
 
 # What an attachment is and where it belongs: changing any of these changes the file.
 _CONTENT_KEYS = frozenset(
@@ -57,27 +54,7 @@ class IrAttachment(models.Model):
         if not (res_model and res_field) or res_model not in self.env:
             return
         Model = self.env[res_model]
-        if not hasattr(Model, "_guarded_file_fields") or (
-            res_field not in Model._guarded_file_fields()
-        ):
-            return
-        record = Model.sudo().browse(res_id).exists()
-        # By id: when a record is deleted, Odoo deletes its attachments after its row.
-        if not writing_through_record(res_model, res_field, res_id or None):
-            raise UserError(
-                self.env._(
-                    "The file “%(field)s” of “%(record)s” is written only by the record's own "
-                    "steps (attaching, issuing, sealing, receiving), never as an attachment: "
-                    "nothing was changed.",
-                    field=Model._fields[res_field]._description_string(self.env),
-                    record=record.display_name or Model._description,
-                )
-            )
-        if record and res_field in record._frozen_file_fields():
-            raise UserError(
-                self.env._(
-                    "The file of “%s” is frozen since it was submitted: it cannot be changed, "
-                    "replaced or deleted. To change it, the document must be returned to draft.",
-                    record.display_name,
-                )
-            )
+        # As mail asks whether a model is a mail.thread: by its class, inherited directly or
+        # through another model.
+        if issubclass(type(Model), self.pool["snn.record.files"]):
+            Model._check_file_slot_writable(res_id, res_field)

@@ -1,11 +1,5 @@
-import base64
-import binascii
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-
-from ..pdf_file import has_pdf_header, page_count
-from ..upload_limit import check_upload_size
 
 SUBJECT_MAX_LENGTH = 500  # edXML Subject, and what fits under the number line
 
@@ -55,31 +49,16 @@ WORKFLOW_FIELDS = frozenset(
 )
 
 
-def refuse_unusable_upload(record):
-    """Onchange answer for a record with ``file`` and ``file_name`` (the draft, an attachment):
-    a file that cannot be used (snn.document._upload_problem says why) is put back to the one
-    the record had, with a dialog that says what is accepted; None when the file is fine."""
-    if not record.file:
-        return None
-    try:
-        data = base64.b64decode(record.file, validate=True)
-    except (binascii.Error, ValueError, TypeError):
-        return None  # a size ("12.5 Kb") the client sent for the stored file, not a file
-    problem = record.env["snn.document"]._upload_problem(data, record.file_name or "")
-    if not problem:
-        return None
-    origin = record._origin.with_context(bin_size=False)
-    record.file = origin.file
-    record.file_name = origin.file_name
-    # A dialog, not a notification that fades: the file the user chose was not taken.
-    title = record.env._("File not accepted")
-    return {"warning": {"type": "dialog", "title": title, "message": problem}}
-
-
 class SnnDocument(models.Model):
     _name = "snn.document"
     _description = "Outgoing Document"
-    _inherit = ["mail.thread", "mail.activity.mixin", "snn.record.files"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "snn.record.files",
+        "snn.pdf.file.mixin",
+        "snn.step.mixin",
+    ]
     _order = "id desc"
     _rec_name = "subject"
     _check_company_auto = True
@@ -135,9 +114,9 @@ class SnnDocument(models.Model):
     urgency = fields.Selection(
         [
             ("normal", "Normal"),
-            ("urgent", "Urgent (Khẩn)"),
-            ("very_urgent", "Very Urgent (Thượng khẩn)"),
-            ("flash", "Flash (Hỏa tốc)"),
+            ("urgent", "Urgent"),
+            ("very_urgent", "Very Urgent"),
+            ("flash", "Flash"),
         ],
         default="normal",
         required=True,
@@ -146,9 +125,9 @@ class SnnDocument(models.Model):
     confidentiality = fields.Selection(
         [
             ("normal", "Normal"),
-            ("confidential", "Confidential (Mật)"),
-            ("secret", "Secret (Tối mật)"),
-            ("top_secret", "Top Secret (Tuyệt mật)"),
+            ("confidential", "Confidential"),
+            ("secret", "Secret"),
+            ("top_secret", "Top Secret"),
         ],
         default="normal",
         required=True,
@@ -239,8 +218,12 @@ class SnnDocument(models.Model):
     @api.depends_context("uid")
     def _compute_can_act(self):
         for document in self:
-            for action in ("submit", "forward", "return", "approve", "issue", "cancel"):
-                document[f"can_{action}"] = not document._refusal(action)
+            document.can_submit = not document._get_cannot_submit_reasons()
+            document.can_forward = not document._get_cannot_forward_reasons()
+            document.can_return = not document._get_cannot_return_reasons()
+            document.can_approve = not document._get_cannot_approve_reasons()
+            document.can_issue = not document._get_cannot_issue_reasons()
+            document.can_cancel = not document._get_cannot_cancel_reasons()
             document.can_edit = document.state == "draft" and document._is_drafter_or_manager()
 
     @api.onchange("signer_id")
@@ -263,28 +246,6 @@ class SnnDocument(models.Model):
         )[:1]
         return " ".join((employee.job_title or employee.job_id.name or "").split())
 
-    @api.onchange("file")
-    def _onchange_file_check_upload(self):
-        """Checked when the file is chosen, not only at submission."""
-        return refuse_unusable_upload(self)
-
-    def _upload_problem(self, data, name):
-        """Why a chosen file cannot be the draft (a message), or None. Modules that accept
-        other files (snn_office: office documents) extend this."""
-        if has_pdf_header(data):
-            if page_count(data):
-                return None
-            return self.env._(
-                "“%s” is a damaged PDF: it cannot be read. Export the document to PDF again "
-                "and attach the new file.",
-                name,
-            )
-        return self.env._(
-            "“%s” is not a PDF. Only PDF files are accepted: export the document to PDF and "
-            "attach it.",
-            name,
-        )
-
     @api.constrains("subject")
     def _check_subject_length(self):
         for document in self:
@@ -304,8 +265,6 @@ class SnnDocument(models.Model):
         workflow_fields = self._workflow_fields()
         if not self.env.su and any(vals.keys() & workflow_fields for vals in vals_list):
             raise AccessError(self.env._("A new document starts as a draft of its author."))
-        for vals in vals_list:
-            check_upload_size(self.env, vals.get("file"), vals.get("file_name"))
         return super().create(vals_list)
 
     def write(self, vals):
@@ -315,7 +274,6 @@ class SnnDocument(models.Model):
             )
         if vals.keys() & CONTENT_FIELDS:
             self._check_content_editable()
-        check_upload_size(self.env, vals.get("file"), vals.get("file_name"))
         return super().write(vals)
 
     def unlink(self):
@@ -378,98 +336,7 @@ class SnnDocument(models.Model):
                 f"{document.code} — {document.subject}" if document.code else document.subject
             )
 
-    # ------------------------------------------------------------------ actions
-    # Each step is action_x() -> checks -> _do_x(): a module that changes a step overrides
-    # that step's check or effect (snn_signing extends _check_can_issue and _do_issue).
-    # The effects run as sudo(): the checks are the permission, and no reviewer has write
-    # access of their own. sudo() keeps the acting user's uid for the trail.
-
-    def action_submit(self):
-        """Drafter: draft → head review."""
-        self._check_can("submit")
-        self._check_content_ready()
-        for document in self:
-            document.sudo()._do_submit()
-        return self._step_done("submit")
-
-    def action_forward(self):
-        """Head of the drafting unit: head review → director review."""
-        self._check_can("forward")
-        for document in self:
-            document.sudo()._do_forward()
-        return self._step_done("forward")
-
-    def action_return(self, reason=None):
-        """Head or signer: back to draft, with what to fix."""
-        reason = (reason or "").strip()
-        if not reason:
-            raise UserError(self.env._("Say what must be fixed: a return needs a reason."))
-        self._check_can("return")
-        for document in self:
-            document.sudo()._do_return(reason)
-        return self._step_done("return")
-
-    def action_approve(self):
-        """Signer (a director): director review → approved, for the clerk."""
-        self._check_can("approve")
-        for document in self:
-            document.sudo()._do_approve()
-        return self._step_done("approve")
-
-    def action_issue(self):
-        """Clerk: take the number, fix the issue date (Vietnam time), approved → issued."""
-        self._check_can("issue")
-        self._check_can_issue()
-        for document in self:
-            document.sudo()._do_issue()
-        return self._step_done("issue")
-
-    def action_cancel(self, reason=None):
-        """Cancel; an issued document keeps its number, the register shows it cancelled."""
-        reason = (reason or "").strip()
-        if not reason:
-            raise UserError(self.env._("Say why the document is cancelled: a reason is required."))
-        self._check_can("cancel")
-        for document in self:
-            document.sudo()._do_cancel(reason)
-        return self._step_done("cancel")
-
-    def _step_done(self, action):
-        """What a step answers: a short confirmation, then where the user goes on (an RPC
-        caller gets the same dictionary)."""
-        document = self[:1]
-        messages = {
-            "submit": self.env._("Sent to %s for review.", document.head_id.name),
-            "forward": self.env._("Forwarded to %s for approval.", document.signer_id.name),
-            "return": self.env._("Returned to %s with your reason.", document.drafter_id.name),
-            "approve": self.env._("Approved. The clerks now number and issue it."),
-            "issue": self.env._("Issued as %s.", document.code),
-            "cancel": self.env._("Cancelled. The reason is in its trail."),
-        }
-        message = messages[action] if len(self) == 1 else self.env._("Done.")
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": message,
-                "next": self._after_step_action(action),
-            },
-        }
-
-    def _after_step_action(self, action):
-        """Where the web client goes after step ``action``. A step that hands the document on
-        (or takes away the user's right to read it) leaves for the user's queue, clearing the
-        breadcrumbs: reloading the form would show a document that is no longer theirs, or an
-        access error. Otherwise closing what opened the step (the form's button, the reason
-        dialog) reloads the document in its new state: the clerk goes on with an issued one."""
-        if self._step_hands_on(action) or not self.has_access("read"):
-            return {**self.action_open_my_queue(), "target": "main"}
-        return {"type": "ir.actions.act_window_close"}
-
-    def _step_hands_on(self, action):
-        """Hook: whether step ``action`` passes the document to someone else."""
-        return action in ("submit", "forward", "return", "approve")
+    # ------------------------------------------------------------------ reason dialogs
 
     def action_open_return_wizard(self):
         return self._open_reason_wizard("return")
@@ -491,59 +358,3 @@ class SnnDocument(models.Model):
             "target": "new",
             "context": {"default_document_id": self.id, "default_mode": mode},
         }
-
-    # ------------------------------------------------------------------ trail
-
-    def check_trail(self):
-        """Rows of this document's trail that were altered outside Odoo (empty when intact)."""
-        self.ensure_one()
-        self.check_access("read")  # callable over RPC: only on documents the caller may see
-        return self.sudo().approval_ids._broken_links()
-
-    def action_check_trail(self):
-        """The "Check trail" button: every proof the trail offers, said to the user."""
-        self.ensure_one()
-        self.check_access("read")
-        problems = self._trail_problems()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Trail of “%s”", self.display_name),
-                "message": "\n".join(problems)
-                or self.env._("The trail is intact: every step is as it was recorded."),
-                "type": "danger" if problems else "success",
-                "sticky": bool(problems),
-            },
-        }
-
-    def _trail_problems(self):
-        """What is wrong with this document's trail, in words (empty when intact).
-
-        Altered rows break the hash chain; rows cut off at the end no longer reach the head
-        kept on the document; a document past draft without a trail lost it whole. Modules
-        that anchor the head outside the database add their check (_trail_anchor_problems).
-        """
-        self.ensure_one()
-        rows = self.sudo().approval_ids
-        problems = []
-        broken = rows._broken_links()
-        if broken:
-            problems.append(
-                self.env._(
-                    "Trail rows changed outside Odoo: %s.",
-                    ", ".join(f"#{row.id} ({row.action})" for row in broken),
-                )
-            )
-        last = rows.sorted("id")[-1:]
-        if (last.hash or False) != (self.sudo().trail_head_hash or False):
-            problems.append(
-                self.env._("The last rows of the trail are missing: it ends before its head.")
-            )
-        if not rows and (self.state != "draft" or self.number):
-            problems.append(self.env._("The document has been through steps but has no trail."))
-        return problems + self._trail_anchor_problems()
-
-    def _trail_anchor_problems(self):
-        """Hook: problems found by an outside anchor of the trail's head (none here)."""
-        return []

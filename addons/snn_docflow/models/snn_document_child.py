@@ -20,6 +20,9 @@ class SnnDocumentChild(models.AbstractModel):
 
     # The Many2one fields that tie a record to what it is part of (set once, at creation).
     _snn_parent_fields = ("document_id",)
+    # The parent whose record rules are this record's (models/ir_rule.py): a part is read and
+    # changed exactly as its document. None for a model with rules of its own.
+    _snn_rules_from = "document_id"
 
     @api.model_create_multi
     def create(self, vals_list):

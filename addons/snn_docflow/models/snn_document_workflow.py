@@ -1,35 +1,26 @@
-"""How a document moves: who may take which step, what each step checks, writes and asks of
-the next person. The record itself (fields, editing rules, buttons) is in snn_document.py."""
+"""How a document moves: who may take a step, the shared parts of every step (the reasons'
+shape, the trail row, the to-dos, the answer to the web client) and the numbering. The steps
+themselves are in snn_document_steps.py; the record (fields, editing rules) in snn_document.py."""
 
 import base64
+import contextlib
 import hashlib
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..exceptions import StepTakenError
-from ..pdf_file import has_pdf_header
+from snn_sign.vntime import now_vn, to_vn
 
-VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from ..exceptions import RememberedRefusal, StepTakenError
+
 ACTIVITY_REVIEW = "snn_docflow.mail_activity_type_review"
 ACTIVITY_FIX = "snn_docflow.mail_activity_type_fix"
 ACTIVITY_ISSUE = "snn_docflow.mail_activity_type_issue"
-# The to-dos each step answers (closed when the step is taken).
-CLOSES = {
-    "submit": [ACTIVITY_FIX],
-    "forward": [ACTIVITY_REVIEW],
-    "return": [ACTIVITY_REVIEW, ACTIVITY_ISSUE],
-    "approve": [ACTIVITY_REVIEW],
-    "issue": [ACTIVITY_ISSUE],
-    "cancel": [ACTIVITY_FIX, ACTIVITY_REVIEW, ACTIVITY_ISSUE],
-}
 
 
 def vietnam_now():
     """The one clock of issuing (tests move it): Vietnam time, whole seconds."""
-    return datetime.now(VIETNAM_TZ).replace(microsecond=0)
+    return now_vn()
 
 
 def vietnam_today():
@@ -42,37 +33,35 @@ class SnnDocument(models.Model):
 
     # ------------------------------------------------------------------ checks
 
-    def _check_can(self, action):
-        """Raise unless the current user may take step ``action`` on every document now."""
-        for document in self:
-            document.check_access("read")
-            refusal = document._refusal(action)
-            if refusal:
-                raise refusal
+    def _state_reasons(self, states):
+        """[why not] when the document is not in one of ``states`` (it moved on), else []."""
+        return [] if self.state in states else [self._moved_on_refusal()]
 
-    def _refusal(self, action):
-        """Why the current user may not do ``action`` now (an exception), or None."""
-        self.ensure_one()
-        allowed_states, who_ok = self._rules()[action]
-        if self.state not in allowed_states:
-            return self._moved_on_refusal()
-        if not who_ok():
-            return AccessError(
+    def _who_reasons(self, allowed, who_may):
+        """[why not] when the user is not ``allowed``: ``who_may`` says who is."""
+        if allowed:
+            return []
+        return [
+            AccessError(
                 self.env._(
                     "You are not the person who may do this on “%(doc)s”. %(who)s",
                     doc=self.display_name,
-                    who=self._who_may(action),
+                    who=who_may,
                 )
             )
-        if action == "issue" and self._breaks_four_eyes():
-            return AccessError(
-                self.env._(
-                    "You approved “%s” yourself: another person issues it (four eyes). "
-                    "A manager can allow this in the company's settings.",
-                    self.display_name,
-                )
-            )
-        return None
+        ]
+
+    @contextlib.contextmanager
+    def _remembering_refusals(self, action):
+        """Around a step's checks and effects: a refusal the trail must keep is written (on a
+        connection of its own, see snn.approval._record_refusal), then raised again as the
+        plain UserError the web client shows as a warning (a subclass would show as a crash)."""
+        try:
+            yield
+        except RememberedRefusal as refusal:
+            message = refusal.args[0]
+            self.env["snn.approval"].sudo()._record_refusal(refusal.document, action, message)
+            raise UserError(message) from None
 
     def _moved_on_refusal(self):
         """The step is not possible in this state: say who moved the document there and when
@@ -86,7 +75,7 @@ class SnnDocument(models.Model):
                     state=self._state_label(),
                 )
             )
-        when = fields.Datetime.to_datetime(last.timestamp).replace(tzinfo=ZoneInfo("UTC"))
+        when = fields.Datetime.to_datetime(last.timestamp)
         return StepTakenError(
             self.env._(
                 "“%(doc)s” is %(state)s: %(who)s (%(step)s) at %(when)s. "
@@ -95,41 +84,9 @@ class SnnDocument(models.Model):
                 state=self._state_label(),
                 who=last.user_id.name,
                 step=last._action_label(),
-                when=when.astimezone(VIETNAM_TZ).strftime("%H:%M %d/%m/%Y"),
+                when=to_vn(when).strftime("%H:%M %d/%m/%Y"),
             )
         )
-
-    def _rules(self):
-        """action → (states it starts from, who may do it)."""
-        user = self.env.user
-        return {
-            "submit": (("draft",), self._is_drafter_or_manager),
-            "forward": (("head_review",), self._is_head),
-            "return": (("head_review", "director_review", "approved"), self._may_return),
-            "approve": (("director_review",), self._is_signer),
-            "issue": (("approved",), lambda: user.has_group("snn_docflow.group_clerk")),
-            "cancel": (
-                ("draft", "head_review", "director_review", "approved", "issued"),
-                self._may_cancel,
-            ),
-        }
-
-    def _who_may(self, action):
-        messages = {
-            "submit": self.env._("Only its drafter submits a draft."),
-            "forward": self.env._("Only the head of the drafting unit forwards it."),
-            "return": self.env._(
-                "Only the head of the unit, the signer, or a clerk (once it is approved: a "
-                "format error) returns it."
-            ),
-            "approve": self.env._("Only the signer approves it."),
-            "issue": self.env._("Only a clerk issues it."),
-            "cancel": self.env._(
-                "Its drafter cancels a draft; a clerk an approved or issued document; "
-                "a manager any."
-            ),
-        }
-        return messages[action]
 
     def _is_manager(self):
         return self.env.user.has_group("snn_docflow.group_manager")
@@ -214,10 +171,6 @@ class SnnDocument(models.Model):
         file = self.with_context(bin_size=False).file
         return base64.b64decode(file) if file else b""
 
-    def _file_is_pdf(self):
-        data = self._file_bytes()
-        return has_pdf_header(data) and b"%%EOF" in data[-2048:]
-
     def _file_sha256(self):
         data = self._file_bytes()
         return hashlib.sha256(data).hexdigest() if data else False
@@ -225,74 +178,25 @@ class SnnDocument(models.Model):
     def _state_label(self):
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
-    def _check_can_issue(self):
-        """Hook of the issue step's checks: the bytes to number are the bytes approved.
+    # ------------------------------------------------------------------ shared by the steps
 
-        A mismatch means the file changed behind Odoo's back (in the filestore): nothing is
-        numbered, and the refusal stays in the trail although the request fails.
-        """
-        for document in self:
-            if document._file_sha256() != document.approved_sha256:
-                message = self.env._(
-                    "The file of “%s” is not the one the director approved: its SHA-256 "
-                    "changed since approval. Nothing was numbered. Return it to the drafter "
-                    "to attach the file again and have it approved.",
-                    document.display_name,
-                )
-                self.env["snn.approval"].sudo()._record_refusal(document, "issue", message)
-                raise UserError(message)
+    def _step_done(self, message, hands_on=False):
+        """What a step answers: a short confirmation, then where the user goes on (an RPC
+        caller gets the same dictionary).
 
-    # ------------------------------------------------------------------ effects
-
-    def _do_submit(self):
-        self._record_step("submit", {"state": "head_review", "return_reason": False})
-        self._schedule(ACTIVITY_REVIEW, self.head_id)
-
-    def _do_forward(self):
-        self._record_step("forward", {"state": "director_review"})
-        self._schedule(ACTIVITY_REVIEW, self.signer_id)
-
-    def _do_return(self, reason):
-        approved = self.state == "approved"
-        self._record_step(
-            "return",
-            {"state": "draft", "return_reason": reason},
-            reason,
-        )
-        self._schedule(ACTIVITY_FIX, self.drafter_id, note=reason)
-        # The head sees why, too (and the signer, when a clerk sends back what they approved):
-        # they are told in the chatter.
-        told = (
-            self.drafter_id | self.head_id | (self.signer_id if approved else self.env["res.users"])
-        )
-        self.message_post(
-            body=self.env._("Returned for changes: %s", reason),
-            partner_ids=told.partner_id.ids,
-            author_id=self.env.user.partner_id.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
-
-    def _do_approve(self):
-        self._record_step("approve", {"state": "approved", "approved_sha256": self._file_sha256()})
-        self._schedule(ACTIVITY_ISSUE, self._clerks())
-
-    def _do_issue(self):
-        """Hook of the issue step's effects: number and date, the files the issue makes
-        (none here; snn_signing stamps and signs), then issued with its trail row."""
-        self.write(self._numbering_values())
-        self.write(self._issue_files())
-        self._record_step("issue", {"state": "issued"})
-
-    def _issue_files(self):
-        """Hook: field values of the files made at issue, from the numbered document."""
-        return {}
-
-    def _do_cancel(self, reason):
-        self._record_step("cancel", {"state": "cancelled", "cancel_reason": reason}, reason)
+        A step that hands the document on (or takes away the user's right to read it) leaves
+        for the user's queue, clearing the breadcrumbs: reloading the form would show a
+        document that is no longer theirs, or an access error. Otherwise closing what opened
+        the step (the form's button, the reason dialog) reloads the document in its new state:
+        the clerk goes on with an issued one."""
+        if hands_on or not self.has_access("read"):
+            return self._step_notification(
+                message, {**self.action_open_my_queue(), "target": "main"}
+            )
+        return self._step_notification(message, {"type": "ir.actions.act_window_close"})
 
     def _record_step(self, action, vals, comment=None):
-        """Write the step's values, append its trail row, close the to-do it answers."""
+        """Write the step's values and append its trail row."""
         self.ensure_one()
         from_state = self.state
         self.write(vals)
@@ -308,10 +212,11 @@ class SnnDocument(models.Model):
                 "timestamp": fields.Datetime.now(),
             }
         )
-        closing = CLOSES.get(action, [])  # steps added by other modules may close nothing
-        if closing:
-            self.activity_feedback(closing, user_id=self.env.uid)
-            self.activity_unlink(closing)
+
+    def _close_todos(self, activity_xmlids):
+        """The to-dos a step answers, marked done by who took it."""
+        self.activity_feedback(activity_xmlids, user_id=self.env.uid)
+        self.activity_unlink(activity_xmlids)
 
     def _trail_snapshot(self):
         """What a trail row proves of the document at its step: number, register, file."""

@@ -21,6 +21,7 @@ import contextlib
 import contextvars
 
 from odoo import api, models
+from odoo.exceptions import UserError
 
 # (model, field, record id) slots whose record is writing them in this thread, right now; the
 # id is None while records are created (their ids do not exist yet). See ir_attachment.py.
@@ -57,6 +58,34 @@ class SnnRecordFiles(models.AbstractModel):
     def _frozen_file_fields(self):
         """Hook: the guarded fields frozen now, even for the record's own writes."""
         return set()
+
+    @api.model
+    def _check_file_slot_writable(self, res_id, field_name):
+        """Refuse an ``ir.attachment`` in the slot ``field_name`` of record ``res_id`` being
+        created, changed, moved or deleted, unless that record writes the field itself and
+        the field is not frozen (ir_attachment.py asks, for every slot of such a model)."""
+        if field_name not in self._guarded_file_fields():
+            return
+        record = self.sudo().browse(res_id).exists()
+        # By id: when a record is deleted, Odoo deletes its attachments after its row.
+        if not writing_through_record(self._name, field_name, res_id or None):
+            raise UserError(
+                self.env._(
+                    "The file “%(field)s” of “%(record)s” is written only by the record's own "
+                    "steps (attaching, issuing, sealing, receiving), never as an attachment: "
+                    "nothing was changed.",
+                    field=self._fields[field_name]._description_string(self.env),
+                    record=record.display_name or self._description,
+                )
+            )
+        if record and field_name in record._frozen_file_fields():
+            raise UserError(
+                self.env._(
+                    "The file of “%s” is frozen since it was submitted: it cannot be changed, "
+                    "replaced or deleted. To change it, the document must be returned to draft.",
+                    record.display_name,
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -23,6 +23,7 @@ class SnnRegister(models.Model):
         "res.company", required=True, default=lambda self: self.env.company
     )
     confidential = fields.Boolean(
+        string="For Secret Documents",
         help="Numbers secret documents (Mật, Tối mật, Tuyệt mật) in a series of their own.",
     )
     active = fields.Boolean(default=True)

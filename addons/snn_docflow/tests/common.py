@@ -100,6 +100,20 @@ class DocflowCase(TransactionCase):
         vals.update(values)
         return self.env["snn.document"].with_user(drafter).create(vals)
 
+    def stored_file(self, record, field="file"):
+        """The ir.attachment holding ``record``'s binary ``field`` (searched as superuser)."""
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", record._name),
+                    ("res_id", "=", record.id),
+                    ("res_field", "=", field),
+                ]
+            )
+        )
+
     def walk(self, document, until):
         """Move ``document`` along the chain as the right people, up to state ``until``."""
         steps = [

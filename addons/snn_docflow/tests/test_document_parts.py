@@ -1,6 +1,6 @@
 """A part of a document (here a recipient line) belongs to it for life: moved by nobody, over
 RPC as each role, through the line or through a document's One2many, nor by the superuser's
-code. (snn_office tests the same for appendices.)"""
+code. (snn_signing's test_attachment_parts.py tests the same for appendices.)"""
 
 import base64
 from xmlrpc.client import Fault

@@ -65,6 +65,11 @@ class TestRefusalOutlivesTheRollback(BaseCase):
         with open(path, "wb") as stored:  # the file changed on the disk, behind Odoo's back
             stored.write(PDF_BYTES + b"%changed\n")
 
+        # The check alone refuses and remembers nothing (no side effect): the trail row is
+        # the action's, written once the check has failed.
+        with self.assertRaises(UserError), self.registry.cursor() as cr:
+            env = api.Environment(cr, clerk.id, {})
+            env["snn.document"].browse(document.id)._check_can_issue()
         with self.assertRaises(UserError), self.registry.cursor() as cr:
             env = api.Environment(cr, clerk.id, {})
             env["snn.document"].browse(document.id).action_issue()
@@ -77,7 +82,7 @@ class TestRefusalOutlivesTheRollback(BaseCase):
             cr.execute("SELECT COUNT(*) FROM snn_document WHERE register_id = %s", (register.id,))
             self.assertEqual(cr.fetchone()[0], 0, "no number taken")
             refusal = document.approval_ids.filtered(lambda row: row.action == "refuse")
-            self.assertEqual(len(refusal), 1)
+            self.assertEqual(len(refusal), 1, "one refusal: the action's, none of the check's")
             self.assertEqual(refusal.user_id.id, clerk.id)
             self.assertIn("SHA-256", refusal.comment)
             self.assertEqual(document.trail_head_hash, refusal.hash)

@@ -30,25 +30,16 @@ class SnnDocument(models.Model):
 
     def _compute_can_print_paper(self):
         for document in self:
-            document.can_print_paper = not document._refusal("print_paper")
+            document.can_print_paper = not document._get_cannot_print_paper_reasons()
 
     def _workflow_fields(self):
         return super()._workflow_fields() | PRINT_RESULTS
-
-    def _rules(self):
-        clerk = lambda: self.env.user.has_group("snn_docflow.group_clerk")  # noqa: E731
-        return {**super()._rules(), "print_paper": (("issued",), clerk)}
-
-    def _who_may(self, action):
-        if action == "print_paper":
-            return self.env._("Only a clerk or a manager prints the paper originals.")
-        return super()._who_may(action)
 
     # ------------------------------------------------------------------ print
 
     def action_open_paper_print_wizard(self):
         self.ensure_one()
-        self._check_can("print_paper")
+        self._check_can_print_paper()
         return {
             "type": "ir.actions.act_window",
             "res_model": "snn.paper.print",
@@ -66,9 +57,20 @@ class SnnDocument(models.Model):
         holder = (holder or "").strip()
         if not holder:
             raise UserError(self.env._("Say which unit or person keeps the file copy."))
-        self._check_can("print_paper")
+        self._check_can_print_paper()
         self.sudo()._do_print_paper(copies, holder)
         return self._paper_download_action()
+
+    def _get_cannot_print_paper_reasons(self):
+        self.ensure_one()
+        return self._state_reasons(("issued",)) or self._who_reasons(
+            self.env.user.has_group("snn_docflow.group_clerk"),
+            self.env._("Only a clerk or a manager prints the paper originals."),
+        )
+
+    def _check_can_print_paper(self):
+        for document in self:
+            document._raise_first(document._get_cannot_print_paper_reasons)
 
     def _do_print_paper(self, copies, holder):
         comment = self.env._(

@@ -1,11 +1,11 @@
 """An outgoing document as a row of the register (Decree 30 Annex IV, ten columns)."""
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from odoo import models
 
-VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from snn_sign.vntime import to_vn
+
 DATE_FORMAT = "%d/%m/%Y"
 
 
@@ -54,9 +54,7 @@ class SnnDocument(models.Model):
             [self.ids],
         )
         return {
-            document_id: when.replace(tzinfo=ZoneInfo("UTC")).astimezone(VIETNAM_TZ).date()
-            for document_id, when in self.env.cr.fetchall()
-            if when
+            document_id: to_vn(when).date() for document_id, when in self.env.cr.fetchall() if when
         }
 
     def _register_entry(self, sent_date):

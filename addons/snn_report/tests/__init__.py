@@ -9,3 +9,4 @@ from . import test_report_side_doors
 from . import test_paper_print_once
 from . import test_period_document
 from . import test_ui_period_document
+from . import test_query_counts

@@ -93,7 +93,7 @@ class TestRegister(HttpCase, ReportCase):
     def test_secret_documents_are_in_their_own_register(self):
         entries = self.entries(self.register_secret)
         self.assertEqual([(e.number, e.code) for e in entries], [(1, self.secret.code)])
-        self.assertEqual(entries[0].note, "Confidential (Mật); Paper: Secret document")
+        self.assertEqual(entries[0].note, "Confidential; Paper: Secret document")
         # Its number 01 is the confidential register's: the outgoing register's 01 is another.
         normal = self.entries(self.register)
         self.assertEqual([e.number for e in normal], [1, 2, 3, 4])

@@ -18,8 +18,8 @@ from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.snn_dispatch.tests.common import DispatchCase
 
-from snn_sign import sample_letter
 from snn_sign.vntime import date_phrase
+from snn_sign_testkit import sample_letter
 
 # The body of one more letter: its words are in no other document.
 DAM_BODY = "Nghiệm thu công trình thủy lợi hồ Khuôn Lắm, huyện Hàm Yên, trước mùa mưa lũ."

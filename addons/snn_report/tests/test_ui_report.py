@@ -36,7 +36,7 @@ class UiReportCase(HttpCase):
         letter = cls.env["snn.document.type"].create(
             {"name": "Công văn (tour sổ)", "register_id": cls.register.id}
         )
-        from snn_sign.sample_letter import make_letter_pdf  # noqa: PLC0415
+        from snn_sign_testkit.sample_letter import make_letter_pdf  # noqa: PLC0415
 
         document = (
             cls.env["snn.document"]

@@ -5,3 +5,5 @@ from . import snn_signature
 from . import snn_trail_anchor
 from . import snn_document
 from . import snn_document_issue
+from . import snn_document_attachment
+from . import snn_document_attachments

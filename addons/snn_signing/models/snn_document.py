@@ -58,11 +58,7 @@ class SnnDocument(models.Model):
     @api.depends_context("uid")
     def _compute_can_issue_paper(self):
         for document in self:
-            document.can_issue_paper = (
-                document.can_issue
-                and document.confidentiality == "normal"
-                and document._esign_period() == "choice"
-            )
+            document.can_issue_paper = not document._get_cannot_issue_paper_reasons()
 
     def _workflow_fields(self):
         return super()._workflow_fields() | SIGNING_RESULTS

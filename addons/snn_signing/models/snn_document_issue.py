@@ -15,6 +15,7 @@ from odoo import models
 from odoo.exceptions import UserError
 
 from odoo.addons.snn_docflow.engine_words import engine_words, line_words
+from odoo.addons.snn_docflow.exceptions import RememberedRefusal
 from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
 
 from snn_sign import sign_pdf, stamp_pdf, verify_pdf
@@ -29,22 +30,35 @@ class SnnDocument(models.Model):
 
     def action_issue_paper(self):
         """Clerk, during the e-signing trial: issue on paper (number and date only)."""
-        self._check_can("issue")
-        for document in self:
-            if document.confidentiality != "normal" or document._esign_period() != "choice":
-                raise UserError(
+        with self._remembering_refusals("issue"):
+            self._check_can_issue_paper()
+            for document in self:
+                document.sudo()._do_issue_paper()
+        return self._step_done(self.env._("Issued as %s.", self[:1].code))
+
+    def _get_cannot_issue_paper_reasons(self):
+        reasons = self._get_cannot_issue_reasons()
+        if not reasons and (self.confidentiality != "normal" or self._esign_period() != "choice"):
+            reasons.append(
+                UserError(
                     self.env._(
                         "“%s” cannot be issued on paper by choice: that choice exists only "
                         "during the e-signing trial.",
-                        document.display_name,
+                        self.display_name,
                     )
                 )
-        for document in self:  # the choice first: a paper issue asks no bridge
-            document.sudo().paper_reason = "clerk_choice"
-        self._check_can_issue()
+            )
+        return reasons
+
+    def _check_can_issue_paper(self):
+        """As an issue, without what only e-signing needs (keys, bridges)."""
         for document in self:
-            document.sudo()._do_issue()
-        return self._step_done("issue")
+            document._raise_first(document._get_cannot_issue_paper_reasons)
+        self._check_issue_files()
+
+    def _do_issue_paper(self):
+        self.paper_reason = "clerk_choice"  # the choice first: a paper issue asks no bridge
+        self._do_issue()
 
     def action_issue_selected(self):
         """Clerk, from the list: issue each selected document on its own; a summary says how
@@ -91,25 +105,27 @@ class SnnDocument(models.Model):
     # ------------------------------------------------------------------ checks
 
     def _check_can_issue(self):
+        """An e-signed issue also needs its keys and images, and bridges that answer."""
         result = super()._check_can_issue()
         for document in self:
             if document._issue_mode()[0]:
                 try:
                     document._check_signing_setup()
                 except UserError as error:
-                    document._refuse_issue(error)
+                    raise document._issue_refusal(error) from None
         return result
 
-    def _refuse_issue(self, error):
-        """Say why the issue failed, keep it in the trail (it outlives the rollback), raise."""
-        message = self.env._(
-            "“%(doc)s” was not issued: %(why)s It is still approved and no number was "
-            "taken; press Issue again once this is fixed.",
-            doc=self.display_name,
-            why=engine_words(self.env, error),
+    def _issue_refusal(self, error):
+        """The refusal said to the clerk and kept in the trail (it outlives the rollback)."""
+        return RememberedRefusal(
+            self.env._(
+                "“%(doc)s” was not issued: %(why)s It is still approved and no number was "
+                "taken; press Issue again once this is fixed.",
+                doc=self.display_name,
+                why=engine_words(self.env, error),
+            ),
+            self,
         )
-        self.env["snn.approval"].sudo()._record_refusal(self, "issue", message)
-        raise UserError(message) from None
 
     def _check_signing_setup(self):
         """Keys and images configured; the bridges answer, before the register is locked, and
@@ -151,8 +167,7 @@ class SnnDocument(models.Model):
                 super()._do_issue()
                 self._anchor_trail()
         except (UserError, SnnSignError) as error:
-            self._refuse_issue(error)
-        return None
+            raise self._issue_refusal(error) from None
 
     def _issue_files(self):
         """Stamp number and date, sign (signer, then seal), verify; the values to store."""

@@ -35,8 +35,13 @@ class SnnSignature(models.Model):
     _inherit = ["snn.document.child"]
     _description = "Digital Signature of an Outgoing Document"
     _order = "document_id, sequence, id"
+    _snn_parent_fields = ("document_id", "attachment_id")
 
     document_id = fields.Many2one("snn.document", required=True, ondelete="cascade", index=True)
+    # The appendix an "attachment" signature seals (snn_document_attachment.py).
+    attachment_id = fields.Many2one(
+        "snn.document.attachment", ondelete="cascade", index="btree_not_null"
+    )
     sequence = fields.Integer()
     kind = fields.Selection(KINDS, required=True)
     key_label = fields.Char()

@@ -9,3 +9,6 @@ from . import test_planted_files
 from . import test_signature_panel
 from . import test_ui_signature_panel
 from . import test_engine_words
+from . import test_attachments
+from . import test_attachment_parts
+from . import test_attachment_upload

@@ -17,8 +17,8 @@ from odoo.tools import config
 from odoo.addons.snn_docflow.tests.common import DocflowCase
 from odoo.addons.snn_signing.models.secret_file import OPTION
 
-from snn_sign.demo_bridge import start_bridge
-from snn_sign.pki import create_demo_pki
+from snn_sign_testkit.demo_bridge import start_bridge
+from snn_sign_testkit.pki import create_demo_pki
 
 _PKI = {}
 
@@ -136,7 +136,7 @@ class SigningCase(DocflowCase):
 
     @classmethod
     def _letter(cls):
-        from snn_sign.sample_letter import make_letter_pdf  # noqa: PLC0415
+        from snn_sign_testkit.sample_letter import make_letter_pdf  # noqa: PLC0415
 
         return make_letter_pdf()
 

@@ -11,7 +11,7 @@ from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.addons.snn_docflow.tests.common import thread_env_factory
 
 from snn_sign import verify_pdf
-from snn_sign.sample_letter import make_letter_pdf
+from snn_sign_testkit.sample_letter import make_letter_pdf
 
 from .common import (
     BRIDGE_SECRET,

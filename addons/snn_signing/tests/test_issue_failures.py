@@ -18,8 +18,9 @@ from odoo.tests import tagged
 
 from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
 
-from snn_sign.demo_bridge import free_port, start_bridge
-from snn_sign.pki import issue_cert, make_ca
+from snn_sign.vntime import VN_TZ
+from snn_sign_testkit.demo_bridge import free_port, start_bridge
+from snn_sign_testkit.pki import issue_cert, make_ca
 
 from .common import SigningCase, demo_pki, put_secret
 
@@ -144,7 +145,7 @@ class TestIssueFailures(SigningCase):
             ca_key,
             common_name=pki.signer_name,
             org=pki.org_name,
-            valid_from=datetime(2019, 1, 1, tzinfo=workflow.VIETNAM_TZ),
+            valid_from=datetime(2019, 1, 1, tzinfo=VN_TZ),
             days=365,
         )
         label = f"expired-{secrets.token_hex(3)}"
@@ -197,7 +198,7 @@ class TestIssueFailures(SigningCase):
 
     def test_a_retry_on_a_later_day_takes_that_day(self):
         document = self.walk(self.make_letter(), "approved")
-        vn = workflow.VIETNAM_TZ
+        vn = VN_TZ
         first = datetime(2026, 12, 31, 23, 59, 50, tzinfo=vn)
         url = self.bridge.url
         with patch.object(workflow, "vietnam_now", return_value=first):
@@ -228,7 +229,7 @@ class TestIssueFailures(SigningCase):
 
     def test_the_day_changing_while_issuing_is_refused_not_mismatched(self):
         document = self.walk(self.make_letter(), "approved")
-        vn = workflow.VIETNAM_TZ
+        vn = VN_TZ
         clock = [datetime(2026, 12, 31, 23, 59, 59, tzinfo=vn)]
         Register = type(self.env["snn.register"])
         take_number = Register._take_number_for

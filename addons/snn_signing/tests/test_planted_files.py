@@ -26,19 +26,6 @@ class TestPlantedFiles(HttpCase, DocflowCase):
             "res_field": field,
         }
 
-    def slot(self, document, field):
-        return (
-            self.env["ir.attachment"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "snn.document"),
-                    ("res_id", "=", document.id),
-                    ("res_field", "=", field),
-                ]
-            )
-        )
-
     def test_no_signed_file_is_planted_on_an_approved_document(self):
         document = self.walk(self.make_draft(file=base64.b64encode(unique_pdf())), "approved")
         loose = self.env["ir.attachment"].create({"name": "loose.pdf", "raw": unique_pdf()})
@@ -70,7 +57,7 @@ class TestPlantedFiles(HttpCase, DocflowCase):
                                 args,
                                 {"context": FORGED_CONTEXT},
                             )
-                        self.assertFalse(self.slot(document, field))
+                        self.assertFalse(self.stored_file(document, field))
         for field in STEP_FILES:
             with self.subTest(user="superuser", field=field), self.assertRaises(UserError):
                 self.env["ir.attachment"].sudo().create(self.planted(document, field))
@@ -80,7 +67,7 @@ class TestPlantedFiles(HttpCase, DocflowCase):
         self.assertFalse(document.esign)
         for field in STEP_FILES:
             self.assertFalse(document[field], f"{field}: a paper issue signs nothing")
-            self.assertFalse(self.slot(document, field))
+            self.assertFalse(self.stored_file(document, field))
 
     def test_no_seal_or_signature_image_is_planted(self):
         """The seal and signature images are checked (colour, size) and written by their own
@@ -92,9 +79,4 @@ class TestPlantedFiles(HttpCase, DocflowCase):
             vals = {**self.planted(record, field), "res_model": record._name}
             with self.subTest(field=field, user="superuser"), self.assertRaises(UserError):
                 self.env["ir.attachment"].sudo().create(vals)
-            domain = [
-                ("res_model", "=", record._name),
-                ("res_id", "=", record.id),
-                ("res_field", "=", field),
-            ]
-            self.assertFalse(self.env["ir.attachment"].sudo().search(domain))
+            self.assertFalse(self.stored_file(record, field))

@@ -51,7 +51,7 @@ class SignaturePanelCase(HttpCase):
         letter = cls.env["snn.document.type"].create(
             {"name": "Công văn (bảng chữ ký)", "register_id": register.id}
         )
-        from snn_sign.sample_letter import make_letter_pdf  # noqa: PLC0415
+        from snn_sign_testkit.sample_letter import make_letter_pdf  # noqa: PLC0415
 
         document = (
             cls.env["snn.document"]

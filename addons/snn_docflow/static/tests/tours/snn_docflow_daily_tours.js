@@ -1,6 +1,7 @@
 import { registry } from "@web/core/registry";
 import { session } from "@web/session";
 import { user } from "@web/core/user";
+import { waitUntil } from "@odoo/hoot-dom";
 
 // Daily use in the browser (test_ui_daily.py prepares one document per person, "Daily: for
 // <login>", and the documents the tours act on).
@@ -188,6 +189,16 @@ tours.add("snn_docflow_wrong_upload", {
             content: "The draft's PDF is attached",
             trigger: ".o_field_binary[name=file] input.o_input",
             run: ({ anchor }) => expectValue(anchor, "daily.pdf"),
+        },
+        {
+            // As a user does: the form is shown (pdf.js has its file) before they pick another.
+            content: "The preview shows the draft",
+            trigger: "iframe.o_pdfview_iframe[name=file]",
+            async run({ anchor }) {
+                await waitUntil(() => anchor.contentWindow?.PDFViewerApplication?.pagesCount > 0, {
+                    timeout: 20000,
+                });
+            },
         },
         {
             content: "Choose a picture instead of the PDF",

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+from .names import ROOT
+
 
 class Fail(Exception):
     """A problem the user must fix; printed without a traceback."""
@@ -36,6 +38,11 @@ def run(cmd: list, *, check: bool = True, **kwargs) -> subprocess.CompletedProce
         detail = (exc.stderr or exc.stdout or "") if kwargs.get("capture_output") else ""
         command = " ".join(map(str, cmd))
         raise Fail(f"command failed ({exc.returncode}): {command}\n{detail}") from exc
+
+
+def start(cmd: list, **kwargs) -> subprocess.Popen:
+    """Start a command in the background, in the project's folder, its output as text."""
+    return subprocess.Popen([str(c) for c in cmd], cwd=ROOT, text=True, **kwargs)
 
 
 def probe(cmd: list, **kwargs) -> subprocess.CompletedProcess:

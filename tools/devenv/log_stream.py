@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from .names import ROOT
+from .common import start
 
 
 def stream_to_log(cmd: list, log: Path, env: dict, show=None, silence_limit=None) -> int:
@@ -22,14 +22,7 @@ def stream_to_log(cmd: list, log: Path, env: dict, show=None, silence_limit=None
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
-        proc = subprocess.Popen(
-            [str(c) for c in cmd],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env,
-            cwd=ROOT,
-        )
+        proc = start(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
         last_output = [time.monotonic()]
         hung = threading.Event()
         done = threading.Event()

@@ -12,8 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from .common import Fail
-from .names import ROOT
+from .common import Fail, start
 
 
 def process_alive(pid: int) -> bool:
@@ -87,13 +86,11 @@ def start_launcher(cmd: list, *, pid_file: Path, log: Path, timeout: float, what
     listens, where its files are), read here; its stderr goes to `log`."""
     module = str(cmd[2])  # [python, "-m", module, ...]
     with log.open("w") as err:
-        proc = subprocess.Popen(
-            [str(c) for c in cmd],
+        proc = start(
+            cmd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=err,
-            cwd=ROOT,
-            text=True,
             start_new_session=True,
         )
     pid_file.write_text(f"{proc.pid}\n")

@@ -1,5 +1,5 @@
-"""The clerk's deliveries and issued documents cost the same number of queries with 5 and
-with 15 issued documents: nothing queries once per delivery or per document."""
+"""The clerk's deliveries and issued documents cost the same number of queries with 3 and
+with 9 issued documents: nothing queries once per delivery or per document."""
 
 from odoo.tests import tagged
 

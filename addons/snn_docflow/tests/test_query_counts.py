@@ -1,4 +1,4 @@
-"""Each role's first screens cost the same number of queries with 5 and with 15 documents:
+"""Each role's first screens cost the same number of queries with 3 and with 9 documents:
 nothing in the lists (a compute, a rule, a widget's field) queries once per record."""
 
 from odoo.tests import tagged
@@ -12,7 +12,7 @@ from .web_client import (
     view_spec,
 )
 
-N = 5
+N = 3
 
 
 @tagged("post_install", "-at_install")

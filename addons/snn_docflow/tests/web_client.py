@@ -111,7 +111,7 @@ class QueryCountMixin:
     documents (no query per record). A test makes N of them (make_records, defined by the
     class), and assertQueriesDoNotGrow makes 2 N more."""
 
-    N = 5  # the records a test makes before the first count
+    N = 3  # the records a test makes before the first count
 
     def make_records(self, count):
         """``count`` more of the records the measured lists show."""

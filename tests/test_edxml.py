@@ -18,6 +18,7 @@ from snn_edxml.edxml import (
     EdxmlFile,
     EdxmlStatus,
     Organ,
+    ResponseFor,
 )
 
 N = f"{{{NAMESPACE}}}"
@@ -365,3 +366,167 @@ def test_parse_status_sample():
     assert status.response_for_organ == "000.00.00.G22"
     assert status.staff_name == "Nguyen thi ngoc tram"
     assert status.timestamp == dt.datetime(2015, 9, 20, 11, 8, 36, tzinfo=VN)
+
+
+# --------------------------------------------------------------------------- reply, replace
+ANSWERED = [
+    ResponseFor(
+        "000.00.00.H53", "12/UBND-KT", dt.date(2025, 1, 2), "000.00.00.H53,2025/01/02,12/UBND-KT"
+    ),
+    ResponseFor(
+        "000.00.02.G22",
+        "7816/VPCP-TTĐT",
+        dt.date(2015, 9, 30),
+        "000.00.02.G22,2015/09/30,7816/VPCP-TTĐT",
+    ),
+]
+REPLACED = ["000.00.11.H53,2025/02/01,04/SNN-VP", "000.00.11.H53,2025/02/03,06/SNN-VP"]
+
+
+def test_response_for_and_replaces_round_trip():
+    doc = make_doc(
+        response_for=ANSWERED, business_doc_type=3, business_reason="Thay thế", replaces=REPLACED
+    )
+    data = edxml.build_document(doc)
+    back = edxml.parse_document(data)
+    assert back.response_for == ANSWERED
+    assert back.replaces == REPLACED
+    assert back == dataclasses.replace(doc, files=back.files)
+    edxml.check_document(back)
+    # Where the samples put them: ResponseFor after OtherInfo, before SteeringType
+    # (edoc_revocation.edxml); ReplacementInfoList after Paper, before StaffInfo
+    # (edoc_replacement.edxml), naming the recipients in OrganIdList.
+    header = ET.fromstring(data).find(f"{N}edXMLEnvelope/{N}edXMLHeader")
+    tags = [e.tag[len(N) :] for e in header.find(N + "MessageHeader")]
+    assert tags[tags.index("OtherInfo") + 1 : tags.index("SteeringType")] == ["ResponseFor"] * 2
+    first = header.find(f"{N}MessageHeader/{N}ResponseFor")
+    assert [e.tag[len(N) :] for e in first] == ["OrganId", "Code", "PromulgationDate", "DocumentId"]
+    assert first.findtext(N + "PromulgationDate") == "2025/01/02"
+    business = header.find(f"{N}TraceHeaderList/{N}Bussiness")
+    tags = [e.tag[len(N) :] for e in business]
+    assert tags[tags.index("Paper") + 1 : tags.index("StaffInfo")] == ["ReplacementInfoList"]
+    infos = business.findall(f"{N}ReplacementInfoList/{N}ReplacementInfo")
+    assert [i.findtext(N + "DocumentId") for i in infos] == REPLACED
+    assert [o.text for o in infos[0].findall(f"{N}OrganIdList/{N}OrganId")] == [
+        "000.00.00.H53",
+        "000.00.02.G22",
+    ]
+
+
+def test_plain_document_has_neither():
+    data = edxml.build_document(make_doc())
+    assert b"ResponseFor" not in data and b"ReplacementInfo" not in data
+    back = edxml.parse_document(data)
+    assert (back.response_for, back.replaces) == ([], [])
+
+
+def test_response_for_of_a_received_document_quotes_it():
+    received = edxml.parse_document(SAMPLE)  # its DocumentId as that client wrote it
+    assert ResponseFor.of(received) == ResponseFor(
+        "000.00.11.H53", "2491/STC-BCTC", dt.date(2020, 10, 30), received.received_document_id
+    )
+    reply = make_doc(response_for=[ResponseFor.of(received)])
+    assert edxml.parse_document(edxml.build_document(reply)).response_for == [
+        ResponseFor.of(received)
+    ]
+
+
+def _answered(**changes):
+    return [dataclasses.replace(ANSWERED[0], **changes)]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"response_for": _answered(organ_id="H53")}, "ResponseFor[1]/OrganId"),
+        ({"response_for": _answered(code="")}, "ResponseFor[1]/Code"),
+        ({"response_for": _answered(code="1" * 11 + "/" + "X" * 31)}, "ResponseFor[1]/Code"),
+        ({"response_for": _answered(promulgation_date=None)}, "ResponseFor[1]/PromulgationDate"),
+        ({"response_for": _answered(document_id=" ")}, "ResponseFor[1]/DocumentId"),
+        ({"response_for": _answered(document_id="x" * 201)}, "ResponseFor[1]/DocumentId"),
+        ({"response_for": [ANSWERED[0], "000.00.00.H53"]}, "ResponseFor[2]"),
+        ({"business_doc_type": 3, "business_reason": "Thay"}, "Bussiness/ReplacementInfoList"),
+        ({"replaces": REPLACED[:1]}, "Bussiness/ReplacementInfoList"),
+        (
+            {"business_doc_type": 3, "business_reason": "Thay", "replaces": ["", *REPLACED]},
+            "Bussiness/ReplacementInfoList/ReplacementInfo[1]/DocumentId",
+        ),
+        (
+            {"business_doc_type": 3, "business_reason": "Thay", "replaces": REPLACED * 2},
+            "Bussiness/ReplacementInfoList/ReplacementInfo[3]/DocumentId",
+        ),
+    ],
+)
+def test_reply_and_replace_check_rules(changes, field):
+    doc = make_doc(**changes)
+    with pytest.raises(EdxmlError) as info:
+        edxml.check_document(doc)
+    assert info.value.field == field
+    assert field in info.value.vi and field in info.value.en
+    with pytest.raises(EdxmlError):
+        edxml.build_document(doc)
+
+
+# The samples' own shapes: ResponseFor children in edoc_revocation.edxml's order (DocumentId
+# before PromulgationDate), and edoc_replacement.edxml's ReplacementInfo written twice.
+SAMPLE_RESPONSE_FOR = b"""<edXML:ResponseFor>
+          <edXML:OrganId>000.00.00.H14</edXML:OrganId>
+          <edXML:Code>267/VPCP-TTDT</edXML:Code>
+          <edXML:DocumentId>000.00.04.G14,2012/08/06,267/VPCP-TTDT</edXML:DocumentId>
+          <edXML:PromulgationDate>2018/09/28</edXML:PromulgationDate>
+        </edXML:ResponseFor>
+        <edXML:SteeringType>"""
+SAMPLE_REPLACEMENT = (
+    b"""<edXML:Paper>0</edXML:Paper>
+          <edXML:ReplacementInfoList>"""
+    + 2
+    * b"""
+            <edXML:ReplacementInfo>
+              <edXML:DocumentId>000.00.00.G22,2014/01/30,7806/VPCP-TTDT</edXML:DocumentId>
+              <edXML:OrganIdList><edXML:OrganId>000.00.00.H41</edXML:OrganId>
+                <edXML:OrganId>000.00.00.H14</edXML:OrganId></edXML:OrganIdList>
+            </edXML:ReplacementInfo>"""
+    + b"""
+          </edXML:ReplacementInfoList>"""
+)
+
+
+def test_parse_reply_and_replacement_shaped_like_the_samples():
+    data = SAMPLE.replace(b"<edXML:SteeringType>", SAMPLE_RESPONSE_FOR).replace(
+        b"<edXML:Paper>0</edXML:Paper>", SAMPLE_REPLACEMENT
+    )
+    assert edxml.message_kind(data) == "document"
+    doc = edxml.parse_document(data)
+    assert doc.response_for == [
+        ResponseFor(
+            "000.00.00.H14",
+            "267/VPCP-TTDT",
+            dt.date(2018, 9, 28),
+            "000.00.04.G14,2012/08/06,267/VPCP-TTDT",
+        )
+    ]
+    assert doc.replaces == ["000.00.00.G22,2014/01/30,7806/VPCP-TTDT"]  # kept once
+    assert doc.received_document_id == "000.00.11.H53,2020/10/30,2491/STC-BCTC"  # not ResponseFor's
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        (
+            b">2018/09/28</edXML:PromulgationDate>",
+            b">28.9.2018</edXML:PromulgationDate>",
+            "ResponseFor[1]/PromulgationDate",
+        ),
+        (
+            b"<edXML:DocumentId>000.00.04.G14,2012/08/06,267/VPCP-TTDT</edXML:DocumentId>",
+            b"",
+            "ResponseFor[1]/DocumentId",
+        ),
+    ],
+)
+def test_bad_response_for_refused(old, new, field):
+    reply = SAMPLE.replace(b"<edXML:SteeringType>", SAMPLE_RESPONSE_FOR)
+    assert old in reply
+    with pytest.raises(EdxmlError) as info:
+        edxml.parse_document(reply.replace(old, new))
+    assert info.value.field == field

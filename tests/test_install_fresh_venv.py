@@ -11,6 +11,7 @@ run fast).
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import shutil
 import subprocess
@@ -120,6 +121,22 @@ def test_fresh_venv_sees_only_its_own_install(fresh_venv, tmp_path):
     assert TESTKIT not in listed and TESTKIT not in sign_only
     r = _run([venv / "bin" / "python", "-c", "import snn_sign_testkit"], cwd=tmp_path)
     assert r.returncode != 0 and "snn_sign_testkit" in r.stderr
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_carries_the_trust_store(fresh_venv, tmp_path):
+    """The default trust store is package data: read (and fingerprint-checked) from the venv."""
+    venv, _ = fresh_venv
+    code = (
+        "from importlib import resources; from snn_sign.trust import default_certificates; "
+        "print(resources.files('snn_sign')); print(len(default_certificates()))"
+    )
+    r = _run([venv / "bin" / "python", "-c", code], cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    where, count = r.stdout.splitlines()
+    assert Path(where).is_relative_to(venv)
+    index = json.loads((PACKAGES / "snn-sign/snn_sign/trust/vn/index.json").read_text("utf-8"))
+    assert int(count) == len(index["certificates"]) > 0
 
 
 @pytest.mark.slow

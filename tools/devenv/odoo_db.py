@@ -143,3 +143,24 @@ def install_modules(
             f"module installation failed (exit {rc}, not installed: "
             f"{', '.join(sorted(missing)) or 'none'}); full log: {log}\n{shown}"
         )
+
+
+def copy_database(site: Site, conf: Path, source: str, target: str) -> None:
+    """``target`` as a copy of the installed ``source`` (PostgreSQL template copy, nobody
+    connected to ``source`` yet) with its filestore: another organisation's server for the
+    tests that need two databases (snn_incoming's end-to-end test)."""
+    import shutil  # noqa: PLC0415 - only this helper copies files
+
+    drop_database(site, target)
+    sql(site, f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+    data_dir = Path(
+        next(
+            line.split("=", 1)[1].strip()
+            for line in conf.read_text().splitlines()
+            if line.startswith("data_dir")
+        )
+    )
+    filestore = data_dir / "filestore"
+    if (filestore / source).is_dir():
+        shutil.rmtree(filestore / target, ignore_errors=True)
+        shutil.copytree(filestore / source, filestore / target)

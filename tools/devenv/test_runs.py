@@ -10,10 +10,20 @@ from pathlib import Path
 from .common import Fail, run, say, step
 from .junit import JunitCounts, count_junit, pytest_command
 from .names import ADDONS, RESULTS, ROOT, TOOLS
-from .odoo_db import Site, drop_database, install_modules, project_modules, write_throwaway_conf
+from .odoo_db import (
+    Site,
+    copy_database,
+    drop_database,
+    install_modules,
+    project_modules,
+    write_throwaway_conf,
+)
 from .odoo_log import RunnerResult
 from .odoo_runner import ODOO_RUNNER_ENV, RUNNER_LABEL, run_project_runner
 from .postgres import configured_server
+
+# The names of the peer databases, for addons/snn_incoming/tests/test_two_databases.py.
+PEER_DATABASES_ENV = "SNN_TEST_PEER_DATABASES"
 
 
 def report_counts(
@@ -69,9 +79,15 @@ def run_odoo_tests(site: Site, workdir: Path, args: list, with_runner: bool = Tr
         raise Fail(f"no Odoo module in {ADDONS}: nothing to install, no Odoo test can run")
     suffix = "" if not configured_server() else f"_{secrets.token_hex(4)}"
     dbname, runner_db = f"snn_test{suffix}", f"snn_test_odoo{suffix}"
+    peers = [f"{dbname}_peer_a", f"{dbname}_peer_b"]
     conf = write_throwaway_conf(site, workdir)
     try:
         install_modules(site, conf, dbname, modules, log=RESULTS / "install.log")
+        # Two more organisations' servers, each a database of its own, for the tests that
+        # send between agencies (copies of the installed one, made before anyone connects).
+        with step("copying it as two peer databases"):
+            for peer in peers:
+                copy_database(site, conf, dbname, peer)
         junit = RESULTS / "junit.xml"
         junit.unlink(missing_ok=True)
         cmd = pytest_command(
@@ -82,7 +98,8 @@ def run_odoo_tests(site: Site, workdir: Path, args: list, with_runner: bool = Tr
         )
         started = time.monotonic()
         with step("pytest (Odoo and Odoo-free tests)"):
-            rc = run(cmd, check=False, env=site.odoo.env((TOOLS,)), cwd=ROOT).returncode
+            env = {**site.odoo.env((TOOLS,)), PEER_DATABASES_ENV: ",".join(peers)}
+            rc = run(cmd, check=False, env=env, cwd=ROOT).returncode
         say(f"pytest: {time.monotonic() - started:.0f}s")
         # After pytest: its failures show first, and ARGS (-x, -k) iterate on it alone; Odoo's
         # runner then runs whatever pytest's outcome, so that CI shows both.
@@ -92,5 +109,5 @@ def run_odoo_tests(site: Site, workdir: Path, args: list, with_runner: bool = Tr
         return report_counts(count_junit(junit), rc, need_odoo=True, runner=runner)
     finally:
         if configured_server():
-            drop_database(site, dbname)
-            drop_database(site, runner_db)
+            for name in (dbname, runner_db, *peers):
+                drop_database(site, name)

@@ -59,28 +59,38 @@ class SnnRegister(models.Model):
         and a rollback frees its number again. Each stale number costs one savepoint.
         """
         self.ensure_one()
-        cr = self.env.cr
-        cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_NAMESPACE, self.id))
-        # Numbers this transaction gave already (several documents issued at once) must be in
-        # the table before we read it.
-        self.env["snn.document"].flush_model(["register_id", "number_year", "number"])
-        cr.execute(
-            "SELECT COALESCE(MAX(number), 0) FROM snn_document"
-            " WHERE register_id = %s AND number_year = %s",
-            (self.id, year),
-        )
-        number = cr.fetchone()[0] + 1
-        while True:
-            try:
-                with cr.savepoint(flush=False):
-                    cr.execute(
-                        "UPDATE snn_document SET register_id = %s, number_year = %s, number = %s"
-                        " WHERE id = %s",
-                        (self.id, year, number, document.id),
-                        log_exceptions=False,
-                    )
-                break
-            except psycopg2.errors.UniqueViolation:
-                number += 1  # taken by an issuer that committed after our snapshot
-        document.invalidate_recordset(["register_id", "number_year", "number"])
-        return number
+        return take_next_number(document, self.id, year, ("register_id", "number_year", "number"))
+
+
+def take_next_number(record, register_id, year, columns):
+    """Write into ``record`` the next number of register ``register_id`` in ``year`` and return
+    it: the rule of ``SnnRegister._take_number_for``, shared with the incoming register (số
+    đến). ``columns``: the (register, year, number) columns of the record's table, under one
+    unique index. Column names come from code, never from a request."""
+    register_column, year_column, number_column = columns
+    cr, table = record.env.cr, record._table
+    lock_key = register_id if table == "snn_document" else (1 << 30) | register_id
+    cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_NAMESPACE, lock_key))
+    # Numbers this transaction gave already (several records at once) must be in the table
+    # before we read it.
+    record.flush_model(list(columns))
+    cr.execute(
+        f"SELECT COALESCE(MAX({number_column}), 0) FROM {table}"  # noqa: S608 - names from code
+        f" WHERE {register_column} = %s AND {year_column} = %s",
+        (register_id, year),
+    )
+    number = cr.fetchone()[0] + 1
+    while True:
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(
+                    f"UPDATE {table} SET {register_column} = %s, {year_column} = %s,"  # noqa: S608
+                    f" {number_column} = %s WHERE id = %s",
+                    (register_id, year, number, record.id),
+                    log_exceptions=False,
+                )
+            break
+        except psycopg2.errors.UniqueViolation:
+            number += 1  # taken by a writer that committed after our snapshot
+    record.invalidate_recordset(list(columns))
+    return number

@@ -6,9 +6,11 @@ type, subject, signer, urgency), a trace/business part (new document, recall, up
 and the files in base64. Receivers answer with status messages (arrived, accepted, processing,
 done, recall agreed…) that point back at the document by its ``DocumentId``.
 
-No public XSD of the standard was found, so the shape follows the sample messages of an open
-client (``QuangChuIT/edoc-integrator``: ``edoc_new.edxml``, ``edoc_update.edxml``,
-``status_processing_05.edxml``) and docs/LEGAL.md: root ``edXML`` in the namespace
+No public XSD of the standard was found, so the shape follows the sample messages of open
+clients (``QuangChuIT/edoc-integrator``: ``edoc_new.edxml``, ``edoc_update.edxml``,
+``status_processing_05.edxml``; ``PVN-Organization/API-Gateway-iOffice``:
+``edoc_revocation.edxml`` for a document's ``ResponseFor``, ``edoc_replacement.edxml`` for
+``ReplacementInfoList``) and docs/LEGAL.md: root ``edXML`` in the namespace
 ``http://www.mic.gov.vn/TBT/QCVN_102_2016``, envelope children written with the ``edXML:``
 prefix, ``AttachmentEncoded`` children unprefixed (default namespace, same URI), and the
 standard's own spelling ``Bussiness``.
@@ -92,9 +94,32 @@ class EdxmlFile:
 
 
 @dataclass
+class ResponseFor:
+    """A document that a document answers (``MessageHeader/ResponseFor``; 0..n of them): the
+    identifiers of the document as its sender wrote them. A reply quotes the incoming
+    document it answers, so that its sender can link the two."""
+
+    organ_id: str
+    code: str  # "number/notation", as in the answered document's DocumentId
+    promulgation_date: dt.date | None
+    document_id: str
+
+    @classmethod
+    def of(cls, doc: EdxmlDocument) -> ResponseFor:
+        """The ResponseFor of a (parsed) document: its DocumentId as received, if any."""
+        return cls(
+            organ_id=doc.sender.organ_id,
+            code=f"{doc.code_number}/{doc.code_notation}",
+            promulgation_date=_day(doc.promulgation_date),
+            document_id=doc.received_document_id or doc.document_id,
+        )
+
+
+@dataclass
 class EdxmlDocument:
     """An outgoing document (``business_doc_type`` 0) or a recall (1) / update (2) / replace (3)
-    of one already sent."""
+    of one already sent. ``response_for``: the documents it answers; ``replaces``: for a
+    replacement (3), the DocumentIds of the documents it replaces."""
 
     sender: Organ
     recipients: list[Organ]
@@ -120,6 +145,8 @@ class EdxmlDocument:
     files: list[EdxmlFile] = field(default_factory=list)
     to_places: list[str] = field(default_factory=list)
     page_amount: int | None = None
+    response_for: list[ResponseFor] = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)
     #: The ``DocumentId`` exactly as a parsed message carried it (empty for documents built
     #: here). Status replies must quote the sender's own string, which another client may have
     #: formed differently from :attr:`document_id`; not part of equality.
@@ -283,6 +310,8 @@ def _check_rest(doc: EdxmlDocument) -> None:
         _int_range("OtherInfo/PageAmount", doc.page_amount, 1, 1_000_000)
     for index, place in enumerate(doc.to_places, 1):
         _text(f"ToPlaces/Place[{index}]", place, 1000)
+    for index, answered in enumerate(doc.response_for, 1):
+        _check_response_for(f"ResponseFor[{index}]", answered)
     _int_range("Bussiness/BussinessDocType", doc.business_doc_type, 0, 3)
     _text(
         "Bussiness/BussinessDocReason",
@@ -290,6 +319,7 @@ def _check_rest(doc: EdxmlDocument) -> None:
         500,
         required=doc.business_doc_type != 0,
     )
+    _check_replaces(doc)
     _text("Bussiness/StaffInfo/Staff", doc.staff_name, 100)
     _text("Bussiness/StaffInfo/Department", doc.staff_department, 200)
     _text("Bussiness/StaffInfo/Email", doc.staff_email, 100)
@@ -303,6 +333,46 @@ def _check_rest(doc: EdxmlDocument) -> None:
             "a new document must carry at least one file",
         )
     _check_files(doc.files)
+
+
+def _check_response_for(path: str, answered: ResponseFor) -> None:
+    if not isinstance(answered, ResponseFor):
+        raise EdxmlError(path, "phải là ResponseFor", "must be a ResponseFor")
+    _check_organ(path, Organ(answered.organ_id, "-"))
+    # CodeNumber (11) + "/" + CodeNotation (30): the answered document's own limits.
+    _text(f"{path}/Code", answered.code, 42, required=True)
+    if not isinstance(answered.promulgation_date, dt.date):
+        raise EdxmlError(
+            f"{path}/PromulgationDate",
+            "thiếu ngày ban hành của văn bản được trả lời",
+            "the answered document's promulgation date is missing",
+        )
+    _text(f"{path}/DocumentId", answered.document_id, 200, required=True)
+
+
+def _check_replaces(doc: EdxmlDocument) -> None:
+    path = "Bussiness/ReplacementInfoList"
+    if doc.business_doc_type == 3 and not doc.replaces:
+        raise EdxmlError(
+            path,
+            "văn bản thay thế phải nêu văn bản bị thay thế",
+            "a replacement must name the document it replaces",
+        )
+    if doc.business_doc_type != 3 and doc.replaces:
+        raise EdxmlError(
+            path,
+            "chỉ văn bản thay thế (BussinessDocType 3) mới nêu văn bản bị thay thế",
+            "only a replacement (BussinessDocType 3) names documents it replaces",
+        )
+    seen: set[str] = set()
+    for index, document_id in enumerate(doc.replaces, 1):
+        item = f"{path}/ReplacementInfo[{index}]/DocumentId"
+        _text(item, document_id, 200, required=True)
+        if document_id in seen:
+            raise EdxmlError(
+                item, f"{document_id} bị nêu hai lần", f"{document_id} is listed twice"
+            )
+        seen.add(document_id)
 
 
 def _check_files(files: list[EdxmlFile]) -> None:
@@ -443,6 +513,14 @@ def _other_elements(message: ET.Element, doc: EdxmlDocument) -> None:
     if doc.page_amount is not None:
         _sub(other, "PageAmount", str(doc.page_amount))
     _sub(other, "Direction", "false")
+    # Where the samples put it (edoc_revocation.edxml): after OtherInfo, before SteeringType;
+    # the children in the order of the status samples' ResponseFor.
+    for answered in doc.response_for:
+        response = _sub(message, "ResponseFor")
+        _sub(response, "OrganId", answered.organ_id)
+        _sub(response, "Code", answered.code)
+        _sub(response, "PromulgationDate", _day(answered.promulgation_date).strftime(DATE_FORMAT))
+        _sub(response, "DocumentId", answered.document_id)
     _sub(message, "SteeringType", str(doc.steering_type))
     places = _sub(message, "ToPlaces")
     for place in doc.to_places:
@@ -459,6 +537,16 @@ def _trace_element(header: ET.Element, doc: EdxmlDocument) -> None:
     _sub(business, "BussinessDocType", str(doc.business_doc_type))
     _sub(business, "BussinessDocReason", doc.business_reason)
     _sub(business, "Paper", "0")
+    if doc.replaces:
+        # As edoc_replacement.edxml: after Paper, before StaffInfo. OrganIdList names who had
+        # the replaced document; a replacement goes to the same recipients.
+        replacements = _sub(business, "ReplacementInfoList")
+        for document_id in doc.replaces:
+            info = _sub(replacements, "ReplacementInfo")
+            _sub(info, "DocumentId", document_id)
+            organs = _sub(info, "OrganIdList")
+            for organ in doc.recipients:
+                _sub(organs, "OrganId", organ.organ_id)
     staff = _sub(business, "StaffInfo")
     _sub(staff, "Department", doc.staff_department)
     _sub(staff, "Staff", doc.staff_name)
@@ -731,6 +819,34 @@ def _parse_files(root: ET.Element) -> list[EdxmlFile]:
     return files
 
 
+def _parse_response_for(message: ET.Element) -> list[ResponseFor]:
+    answered = []
+    for index, node in enumerate(_children(message, "ResponseFor"), 1):
+        path = f"ResponseFor[{index}]"
+        day = _value(node, "PromulgationDate")
+        answered.append(
+            ResponseFor(
+                organ_id=_value(node, "OrganId"),
+                code=_value(node, "Code"),
+                promulgation_date=_parse_date(f"{path}/PromulgationDate", day) if day else None,
+                document_id=_required(node, "DocumentId", f"{path}/DocumentId"),
+            )
+        )
+    return answered
+
+
+def _parse_replaces(business: ET.Element | None) -> list[str]:
+    # One sample repeats the same ReplacementInfo; a DocumentId is kept once.
+    replaced: list[str] = []
+    infos = _children(_find(business, "ReplacementInfoList"), "ReplacementInfo")
+    for index, info in enumerate(infos, 1):
+        path = f"Bussiness/ReplacementInfoList/ReplacementInfo[{index}]/DocumentId"
+        document_id = _required(info, "DocumentId", path)
+        if document_id not in replaced:
+            replaced.append(document_id)
+    return replaced
+
+
 def parse_document(data: bytes) -> EdxmlDocument:
     """The :class:`EdxmlDocument` of an edXML document message.
 
@@ -780,6 +896,8 @@ def parse_document(data: bytes) -> EdxmlDocument:
             if (node.text or "").strip()
         ],
         page_amount=_int(message, "OtherInfo/PageAmount", None),
+        response_for=_parse_response_for(message),
+        replaces=_parse_replaces(business),
         received_document_id=_value(message, "DocumentId"),
     )
 

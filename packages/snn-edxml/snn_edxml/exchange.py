@@ -19,12 +19,36 @@ stale timestamp and a replayed nonce with 401.
             which keeps its DocumentId, is not taken for a duplicate of it.) "refused" is per
             recipient, e.g. an OrganId not in the exchange's directory.
         400 / 422 {"error": "…"}: the whole message is refused (malformed, no DocumentId, …).
+        403: the poster serves agency codes (see Receiving) and ``From`` is not one of them.
         5xx: trouble on the exchange's side; try again later.
     GET  /v1/statuses?limit=N
         200 {"messages": [{"id": "…", "edxml": "<base64 of a status edXML>"}]}: the status
             messages (01 arrived, 02 returned, 03 accepted, …) addressed to this system and not
             acknowledged yet. Delivery is at least once: the same ones come again until acked.
     POST /v1/statuses/ack    body: {"ids": ["…", …]}  ->  200
+
+Receiving. The exchange binds each system to the agency codes (OrganIds) it serves; a message
+accepted for a recipient goes into that OrganId's mailbox, and only the system bound to an
+OrganId may read or acknowledge its mailbox (403 otherwise, as for an OrganId bound to no one).
+
+    GET  /v1/documents?organ=<OrganId>&limit=N
+        200 {"messages": [{"id": "…", "edxml": "<base64 of a document edXML>"}]}: the document
+            messages (any BussinessDocType: new, recall, update, replace) with that OrganId
+            among their ``To`` and not acknowledged for it yet, oldest first; the bytes exactly
+            as the sender posted them. At least once: the same ones come again until acked.
+        400: no organ, or limit outside 0..1000; 403: that OrganId is not this system's.
+    POST /v1/documents/ack   body: {"organ": "<OrganId>", "ids": ["…", …]}
+        200 {"acked": n}: n of them were pending for that OrganId; 403 as above.
+    POST /v1/statuses        body: one status edXML (application/xml) from a receiver, whose
+                             ``From`` is an OrganId this system serves.
+        200 {"id": "…"}: queued for the system that sent the document it answers (the one
+            whose message had the status's ``ResponseFor/DocumentId`` and reached that
+            ``From``); that system gets it from ``GET /v1/statuses``.
+        400: not XML; 403: ``From`` is not this system's; 422: not a status message, or a
+            DocumentId the exchange never carried to ``From``. Not deduplicated: a status sent
+            twice is queued twice, and its receiver ignores what it has already applied.
+    A system that receives sends status 01 (arrived) itself: the exchange sends none for an
+    OrganId bound to a system (the stand-in still does for the others, which no system reads).
 
 Errors: :class:`ExchangeUnavailable` (timeout, no connection, 5xx, 408/429, an answer that is
 not the expected JSON) means "try again later"; sending the same message again is safe because
@@ -45,7 +69,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
@@ -86,7 +110,7 @@ class RecipientResult:
 class ExchangeTransport(Protocol):
     """What the Odoo module needs of a document exchange. :class:`ExchangeClient` is the one
     implementation here; a province whose LGSP speaks another API gets another class with
-    these three methods (and the same two exceptions), nothing else changes."""
+    these methods (and the same two exceptions), nothing else changes."""
 
     def send(self, edxml: bytes) -> dict[str, RecipientResult]:
         """One edXML document message; its result per recipient OrganId. Raises
@@ -97,6 +121,15 @@ class ExchangeTransport(Protocol):
 
     def ack(self, ids: list[str]) -> None:
         """Acknowledge status messages once they are applied and committed."""
+
+    def receive(self, organ_id: str, limit: int = 100) -> list[tuple[str, bytes]]:
+        """Document messages for ``organ_id`` not yet acknowledged: (id, document edXML)."""
+
+    def ack_documents(self, organ_id: str, ids: list[str]) -> None:
+        """Acknowledge document messages of ``organ_id`` once they are stored and committed."""
+
+    def send_status(self, edxml: bytes) -> str:
+        """One status edXML from a receiver to the sender of the document it answers; its id."""
 
 
 class ExchangeClient(ThreadSessions):
@@ -167,7 +200,41 @@ class ExchangeClient(ThreadSessions):
 
     def poll(self, limit: int = 100) -> list[tuple[str, bytes]]:
         """Status messages not acknowledged yet: ``(id, status edXML)``, oldest first."""
-        data = self._request("GET", f"/v1/statuses?limit={int(limit)}")
+        return self._messages(self._request("GET", f"/v1/statuses?limit={int(limit)}"))
+
+    def ack(self, ids: list[str]) -> None:
+        """Acknowledge status messages (after they are stored): they are not returned again."""
+        ids = [str(i) for i in ids]
+        if ids:
+            body = json.dumps({"ids": ids}).encode()
+            self._request("POST", "/v1/statuses/ack", body, "application/json")
+
+    def receive(self, organ_id: str, limit: int = 100) -> list[tuple[str, bytes]]:
+        """Document messages addressed to ``organ_id`` (one of this system's agency codes) and
+        not acknowledged yet: ``(id, document edXML)``, oldest first, byte for byte as sent.
+        Another agency's code is refused (:class:`ExchangeRefused`, 403)."""
+        query = urlencode({"organ": organ_id, "limit": int(limit)})
+        return self._messages(self._request("GET", f"/v1/documents?{query}"))
+
+    def ack_documents(self, organ_id: str, ids: list[str]) -> None:
+        """Acknowledge document messages of ``organ_id`` (after they are stored): they are not
+        returned again."""
+        ids = [str(i) for i in ids]
+        if ids:
+            body = json.dumps({"organ": organ_id, "ids": ids}).encode()
+            self._request("POST", "/v1/documents/ack", body, "application/json")
+
+    def send_status(self, edxml: bytes) -> str:
+        """Send one status edXML (01 arrived, 02 returned, 03 accepted, …) to the system that
+        sent the document it answers; the exchange's id for it. A status about a document the
+        exchange never carried to its ``From`` is refused (:class:`ExchangeRefused`, 422)."""
+        data = self._request("POST", "/v1/statuses", edxml, "application/xml")
+        status_id = data.get("id")
+        if not isinstance(status_id, str) or not status_id:
+            raise _bad_answer(self.url)
+        return status_id
+
+    def _messages(self, data: dict) -> list[tuple[str, bytes]]:
         messages = data.get("messages")
         if not isinstance(messages, list):
             raise _bad_answer(self.url)
@@ -178,13 +245,6 @@ class ExchangeClient(ThreadSessions):
             except (TypeError, KeyError, ValueError, binascii.Error):
                 raise _bad_answer(self.url) from None
         return out
-
-    def ack(self, ids: list[str]) -> None:
-        """Acknowledge status messages (after they are stored): they are not returned again."""
-        ids = [str(i) for i in ids]
-        if ids:
-            body = json.dumps({"ids": ids}).encode()
-            self._request("POST", "/v1/statuses/ack", body, "application/json")
 
     # -- transport -----------------------------------------------------------------------
     def _request(

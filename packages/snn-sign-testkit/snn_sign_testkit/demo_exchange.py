@@ -9,12 +9,19 @@ refusals, outages and status messages can be shown and tested.
     client = ExchangeClient.from_secret_file(running.url, running.system_id, running.secret_file)
     running.fail_next("5xx"); running.received(); running.post_status(edxml); running.stop()
 
+    # Two systems, each serving one agency code, each reading its own mailbox:
+    running = start_exchange(workdir, systems={"sys-a": key_a, "sys-b": key_b},
+                             organs={"sys-a": ["000.00.11.H53"], "sys-b": ["000.00.12.H53"]})
+    running.deliver(edxml, as_system_id="sys-a")   # as if sys-a had posted it
+    running.statuses_for("sys-b")                  # the statuses sys-b has sent
+
 ``python -m snn_sign_testkit.demo_exchange DIR [--port N] [--system-id ID] [--directory ID ...]
-[--no-auto-arrived]`` runs it in the foreground until SIGTERM or Ctrl-C. It creates
-DIR/exchange/system.secret (mode 0600) unless present and prints one JSON line (url,
-system_id, secret_file, pid, log) and nothing more on stdout. More systems (e.g. a receiving
-agency's) are the files DIR/exchange/systems/<system id>.secret. Received messages, dedup keys
-and status messages are kept in DIR/exchange/exchange.sqlite3, so a restart keeps dedup; each
+[--organ SYSTEM_ID=ORGAN_ID ...] [--no-auto-arrived]`` runs it in the foreground until SIGTERM
+or Ctrl-C. It creates DIR/exchange/system.secret (mode 0600) unless present and prints one
+JSON line (url, system_id, secret_file, pid, log) and nothing more on stdout. More systems
+(e.g. a receiving agency's) are the files DIR/exchange/systems/<system id>.secret. Received
+messages, dedup keys, mailboxes and status messages are kept in
+DIR/exchange/exchange.sqlite3, so a restart keeps dedup and what is not acknowledged; each
 request is logged to DIR/exchange/exchange.log (system, path, DocumentId, result; never a
 secret).
 
@@ -22,8 +29,13 @@ What it does beyond the protocol:
 
 - ``directory``: the OrganIds it knows; another recipient is "refused" ("unknown agency").
   None: any OrganId is accepted.
-- auto arrived: for each accepted (not duplicate) recipient it queues a status 01 (arrived)
-  for the sending system, From = that recipient.
+- ``organs`` / ``--organ SYSTEM_ID=ORGAN_ID``: which system serves which agency codes (an
+  OrganId is served by one system at most; the system must be known). Every accepted
+  recipient gets the message in its mailbox (table ``mailbox``: one row per message and
+  OrganId, with ``acked_at``); only the bound system reads it (``GET /v1/documents``).
+- auto arrived: for each accepted (not duplicate) recipient that no system serves it queues a
+  status 01 (arrived) for the sending system, From = that recipient. A recipient whose system
+  is bound gets none: that system sends its own 01 (``POST /v1/statuses``).
 - dedup key: (DocumentId, BussinessDocType, To OrganId), so that a recall (1), update (2) or
   replace (3) of a document, which keeps the DocumentId, is not a duplicate of the document.
 - control endpoints, HMAC-authenticated like the rest (any known system):
@@ -31,6 +43,11 @@ What it does beyond the protocol:
   (default /v1/messages) fail: "timeout" (held 30 s or until the client hangs up, never
   processed), "5xx" (503), "refuse" (422), "refuse_recipient" (every recipient refused);
   ``GET /_standin/received``; ``POST /_standin/status {"edxml": base64, "to_system_id"}``;
+  ``POST /_standin/deliver {"edxml": base64, "as_system_id"}`` - a document message handled
+  exactly as ``POST /v1/messages`` from that known system (its mailboxes, dedup, answer), so
+  that a test or the demo can make an incoming message from an agency with no Odoo here while
+  the statuses about it still go back to a real system; ``GET /_standin/statuses?from=ID`` -
+  the statuses system ID has sent through ``POST /v1/statuses``;
   ``GET /_standin/acked``; ``GET /_standin/health``.
 """
 
@@ -55,6 +72,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import requests
 from aiohttp import web
@@ -78,7 +96,10 @@ CREATE TABLE IF NOT EXISTS deliveries (
     PRIMARY KEY (document_id, business_doc_type, organ_id));
 CREATE TABLE IF NOT EXISTS statuses (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE, system_id TEXT, edxml BLOB,
-    queued_at TEXT, acked_at TEXT);
+    queued_at TEXT, acked_at TEXT, from_system TEXT);
+CREATE TABLE IF NOT EXISTS mailbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT, organ_id TEXT, acked_at TEXT,
+    UNIQUE (message_id, organ_id));
 """
 
 
@@ -100,14 +121,18 @@ def _texts(root: ET.Element, parent: str, child: str) -> list[str]:
     ]
 
 
+def _xml(body: bytes) -> ET.Element:
+    if b"<!DOCTYPE" in body[:4096].upper():
+        raise ValueError("DOCTYPE not allowed")
+    # Only authenticated callers get here; no DOCTYPE, so no entities to expand.
+    return ET.fromstring(body)  # noqa: S314
+
+
 def message_facts(body: bytes) -> dict:
     """DocumentId, To OrganIds, From OrganId and BussinessDocType of an edXML message
     (``ValueError`` when it is not XML). Not :mod:`snn_edxml.edxml`: the stand-in needs four
     fields and must not depend on that module."""
-    if b"<!DOCTYPE" in body[:4096].upper():
-        raise ValueError("DOCTYPE not allowed")
-    # Only authenticated callers get here; no DOCTYPE, so no entities to expand.
-    root = ET.fromstring(body)  # noqa: S314
+    root = _xml(body)
     document_ids = _texts(root, "MessageHeader", "DocumentId") or _texts(
         root, "Bussiness", "DocumentId"
     )
@@ -116,6 +141,18 @@ def message_facts(body: bytes) -> dict:
         "to": _texts(root, "To", "OrganId"),
         "from": next(iter(_texts(root, "From", "OrganId")), ""),
         "business_doc_type": next(iter(_texts(root, "Bussiness", "BussinessDocType")), "0"),
+    }
+
+
+def status_facts(body: bytes) -> dict:
+    """From OrganId, ResponseFor/DocumentId, StatusCode and To OrganIds (a status has none) of
+    an edXML message (``ValueError`` when it is not XML)."""
+    root = _xml(body)
+    return {
+        "from": next(iter(_texts(root, "From", "OrganId")), ""),
+        "document_id": next(iter(_texts(root, "ResponseFor", "DocumentId")), ""),
+        "code": next(iter(_texts(root, "MessageHeader", "StatusCode")), ""),
+        "to": _texts(root, "To", "OrganId"),
     }
 
 
@@ -192,12 +229,26 @@ class StandIn:
         *,
         directory: list[str] | None = None,
         auto_arrived: bool = True,
+        organs: dict[str, list[str]] | None = None,
     ):
         self.auth = Authenticator(systems)
+        self.systems = set(systems)
         self.directory = None if directory is None else set(directory)
         self.auto_arrived = auto_arrived
+        self.organs = {system: set(ids) for system, ids in (organs or {}).items()}
+        self.organ_system: dict[str, str] = {}  # OrganId -> the one system that serves it
+        for system, ids in self.organs.items():
+            if system not in self.systems:
+                raise ValueError(f"--organ: unknown system {system!r}")
+            for organ in ids:
+                if self.organ_system.setdefault(organ, system) != system:
+                    raise ValueError(f"--organ: {organ} is bound to two systems")
         self.db = sqlite3.connect(db_path, isolation_level=None)  # autocommit; BEGIN by hand
         self.db.executescript(_SCHEMA)
+        # A store from before receiving existed (the demo keeps its own) lacks the column.
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(statuses)")}
+        if "from_system" not in columns:
+            self.db.execute("ALTER TABLE statuses ADD COLUMN from_system TEXT")
         self.faults: list[list] = []  # [mode, remaining, path]
 
     def app(self) -> web.Application:
@@ -207,9 +258,14 @@ class StandIn:
                 web.post("/v1/messages", self.post_message),
                 web.get("/v1/statuses", self.get_statuses),
                 web.post("/v1/statuses/ack", self.ack_statuses),
+                web.get("/v1/documents", self.get_documents),
+                web.post("/v1/documents/ack", self.ack_documents),
+                web.post("/v1/statuses", self.post_status),
                 web.post("/_standin/fail", self.control_fail),
                 web.get("/_standin/received", self.control_received),
                 web.post("/_standin/status", self.control_status),
+                web.post("/_standin/deliver", self.control_deliver),
+                web.get("/_standin/statuses", self.control_statuses),
                 web.get("/_standin/acked", self.control_acked),
                 web.get("/_standin/health", self.control_health),
             ]
@@ -267,7 +323,20 @@ class StandIn:
 
     # -- the protocol ------------------------------------------------------------------------
     async def post_message(self, request: web.Request) -> web.Response:
-        body = request["body"]
+        return self._accept(request, request["system"], request["body"])
+
+    def _serves(self, system: str, organ: str) -> bool:
+        return organ in self.organs.get(system, ())
+
+    def _not_yours(self, organ: str) -> web.Response:
+        return _error(
+            403,
+            f"hệ thống này không phục vụ cơ quan {organ!r}",
+            f"this system does not serve the agency {organ!r}",
+        )
+
+    def _accept(self, request: web.Request, system: str, body: bytes) -> web.Response:
+        """A document message posted by ``system`` (``POST /v1/messages`` or a delivery)."""
         try:
             facts = message_facts(body)
         except (ET.ParseError, ValueError):
@@ -278,6 +347,10 @@ class StandIn:
             return _error(422, "thông điệp thiếu DocumentId", "the message has no DocumentId")
         if not facts["to"]:
             return _error(422, "thông điệp không có nơi nhận (To)", "the message has no To")
+        if self.organs.get(system) and not self._serves(system, facts["from"]):
+            # A bound system speaks for its own agencies only (real hubs check the sender's
+            # OrganId against its credentials too).
+            return self._not_yours(facts["from"])
         message_id, kind = uuid.uuid4().hex, facts["business_doc_type"]
         results: dict[str, dict] = {}
         self.db.execute("BEGIN IMMEDIATE")
@@ -295,13 +368,19 @@ class StandIn:
                         (document_id, kind, organ, message_id),
                     ).rowcount
                     results[organ] = {"result": "accepted" if inserted else "duplicate"}
-                    if inserted and self.auto_arrived:
-                        self._queue_status(request["system"], status_edxml(organ, document_id))
+                    if not inserted:
+                        continue
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO mailbox (message_id, organ_id) VALUES (?, ?)",
+                        (message_id, organ),
+                    )
+                    if self.auto_arrived and organ not in self.organ_system:
+                        self._queue_status(system, status_edxml(organ, document_id))
             self.db.execute(
                 "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     message_id,
-                    request["system"],
+                    system,
                     document_id,
                     facts["from"],
                     json.dumps(facts["to"]),
@@ -319,20 +398,26 @@ class StandIn:
         request["log"] += f" message_id={message_id} results={summary}"
         return _json({"message_id": message_id, "recipients": results})
 
-    def _queue_status(self, system_id: str, edxml: bytes) -> str:
+    def _queue_status(self, system_id: str, edxml: bytes, from_system: str | None = None) -> str:
         status_id = uuid.uuid4().hex
         self.db.execute(
-            "INSERT INTO statuses (id, system_id, edxml, queued_at) VALUES (?, ?, ?, ?)",
-            (status_id, system_id, edxml, _now_iso()),
+            "INSERT INTO statuses (id, system_id, edxml, queued_at, from_system) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (status_id, system_id, edxml, _now_iso(), from_system),
         )
         return status_id
 
-    async def get_statuses(self, request: web.Request) -> web.Response:
+    @staticmethod
+    def _limit(request: web.Request) -> int | None:
         try:
             limit = int(request.query.get("limit", "100"))
         except ValueError:
-            limit = -1
-        if not 0 <= limit <= 1000:
+            return None
+        return limit if 0 <= limit <= 1000 else None
+
+    async def get_statuses(self, request: web.Request) -> web.Response:
+        limit = self._limit(request)
+        if limit is None:
             return _error(400, "limit phải từ 0 đến 1000", "limit must be 0 to 1000")
         rows = self.db.execute(
             "SELECT id, edxml FROM statuses WHERE system_id = ? AND acked_at IS NULL "
@@ -359,6 +444,80 @@ class StandIn:
             ).rowcount
         request["log"] = f" acked={acked}"
         return _json({"acked": acked})
+
+    async def get_documents(self, request: web.Request) -> web.Response:
+        organ, limit = request.query.get("organ", ""), self._limit(request)
+        if not organ or limit is None:
+            return _error(
+                400,
+                "cần organ=<mã định danh> và limit từ 0 đến 1000",
+                "expected organ=<OrganId> and a limit of 0 to 1000",
+            )
+        if not self._serves(request["system"], organ):
+            return self._not_yours(organ)
+        rows = self.db.execute(
+            "SELECT b.message_id, m.body FROM mailbox b JOIN messages m "
+            "ON m.message_id = b.message_id WHERE b.organ_id = ? AND b.acked_at IS NULL "
+            "ORDER BY b.seq LIMIT ?",
+            (organ, limit),
+        ).fetchall()
+        request["log"] = f" organ={organ} returned={len(rows)}"
+        messages = [{"id": i, "edxml": base64.b64encode(x).decode("ascii")} for i, x in rows]
+        return _json({"messages": messages})
+
+    async def ack_documents(self, request: web.Request) -> web.Response:
+        try:
+            data = json.loads(request["body"])
+            organ, ids = data["organ"], data["ids"]
+            if not isinstance(organ, str) or not isinstance(ids, list):
+                raise TypeError
+            if not all(isinstance(i, str) for i in ids):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            return _error(
+                400, 'cần {"organ": …, "ids": [...]}', 'expected {"organ": …, "ids": [...]}'
+            )
+        if not self._serves(request["system"], organ):
+            return self._not_yours(organ)
+        now, acked = _now_iso(), 0
+        for message_id in ids:
+            acked += self.db.execute(
+                "UPDATE mailbox SET acked_at = ? WHERE message_id = ? AND organ_id = ? "
+                "AND acked_at IS NULL",
+                (now, message_id, organ),
+            ).rowcount
+        request["log"] = f" organ={organ} acked={acked}"
+        return _json({"acked": acked})
+
+    async def post_status(self, request: web.Request) -> web.Response:
+        try:
+            facts = status_facts(request["body"])
+        except (ET.ParseError, ValueError):
+            return _error(400, "thông điệp không phải edXML hợp lệ", "the message is not edXML")
+        request["log"] = f" from={facts['from']} document_id={facts['document_id']!r}"
+        if facts["to"] or not facts["code"] or not facts["document_id"]:
+            return _error(
+                422,
+                "không phải thông điệp trạng thái (cần StatusCode và ResponseFor/DocumentId)",
+                "not a status message (StatusCode and ResponseFor/DocumentId expected)",
+            )
+        if not self._serves(request["system"], facts["from"]):
+            return self._not_yours(facts["from"])
+        # Back to the system whose message brought that document to this From.
+        row = self.db.execute(
+            "SELECT m.system_id FROM messages m JOIN mailbox b ON b.message_id = m.message_id "
+            "WHERE m.document_id = ? AND b.organ_id = ? ORDER BY b.seq LIMIT 1",
+            (facts["document_id"], facts["from"]),
+        ).fetchone()
+        if row is None:
+            return _error(
+                422,
+                f"sàn chưa từng chuyển văn bản {facts['document_id']} đến {facts['from']}",
+                f"the exchange never carried document {facts['document_id']} to {facts['from']}",
+            )
+        status_id = self._queue_status(row[0], request["body"], from_system=request["system"])
+        request["log"] += f" status_id={status_id} to={row[0]}"
+        return _json({"id": status_id})
 
     # -- control (tests, demo) ---------------------------------------------------------------
     async def control_fail(self, request: web.Request) -> web.Response:
@@ -405,6 +564,37 @@ class StandIn:
         status_id = self._queue_status(to_system, edxml)
         request["log"] = f" status_id={status_id} to={to_system}"
         return _json({"id": status_id})
+
+    async def control_deliver(self, request: web.Request) -> web.Response:
+        try:
+            data = json.loads(request["body"])
+            edxml = base64.b64decode(data["edxml"], validate=True)
+            as_system = data["as_system_id"]
+        except (ValueError, KeyError, TypeError, binascii.Error):
+            return _error(400, "yêu cầu sai dạng", "malformed request")
+        if as_system not in self.systems:
+            return _error(400, f"hệ thống không rõ {as_system!r}", f"unknown system {as_system!r}")
+        response = self._accept(request, as_system, edxml)
+        request["log"] = f" as={as_system}" + request.get("log", "")
+        return response
+
+    async def control_statuses(self, request: web.Request) -> web.Response:
+        rows = self.db.execute(
+            "SELECT id, system_id, edxml, queued_at, acked_at FROM statuses "
+            "WHERE from_system = ? ORDER BY seq",
+            (request.query.get("from", ""),),
+        ).fetchall()
+        statuses = [
+            {
+                "id": row[0],
+                "to_system_id": row[1],
+                "edxml": base64.b64encode(row[2]).decode("ascii"),
+                "queued_at": row[3],
+                "acked_at": row[4],
+            }
+            for row in rows
+        ]
+        return _json({"statuses": statuses})
 
     async def control_acked(self, request: web.Request) -> web.Response:
         rows = self.db.execute(
@@ -454,6 +644,26 @@ class RunningExchange:
         payload = {"edxml": base64.b64encode(edxml).decode("ascii"), "to_system_id": to_system_id}
         return self._call("POST", "/_standin/status", payload)["id"]
 
+    def deliver(self, edxml: bytes, *, as_system_id: str | None = None) -> dict:
+        """Put a document message into its recipients' mailboxes as if ``as_system_id`` (a
+        system the exchange knows; default: this one) had posted it: same dedup, directory,
+        bindings and answer as ``POST /v1/messages`` (``{"message_id", "recipients"}``), and
+        the statuses its receivers send go to that system's ``poll()``."""
+        payload = {
+            "edxml": base64.b64encode(edxml).decode("ascii"),
+            "as_system_id": as_system_id or self.system_id,
+        }
+        return self._call("POST", "/_standin/deliver", payload)
+
+    def statuses_for(self, system_id: str) -> list[dict]:
+        """The status messages ``system_id`` has sent (``POST /v1/statuses``), oldest first:
+        id, to_system_id, edxml (bytes), queued_at, acked_at (None until the sender acks)."""
+        query = urlencode({"from": system_id})
+        statuses = self._call("GET", f"/_standin/statuses?{query}")["statuses"]
+        for status in statuses:
+            status["edxml"] = base64.b64decode(status["edxml"])
+        return statuses
+
     def statuses_acked(self) -> list[str]:
         """Ids of the status messages acknowledged so far (any system)."""
         return self._call("GET", "/_standin/acked")["ids"]
@@ -490,10 +700,13 @@ def start_exchange(
     auto_arrived: bool = True,
     system_id: str = DEFAULT_SYSTEM_ID,
     timeout: float = 30.0,
+    organs: dict[str, list[str]] | None = None,
 ) -> RunningExchange:
     """Start ``python -m snn_sign_testkit.demo_exchange workdir`` on a loopback port (``port``,
     default a free one) and wait until it answers. ``systems``: more systems it knows besides
-    ``system_id`` ({id: secret}, written to workdir/exchange/systems/<id>.secret)."""
+    ``system_id`` ({id: secret}, written to workdir/exchange/systems/<id>.secret). ``organs``:
+    the agency codes each system serves ({system id: [OrganId, …]}), whose mailboxes only
+    that system reads."""
     workdir = Path(workdir).resolve()
     exdir = workdir / "exchange"
     (exdir / "systems").mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -516,6 +729,9 @@ def start_exchange(
         command += ["--directory", *directory] if directory else ["--directory"]
     if not auto_arrived:
         command.append("--no-auto-arrived")
+    for bound, organ_ids in (organs or {}).items():
+        for organ in organ_ids:
+            command += ["--organ", f"{bound}={organ}"]
     log_path = exdir / "exchange.log"
     with open(log_path, "ab") as log_file:
         process = subprocess.Popen(  # noqa: S603 - our own module
@@ -591,8 +807,22 @@ def main(argv: list[str] | None = None) -> int:
         metavar="ORGAN_ID",
         help="the OrganIds it knows (default: any)",
     )
+    parser.add_argument(
+        "--organ",
+        dest="bindings",
+        action="append",
+        default=[],
+        metavar="SYSTEM_ID=ORGAN_ID",
+        help="the system serving that agency code: it alone reads its mailbox (repeatable)",
+    )
     parser.add_argument("--no-auto-arrived", action="store_true", help="no status 01 by itself")
     args = parser.parse_args(argv)
+    bindings: dict[str, list[str]] = {}
+    for binding in args.bindings:
+        bound, _, organ = binding.partition("=")
+        if not bound or not organ:
+            parser.error(f"--organ {binding!r}: expected SYSTEM_ID=ORGAN_ID")
+        bindings.setdefault(bound, []).append(organ)
 
     signal.signal(signal.SIGTERM, _stop_on_signal)  # until the loop takes over
     exdir = args.directory.resolve() / "exchange"
@@ -609,12 +839,16 @@ def main(argv: list[str] | None = None) -> int:
         secret = path.read_bytes().strip()
         if secret and path.stem != args.system_id:
             systems[path.stem] = secret
-    stand_in = StandIn(
-        exdir / "exchange.sqlite3",
-        systems,
-        directory=args.organs,
-        auto_arrived=not args.no_auto_arrived,
-    )
+    try:
+        stand_in = StandIn(
+            exdir / "exchange.sqlite3",
+            systems,
+            directory=args.organs,
+            auto_arrived=not args.no_auto_arrived,
+            organs=bindings,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
     info = {
         "url": None,
         "system_id": args.system_id,
@@ -623,10 +857,11 @@ def main(argv: list[str] | None = None) -> int:
         "log": str(log_path),
     }
     log.info(
-        "start systems=%s directory=%s auto_arrived=%s",
+        "start systems=%s directory=%s auto_arrived=%s organs=%s",
         sorted(systems),
         "any" if args.organs is None else args.organs,
         not args.no_auto_arrived,
+        bindings,
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(stand_in, args.port, info))

@@ -8,7 +8,12 @@ Public API (all on bytes, no temporary files)::
               font_size=None) -> bytes
     sign_pdf(pdf, signer, *, appearance, image_png=None, code=None, org_name=None, at=None,
              seal_size_mm=36, tsa_url=None, signing_time=None, field_name=None) -> bytes
-    verify_pdf(pdf, trust_roots) -> VerifyReport
+    verify_pdf(pdf, trust_roots, intermediates=()) -> VerifyReport
+    received_state(report) -> "valid" | "invalid" | "untrusted" | "unsigned"
+                 a received file's state; each SignatureReport has a bilingual ``verdict``
+    default_certificates() -> list[TrustCertificate]   the shipped Vietnamese CA certificates
+                 (VGCA G1/G2, national roots), fingerprint-checked; default_roots() and
+                 default_intermediates() give their PEM for verify_pdf
     sign_detached(data, signer, *, signing_time=None) -> bytes   detached CMS over any bytes
     verify_detached(data, cms, trust_roots) -> DetachedReport    (e.g. an audit trail's head)
     async_sign_pdf(...), async_verify_pdf(...), async_sign_detached(...),
@@ -27,11 +32,16 @@ from __future__ import annotations
 
 __all__ = [
     "DetachedReport",
+    "TrustCertificate",
     "async_sign_detached",
     "async_sign_pdf",
     "async_verify_detached",
     "async_verify_pdf",
+    "default_certificates",
+    "default_intermediates",
+    "default_roots",
     "number_pages",
+    "received_state",
     "sign_detached",
     "sign_pdf",
     "stamp_pdf",
@@ -45,6 +55,11 @@ _WHERE = {
     "async_sign_pdf": "snn_sign.signing",
     "verify_pdf": "snn_sign.verify",
     "async_verify_pdf": "snn_sign.verify",
+    "received_state": "snn_sign.verify",
+    "default_certificates": "snn_sign.trust",
+    "default_roots": "snn_sign.trust",
+    "default_intermediates": "snn_sign.trust",
+    "TrustCertificate": "snn_sign.trust",
     "number_pages": "snn_sign.pagination",
     "sign_detached": "snn_sign.detached",
     "async_sign_detached": "snn_sign.detached",

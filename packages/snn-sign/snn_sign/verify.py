@@ -2,16 +2,23 @@
 
 The verdict per signature is pyHanko's ``bottom_line``: it alone catches a later revision that
 draws over the page (ILLEGAL modification level), which ``intact``/``valid`` do not.
+
+Intermediate CA certificates may be given apart from the roots: PDFs from VGCA tools often embed
+only the signer's certificate, and the chain is built with these (they are never anchors).
+``received_state`` sums a report up for a received file (valid, invalid, untrusted, unsigned);
+``SignatureReport.verdict`` is the line a clerk reads per signature.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
+from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
@@ -47,6 +54,19 @@ ALLOWED_LEVELS = {
     ModificationLevel.LTA_UPDATES,
     ModificationLevel.FORM_FILLING,
 }
+REVOKED = {
+    AdESFailure.REVOKED,
+    AdESIndeterminate.REVOKED_NO_POE,
+    AdESIndeterminate.REVOKED_CA_NO_POE,
+}
+NO_SIGNATURE = "Tệp không có chữ ký số / The file has no digital signature"
+# received_state: the worst signature decides.
+STATES_WORST_FIRST = ("invalid", "untrusted", "valid")
+_STATE_WORDS = {
+    "valid": ("Hợp lệ", "Valid"),
+    "untrusted": ("Không tin cậy", "Untrusted"),
+    "invalid": ("Không hợp lệ", "Invalid"),
+}
 
 
 @dataclass
@@ -69,10 +89,33 @@ class SignatureReport:
     signer_name: str = ""
     signer_org: str = ""
     issuer_name: str = ""
+    # "valid", "untrusted" (intact, but the certificate is not accepted: no chain to a trusted
+    # root, expired, weak algorithm) or "invalid" (content changed, bad signature value,
+    # illegal modification, revoked); see signature_state.
+    state: str = ""
 
     @property
     def ok(self) -> bool:
         return self.bottom_line and not self.reasons
+
+    @property
+    def verdict(self) -> str:
+        """One bilingual line a clerk reads: the verdict, who signed, under which CA, when;
+        for a signature that is not valid, the reasons follow."""
+        state = signature_state(self)
+        label_vi, label_en = _STATE_WORDS[state]
+        who = self.signer_name or self.signer_subject or "?"
+        if self.signer_org and self.signer_org != who:
+            who = f"{who} ({self.signer_org})"
+        ca = self.issuer_name or self.issuer or "?"
+        when = _clerk_time(self.signing_time)
+        line = (
+            f"{label_vi}: ký bởi {who}, CA {ca}, lúc {when or 'không rõ'} / "
+            f"{label_en}: signed by {who}, CA {ca}, at {when or 'unknown time'}"
+        )
+        if state != "valid" and self.reasons:
+            line += " — " + "; ".join(self.reasons)
+        return line
 
 
 @dataclass
@@ -94,10 +137,9 @@ class VerifyReport:
         }
 
 
-def load_roots(roots: list[bytes]) -> list[asn1_x509.Certificate]:
-    """Certificates from PEM (one or several per item) or DER bytes."""
+def _load_certs(items, what_vi: str, what_en: str) -> list[asn1_x509.Certificate]:
     certs = []
-    for data in roots:
+    for data in items:
         try:
             if pem.detect(data):
                 blocks = pem.unarmor(data, multiple=True)
@@ -106,14 +148,21 @@ def load_roots(roots: list[bytes]) -> list[asn1_x509.Certificate]:
                 certs.append(asn1_x509.Certificate.load(data))
         except ValueError as exc:
             raise BadInputError(
-                f"Chứng thư gốc tin cậy không đọc được: {exc}",
-                f"A trusted root certificate cannot be read: {exc}",
+                f"{what_vi} không đọc được: {exc}", f"{what_en} cannot be read: {exc}"
             ) from exc
     return certs
 
 
-def verify_pdf(pdf: bytes, trust_roots: list[bytes]) -> VerifyReport:
-    """Verify every signature in ``pdf`` against ``trust_roots`` (PEM or DER bytes).
+def load_roots(roots: list[bytes]) -> list[asn1_x509.Certificate]:
+    """Certificates from PEM (one or several per item) or DER bytes."""
+    return _load_certs(roots, "Chứng thư gốc tin cậy", "A trusted root certificate")
+
+
+def verify_pdf(
+    pdf: bytes, trust_roots: list[bytes], intermediates: Iterable[bytes] = ()
+) -> VerifyReport:
+    """Verify every signature in ``pdf`` against ``trust_roots`` (PEM or DER bytes);
+    ``intermediates`` (PEM or DER) help build chains and are not trusted by themselves.
 
     Blocking; inside an event loop, await :func:`async_verify_pdf` instead.
     """
@@ -123,13 +172,16 @@ def verify_pdf(pdf: bytes, trust_roots: list[bytes]) -> VerifyReport:
         pass
     else:
         raise RuntimeError("verify_pdf() called inside an event loop: await async_verify_pdf()")
-    return asyncio.run(async_verify_pdf(pdf, trust_roots))
+    return asyncio.run(async_verify_pdf(pdf, trust_roots, intermediates))
 
 
-async def async_verify_pdf(pdf: bytes, trust_roots: list[bytes]) -> VerifyReport:
+async def async_verify_pdf(
+    pdf: bytes, trust_roots: list[bytes], intermediates: Iterable[bytes] = ()
+) -> VerifyReport:
     """See :func:`verify_pdf`."""
     report = VerifyReport()
     roots = load_roots(trust_roots)
+    others = _load_certs(intermediates, "Chứng thư CA trung gian", "An intermediate CA certificate")
     try:
         embedded = list(open_pdf(pdf).embedded_signatures)
     except BadInputError as exc:
@@ -142,11 +194,39 @@ async def async_verify_pdf(pdf: bytes, trust_roots: list[bytes]) -> VerifyReport
         )
         return report
     if not embedded:
-        report.problems.append("Tệp không có chữ ký số / The file has no digital signature")
+        report.problems.append(NO_SIGNATURE)
         return report
     for sig in embedded:
-        report.signatures.append(await _check(sig, roots))
+        report.signatures.append(await _check(sig, roots, others))
     return report
+
+
+def received_state(report: VerifyReport) -> str:
+    """The state of a received file, one of "valid", "invalid", "untrusted", "unsigned": a file
+    without any signature is "unsigned" (one that cannot even be read is "invalid"); otherwise
+    the worst signature decides (invalid > untrusted > valid)."""
+    if not report.signatures:
+        return "unsigned" if all(p == NO_SIGNATURE for p in report.problems) else "invalid"
+    states = {signature_state(s) for s in report.signatures}
+    if report.problems:
+        states.add("invalid")
+    return next(state for state in STATES_WORST_FIRST if state in states)
+
+
+def signature_state(signature: SignatureReport) -> str:
+    """The state _check decided; for a report built by hand, from ``ok`` alone."""
+    if signature.state in STATES_WORST_FIRST:
+        return signature.state
+    return "valid" if signature.ok else "invalid"
+
+
+def _clerk_time(iso: str | None) -> str:
+    """``2019-02-18T09:30:05+07:00`` -> ``09:30 18/02/2019`` (already Vietnam time)."""
+    try:
+        moment = dt.datetime.fromisoformat(iso) if iso else None
+    except ValueError:
+        return iso or ""
+    return moment.strftime("%H:%M %d/%m/%Y") if moment else ""
 
 
 def certificate_fields(cert: asn1_x509.Certificate) -> dict[str, str]:
@@ -178,13 +258,20 @@ def certificate_names(cert: asn1_x509.Certificate) -> dict[str, str]:
     }
 
 
-def validation_context(roots: list[asn1_x509.Certificate]) -> ValidationContext:
-    """Trust exactly ``roots``, offline (see REVOCATION)."""
-    return ValidationContext(trust_roots=roots, allow_fetching=False, revinfo_policy=REVOCATION)
+def validation_context(
+    roots: list[asn1_x509.Certificate], intermediates: Iterable[asn1_x509.Certificate] = ()
+) -> ValidationContext:
+    """Trust exactly ``roots``, offline (see REVOCATION); ``intermediates`` only build chains."""
+    return ValidationContext(
+        trust_roots=roots,
+        other_certs=list(intermediates),
+        allow_fetching=False,
+        revinfo_policy=REVOCATION,
+    )
 
 
-async def _check(sig, roots) -> SignatureReport:
-    context = validation_context(roots)
+async def _check(sig, roots, intermediates=()) -> SignatureReport:
+    context = validation_context(roots, intermediates)
     when = sig.self_reported_timestamp
     base = {
         "field": sig.field_name,
@@ -205,6 +292,7 @@ async def _check(sig, roots) -> SignatureReport:
             modification_level=None,
             bottom_line=False,
             reasons=[f"Chữ ký hỏng / Broken signature: {exc}"],
+            state="invalid",
         )
     level = status.modification_level
     rep = SignatureReport(
@@ -217,7 +305,31 @@ async def _check(sig, roots) -> SignatureReport:
         timestamped=status.timestamp_validity is not None,
     )
     rep.reasons = _reasons(status, level)
+    rep.state = _state(status, level, rep)
     return rep
+
+
+def _state(status, level, rep: SignatureReport) -> str:
+    """valid / untrusted / invalid: anything wrong with the content, the signature value, the
+    modifications or a timestamp token's integrity is "invalid", and so is a revoked
+    certificate; a certificate (signer's or TSA's) that is merely not accepted is "untrusted"."""
+    if rep.ok:
+        return "valid"
+    ts = status.timestamp_validity
+    broken = (
+        not status.intact
+        or not status.valid
+        or (level is not None and level not in ALLOWED_LEVELS)
+        or (status.docmdp_ok is False)
+        or not status.seed_value_ok
+        or (ts is not None and not (ts.intact and ts.valid))
+        or status.trust_problem_indic in REVOKED
+    )
+    if broken:
+        return "invalid"
+    if not status.trusted or (ts is not None and not ts.trusted):
+        return "untrusted"
+    return "invalid"  # fails pyHanko's overall check for a reason not named above
 
 
 def integrity_and_trust_reasons(status) -> list[str]:
@@ -253,8 +365,14 @@ def _reasons(status, level) -> list[str]:
         reasons.append(
             "Thay đổi sau khi ký vi phạm quyền DocMDP / Changes after signing break DocMDP"
         )
-    if status.timestamp_validity is not None and not status.timestamp_validity.valid:
+    ts = status.timestamp_validity
+    if ts is not None and not ts.valid:
         reasons.append("Dấu thời gian không hợp lệ / The timestamp token is invalid")
+    elif ts is not None and not ts.trusted:
+        reasons.append(
+            "Chứng thư của dấu thời gian không dẫn tới CA tin cậy / "
+            "The timestamp's certificate does not chain to a trusted CA"
+        )
     if not reasons and not status.bottom_line:
         reasons.append(
             "Chữ ký không đạt kiểm tra tổng thể của pyHanko / "

@@ -1,0 +1,28 @@
+{
+    "name": "Incoming Documents (Tiếp nhận, xử lý văn bản đến)",
+    "summary": "Documents other agencies send: received from the exchange, e-mail or paper, "
+    "signatures verified, registered (số đến), assigned with deadlines, answered",
+    "version": "19.0.1.0.0",
+    "category": "Productivity/Documents",
+    "website": "https://github.com/snn-docflow/snn-docflow",
+    "author": "SNN Docflow contributors",
+    # GitHub account of the project that owns the website's repository (OCA bot, README).
+    "maintainers": ["snn-docflow"],
+    "license": "LGPL-3",
+    "development_status": "Beta",
+    "depends": ["snn_dispatch"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/ir_rule.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "data/snn_trust_certificate_data.xml",
+        "wizards/snn_incoming_assign_wizard_views.xml",
+        "views/snn_incoming_document_views.xml",
+        "views/snn_incoming_assignment_views.xml",
+        "views/snn_incoming_register_views.xml",
+        "views/snn_trust_certificate_views.xml",
+        "views/res_company_views.xml",
+        "views/menus.xml",
+    ],
+}

@@ -4,11 +4,14 @@ poppler's pdfsig, an implementation that shares no code with pyHanko."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
+from helpers_chain import ca_pair, leaf_signer
 from helpers_sign import (
     appearance_text,
     count_pixels,
@@ -22,7 +25,9 @@ from helpers_sign import (
     stamp_args,
 )
 
-from snn_sign.stamp import page_lines
+from snn_sign.cli import sign_cli
+from snn_sign.signing import sign_pdf
+from snn_sign.stamp import page_lines, stamp_pdf
 from snn_sign_testkit.sample_letter import SIGNER_NAME, SIGNER_TITLE, make_letter_pdf
 
 
@@ -153,3 +158,94 @@ def test_seal_at_real_size_over_left_third_of_the_signature(flow):
     report = json.loads(run_cli("verify", flow.sealed_path, "--trust", flow.ca, "--json").stdout)
     # the time on the seal is the signature's signing time, ISO 8601 with +07:00
     assert report["signatures"][1]["signing_time"] in text
+
+
+@pytest.fixture(scope="module")
+def chained(tmp_path_factory) -> dict[str, Path]:
+    """A letter signed by a leaf under root -> intermediate, whose CMS embeds the leaf alone
+    (as VGCA tools sign): root.pem, the intermediate as inter.pem and inter.der, signed.pdf."""
+    d = tmp_path_factory.mktemp("chained")
+    root = ca_pair("RootCA thử nghiệm", path_length=1)
+    inter = ca_pair("CA trung gian thử nghiệm", root, path_length=0)
+    letter = stamp_pdf(make_letter_pdf(1), "05/SNN-VP", dt.date(2019, 2, 18))
+    signed = sign_pdf(
+        letter,
+        leaf_signer(*inter, "Trần Văn Soạn", "UBND tỉnh (thử nghiệm)"),
+        appearance="attachment",
+        code="05/SNN-VP",
+        field_name="Chained",
+    )
+    files = {
+        "root.pem": root[0].public_bytes(Encoding.PEM),
+        "inter.pem": inter[0].public_bytes(Encoding.PEM),
+        "inter.der": inter[0].public_bytes(Encoding.DER),
+        "signed.pdf": signed,
+    }
+    for name, data in files.items():
+        (d / name).write_bytes(data)
+    return {name: d / name for name in files}
+
+
+def test_cli_verify_intermediate_completes_the_chain(chained):
+    pdf, root = chained["signed.pdf"], chained["root.pem"]
+    alone = run_cli("verify", pdf, "--trust", root)
+    assert alone.returncode == 1, alone.stdout + alone.stderr
+    assert "NO_CERTIFICATE_CHAIN_FOUND" in alone.stdout
+    r = run_cli("verify", pdf, "--trust", root, "--intermediate", chained["inter.pem"], "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert json.loads(r.stdout)["ok"] is True
+    # repeatable, PEM or DER: an unrelated intermediate first does not get in the way
+    unrelated = Path(sign_cli.__file__).parents[1] / "trust" / "vn" / "vgca-g2-cp.pem"
+    r = run_cli(
+        "verify",
+        pdf,
+        "--trust",
+        root,
+        "--intermediate",
+        unrelated,
+        "--intermediate",
+        chained["inter.der"],
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    # an intermediate is never a trust anchor
+    r = run_cli("verify", pdf, "--intermediate", chained["inter.pem"])
+    assert r.returncode == 1 and "does not chain to a trusted CA" in r.stdout
+    # a file that is not a certificate is refused as such, not taken for "no intermediate"
+    r = run_cli("verify", pdf, "--trust", root, "--intermediate", pdf)
+    assert r.returncode not in (0, 1), r.stdout
+    assert "intermediate CA certificate cannot be read" in r.stderr
+
+
+def test_cli_verify_default_trust_uses_the_shipped_store(chained, monkeypatch, capsys):
+    """--default-trust adds the shipped roots AND intermediates: with the store standing in
+    for our test root and intermediate, the file verifies with no --trust at all."""
+    root_pem, inter_pem = chained["root.pem"].read_bytes(), chained["inter.pem"].read_bytes()
+    monkeypatch.setattr("snn_sign.trust.default_roots", lambda: [root_pem])
+    monkeypatch.setattr("snn_sign.trust.default_intermediates", lambda: [inter_pem])
+    pdf = str(chained["signed.pdf"])
+    assert sign_cli.main(["verify", pdf, "--default-trust", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ok"] is True
+    assert sign_cli.main(["verify", pdf, "--json"]) == 1  # the flag, not the patch, decides
+    assert json.loads(capsys.readouterr().out)["ok"] is False
+
+
+def test_cli_verify_default_trust_keeps_the_given_roots(chained):
+    """The real store: our test chain is not Vietnamese, so --default-trust alone leaves it
+    untrusted (and no "give a root" hint); --trust and --intermediate still add to it."""
+    pdf = chained["signed.pdf"]
+    r = run_cli("verify", pdf, "--default-trust")
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "does not chain to a trusted CA" in r.stdout
+    assert "no trusted root was given" not in r.stdout
+    r = run_cli(
+        "verify",
+        pdf,
+        "--default-trust",
+        "--trust",
+        chained["root.pem"],
+        "--intermediate",
+        chained["inter.pem"],
+        "--json",
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert json.loads(r.stdout)["signatures"][0]["trusted"] is True

@@ -8,22 +8,35 @@ embeds the signer's certificate alone, as VGCA tools do.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import io
 
 import pytest
-from asn1crypto import keys as asn1_keys
+from asn1crypto import algos, core
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from pyhanko.sign.signers import SimpleSigner
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from helpers_chain import ca_pair, leaf_signer
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import signers
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import DisallowedAlgorithmError
 
 from snn_sign import received_state, verify_pdf
 from snn_sign.signing import sign_pdf
 from snn_sign.stamp import stamp_pdf
-from snn_sign.trust import default_intermediates, default_roots
-from snn_sign.verify import SignatureReport, VerifyReport
-from snn_sign_testkit.pki import issue_cert
+from snn_sign.trust import default_certificates, default_intermediates, default_roots
+from snn_sign.verify import (
+    REVOCATION,
+    SHA1_ISSUER_FILES,
+    SignatureReport,
+    VerifyReport,
+    algorithm_policy,
+    load_roots,
+    validation_context,
+)
 from snn_sign_testkit.sample_letter import make_letter_pdf
 
 PEM = serialization.Encoding.PEM
@@ -54,57 +67,13 @@ def issued(letter, bridge_signer, pki) -> bytes:
     )
 
 
-def _ca(name: str, issuer=None, *, path_length: int | None):
-    """A CA certificate and key: self-signed, or issued by ``issuer`` (certificate, key)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    subject = x509.Name(
-        [
-            x509.NameAttribute(x509.NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(x509.NameOID.ORGANIZATION_NAME, "Ban Cơ yếu (thử nghiệm)"),
-            x509.NameAttribute(x509.NameOID.COMMON_NAME, name),
-        ]
-    )
-    parent_cert, parent_key = issuer or (None, key)
-    now = dt.datetime.now(dt.timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(parent_cert.subject if parent_cert else subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
-        .add_extension(
-            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
-        .sign(parent_key, hashes.SHA256())
-    )
-    return cert, key
-
-
-def _leaf_signer(ca_cert, ca_key, name: str, org: str) -> SimpleSigner:
-    """A signer whose CMS carries its own certificate and no other (cert_registry=None)."""
-    cert, key = issue_cert(ca_cert, ca_key, common_name=name, org=org)
-    der = serialization.Encoding.DER
-    return SimpleSigner(
-        signing_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
-        signing_key=asn1_keys.PrivateKeyInfo.load(
-            key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        ),
-        cert_registry=None,
-    )
-
-
 @pytest.fixture(scope="module")
 def vgca_like():
     """Root -> intermediate -> leaf, like G2 -> "CA phục vụ các cơ quan Nhà nước G2" -> an
     official; returns (root PEM, intermediate PEM, signer)."""
-    root = _ca("RootCA thử nghiệm G2", path_length=1)
-    inter = _ca("CA phục vụ các cơ quan Nhà nước (thử nghiệm)", root, path_length=0)
-    signer = _leaf_signer(*inter, "Trần Văn Soạn", "UBND tỉnh (thử nghiệm)")
+    root = ca_pair("RootCA thử nghiệm G2", path_length=1)
+    inter = ca_pair("CA phục vụ các cơ quan Nhà nước (thử nghiệm)", root, path_length=0)
+    signer = leaf_signer(*inter, "Trần Văn Soạn", "UBND tỉnh (thử nghiệm)")
     return root[0].public_bytes(PEM), inter[0].public_bytes(PEM), signer
 
 
@@ -242,3 +211,151 @@ def _report(state: str) -> SignatureReport:
         bottom_line=True,
         state=state,
     )
+
+
+# SHA-1 from the shipped SHA-1-era CAs (VGCA G1, MIC) and from nobody else.
+
+G1_CHECKED_AT = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)  # inside G1's 2010-2030
+
+
+def _shipped(file: str) -> asn1_x509.Certificate:
+    return load_roots([next(c.pem for c in default_certificates() if c.file == file)])[0]
+
+
+def _crypto(cert: asn1_x509.Certificate) -> x509.Certificate:
+    return x509.load_der_x509_certificate(cert.dump())
+
+
+def _resigned_sha1(cert: x509.Certificate, issuer_key) -> x509.Certificate:
+    """``cert`` signed again by ``issuer_key`` with sha1WithRSA, as the G1 CAs sign (the
+    cryptography builder no longer signs certificates with SHA-1; the RSA key still does)."""
+    sha1_rsa = algos.SignedDigestAlgorithm({"algorithm": "sha1_rsa", "parameters": core.Null()})
+    tbs = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+    tbs = tbs["tbs_certificate"].copy()
+    tbs["signature"] = sha1_rsa
+    signature = issuer_key.sign(tbs.dump(force=True), PKCS1v15(), hashes.SHA1())
+    resigned = asn1_x509.Certificate(
+        {"tbs_certificate": tbs, "signature_algorithm": sha1_rsa, "signature_value": signature}
+    )
+    return x509.load_der_x509_certificate(resigned.dump())
+
+
+def _sign_at_corner(letter: bytes, signer, pki) -> bytes:
+    return sign_pdf(
+        letter,
+        signer,
+        appearance="signer",
+        image_png=pki.signature_png.read_bytes(),
+        at=(1, 100.0, 100.0),
+        signing_time=SIGNED_AT,
+    )
+
+
+def test_the_g1_sub_ca_validates_under_the_shipped_g1_root():
+    """The real "Co quan chung thuc so Chinh phu" (SHA-1-signed by the G1 root) chains to the
+    shipped G1 root through the suite's validation context; pyHanko's default policy refuses
+    that very chain, which is why every G1 official's document used to be "untrusted"."""
+    sub_ca = _shipped("vgca-g1-cp.pem")
+    assert sub_ca["signature_algorithm"]["algorithm"].native == "sha1_rsa"
+    roots = load_roots(default_roots())
+
+    def validate(context):  # the sub-CA as an end entity; its key usage is keyCertSign only
+        validator = CertificateValidator(sub_ca, validation_context=context)
+        return asyncio.run(validator.async_validate_usage(set()))
+
+    path = validate(validation_context(roots, moment=G1_CHECKED_AT))
+    assert path.leaf.sha256 == sub_ca.sha256
+    assert path.first.sha256 == _shipped("vgca-g1-root.pem").sha256
+    pyhanko_default = ValidationContext(
+        trust_roots=roots, allow_fetching=False, revinfo_policy=REVOCATION, moment=G1_CHECKED_AT
+    )
+    with pytest.raises(DisallowedAlgorithmError, match="sha1_rsa"):
+        validate(pyhanko_default)
+
+
+def test_sha1_is_accepted_only_on_signatures_by_the_pinned_sha1_era_keys():
+    policy = algorithm_policy()
+    sha1_rsa, md5_rsa, sha256_rsa = (
+        algos.SignedDigestAlgorithm({"algorithm": name})
+        for name in ("sha1_rsa", "md5_rsa", "sha256_rsa")
+    )
+    shipped = {c.file: _shipped(c.file) for c in default_certificates()}
+    # the pinned keys are those of the shipped certificates that are themselves SHA-1 signed
+    sha1_era = {
+        file
+        for file, cert in shipped.items()
+        if cert["signature_algorithm"]["algorithm"].native == "sha1_rsa"
+    }
+    assert sha1_era == set(SHA1_ISSUER_FILES)
+    assert sha1_era == {"vgca-g1-root.pem", "vgca-g1-cp.pem", "mic-national-root-ca.pem"}
+    for file, cert in shipped.items():
+        assert bool(policy.signature_algorithm_allowed(sha1_rsa, None, cert.public_key)) is (
+            file in sha1_era
+        ), file
+        assert not policy.signature_algorithm_allowed(md5_rsa, None, cert.public_key), file
+        assert policy.signature_algorithm_allowed(sha256_rsa, None, cert.public_key), file
+    # a key of its own under the G1 sub-CA's exact name gets nothing: keys decide, not names
+    g1_name = _crypto(shipped["vgca-g1-cp.pem"]).subject
+    look_alike = ca_pair("", path_length=0, subject=g1_name)[0]
+    assert look_alike.subject == g1_name
+    stranger = asn1_x509.Certificate.load(look_alike.public_bytes(serialization.Encoding.DER))
+    assert not policy.signature_algorithm_allowed(sha1_rsa, None, stranger.public_key)
+    assert not policy.signature_algorithm_allowed(sha1_rsa, None, None)
+    # a document signature's digest (CMS message digest, signed attributes) is judged by
+    # digest_algorithm_allowed, whoever signed: SHA-1 and MD5 stay refused there
+    for digest in ("sha1", "md5"):
+        assert not policy.digest_algorithm_allowed(
+            algos.DigestAlgorithm({"algorithm": digest}), None
+        )
+
+
+def test_a_sha1_intermediate_under_a_root_that_is_not_pinned_is_untrusted(letter, pki):
+    """A CA that copies the G1 names exactly, with keys of its own, SHA-1-signs its sub-CA as
+    G1 did: refused. The same hierarchy with a SHA-256 sub-CA is valid, so SHA-1 alone is
+    what is refused."""
+    g1_root, g1_cp = (_crypto(_shipped(f)) for f in ("vgca-g1-root.pem", "vgca-g1-cp.pem"))
+    root = ca_pair("", path_length=1, subject=g1_root.subject)
+    sha256_inter = ca_pair("", root, path_length=0, subject=g1_cp.subject)
+    sha1_inter = (_resigned_sha1(sha256_inter[0], root[1]), sha256_inter[1])
+    assert sha1_inter[0].signature_hash_algorithm.name == "sha1"
+    root[0].public_key().verify(  # a sound SHA-1 signature of the root's key
+        sha1_inter[0].signature, sha1_inter[0].tbs_certificate_bytes, PKCS1v15(), hashes.SHA1()
+    )
+    root_pem, inter_pem = (c.public_bytes(PEM) for c in (root[0], sha1_inter[0]))
+    signed = _sign_at_corner(letter, leaf_signer(*sha1_inter, "Trần Văn Soạn", "UBND"), pki)
+
+    report = verify_pdf(signed, [root_pem], intermediates=[inter_pem])
+    assert received_state(report) == "untrusted"
+    sig = report.signatures[0]
+    assert sig.intact and sig.valid and not sig.trusted
+    assert "CRYPTO_CONSTRAINTS_FAILURE" in sig.verdict
+    assert "thuật toán yếu" in sig.verdict and "weak algorithm" in sig.verdict
+    # next to the real G1 root and sub-CA (whose keys are the pinned ones) it is no better
+    beside_g1 = verify_pdf(
+        signed, [root_pem, *default_roots()], [inter_pem, *default_intermediates()]
+    )
+    assert received_state(beside_g1) == "untrusted"
+
+    control = _sign_at_corner(letter, leaf_signer(*sha256_inter, "Trần Văn Soạn", "UBND"), pki)
+    assert (
+        received_state(verify_pdf(control, [root_pem], [sha256_inter[0].public_bytes(PEM)]))
+        == "valid"
+    )
+
+
+def test_a_sha1_document_signature_stays_refused(letter, vgca_like):
+    """pyHanko signs with md_algorithm="sha1" when asked: such a signature is refused
+    (untrusted, weak algorithm), while the same signer with SHA-256 is valid."""
+    root_pem, inter_pem, signer = vgca_like
+
+    def signed_with(md_algorithm: str) -> bytes:
+        meta = signers.PdfSignatureMetadata(field_name="Sig", md_algorithm=md_algorithm)
+        writer = IncrementalPdfFileWriter(io.BytesIO(letter))
+        return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+
+    report = verify_pdf(signed_with("sha1"), [root_pem], [inter_pem])
+    assert received_state(report) == "untrusted"
+    sig = report.signatures[0]
+    assert sig.intact and not sig.trusted and not sig.ok
+    assert "CRYPTO_CONSTRAINTS_FAILURE" in sig.verdict and "SHA-1" in sig.verdict
+    assert received_state(verify_pdf(signed_with("sha256"), [root_pem], [inter_pem])) == "valid"

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from asn1crypto import pem
+from asn1crypto import algos, keys, pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 from pyhanko.sign.diff_analysis import ModificationLevel
@@ -24,7 +25,11 @@ from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import (
+    DEFAULT_WEAK_HASH_ALGOS,
+    AlgorithmUsageConstraint,
+    AlgorithmUsagePolicy,
     CertRevTrustPolicy,
+    DisallowWeakAlgorithmsPolicy,
     FreshnessReqType,
     RevocationCheckingPolicy,
     RevocationCheckingRule,
@@ -32,6 +37,7 @@ from pyhanko_certvalidator.policy_decl import (
 
 from .errors import BadInputError
 from .pdfinput import open_pdf
+from .trust import default_certificates
 from .vntime import iso_vn
 
 # Our certificates (and VGCA's) carry digitalSignature, usually also nonRepudiation; pyHanko's
@@ -49,6 +55,11 @@ REVOCATION = CertRevTrustPolicy(
     ),
     freshness_req_type=FreshnessReqType.DEFAULT,
 )
+# The shipped CAs of the SHA-1 era, the ones whose own certificates are sha1WithRSA: the VGCA
+# G1 root signed the G1 sub-CA with SHA-1, and that sub-CA signs officials' certificates (valid
+# until 2030) with SHA-1; the MIC National Root CA is of the same generation. Read through
+# default_certificates(), i.e. each checked against its pinned SHA-256 fingerprint.
+SHA1_ISSUER_FILES = ("vgca-g1-root.pem", "vgca-g1-cp.pem", "mic-national-root-ca.pem")
 ALLOWED_LEVELS = {
     ModificationLevel.NONE,
     ModificationLevel.LTA_UPDATES,
@@ -58,6 +69,11 @@ REVOKED = {
     AdESFailure.REVOKED,
     AdESIndeterminate.REVOKED_NO_POE,
     AdESIndeterminate.REVOKED_CA_NO_POE,
+}
+# pyHanko's verdict on a SHA-1 (or MD5) signature or certificate: say so, not "no chain".
+WEAK_ALGORITHM = {
+    AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE,
+    AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
 }
 NO_SIGNATURE = "Tệp không có chữ ký số / The file has no digital signature"
 # received_state: the worst signature decides.
@@ -258,15 +274,63 @@ def certificate_names(cert: asn1_x509.Certificate) -> dict[str, str]:
     }
 
 
+class PinnedSha1IssuersPolicy(AlgorithmUsagePolicy):
+    """pyHanko's default algorithm policy, except that a sha1WithRSA signature made by one of
+    ``issuer_keys`` is accepted.
+
+    Why: pyHanko refuses SHA-1 everywhere, and the VGCA G1 chain is SHA-1 throughout, so every
+    document signed with a G1 official's certificate would be "untrusted". The exception is
+    keyed on the signing public key, never on a name: a CA that merely calls itself "Co quan
+    chung thuc so Chinh phu" gains nothing. Only sha1_rsa is let through (MD5 and the rest stay
+    refused, and so does a weak RSA key size), and digest_algorithm_allowed stays strict, so a
+    SHA-1 document signature (CMS digest and signed attributes) is refused whoever signed it."""
+
+    def __init__(self, issuer_keys: Iterable[keys.PublicKeyInfo]):
+        # the subjectPublicKey bits: the key itself, whatever the encoding of its parameters
+        self._issuer_keys = frozenset(key["public_key"].dump() for key in issuer_keys)
+        self._strict = DisallowWeakAlgorithmsPolicy()
+        self._sha1_tolerant = DisallowWeakAlgorithmsPolicy(DEFAULT_WEAK_HASH_ALGOS - {"sha1"})
+
+    def digest_algorithm_allowed(
+        self, algo: algos.DigestAlgorithm, moment: dt.datetime | None
+    ) -> AlgorithmUsageConstraint:
+        return self._strict.digest_algorithm_allowed(algo, moment)
+
+    def signature_algorithm_allowed(
+        self,
+        algo: algos.SignedDigestAlgorithm,
+        moment: dt.datetime | None,
+        public_key: keys.PublicKeyInfo | None,
+    ) -> AlgorithmUsageConstraint:
+        pinned = public_key is not None and public_key["public_key"].dump() in self._issuer_keys
+        if pinned and algo["algorithm"].native == "sha1_rsa":
+            return self._sha1_tolerant.signature_algorithm_allowed(algo, moment, public_key)
+        return self._strict.signature_algorithm_allowed(algo, moment, public_key)
+
+
+@functools.cache
+def algorithm_policy() -> PinnedSha1IssuersPolicy:
+    """The policy for every verification: SHA-1 only from the shipped SHA-1-era CAs' keys.
+    Raises TrustStoreError when the shipped store is damaged (see trust.read_store)."""
+    pems = [c.pem for c in default_certificates() if c.file in SHA1_ISSUER_FILES]
+    issuers = _load_certs(pems, "Kho chứng thư tin cậy", "The trust store")
+    return PinnedSha1IssuersPolicy(cert.public_key for cert in issuers)
+
+
 def validation_context(
-    roots: list[asn1_x509.Certificate], intermediates: Iterable[asn1_x509.Certificate] = ()
+    roots: list[asn1_x509.Certificate],
+    intermediates: Iterable[asn1_x509.Certificate] = (),
+    moment: dt.datetime | None = None,
 ) -> ValidationContext:
-    """Trust exactly ``roots``, offline (see REVOCATION); ``intermediates`` only build chains."""
+    """Trust exactly ``roots``, offline (see REVOCATION); ``intermediates`` only build chains;
+    SHA-1 is accepted only as algorithm_policy() says. ``moment``: validate as of then (now)."""
     return ValidationContext(
         trust_roots=roots,
         other_certs=list(intermediates),
         allow_fetching=False,
         revinfo_policy=REVOCATION,
+        algorithm_usage_policy=algorithm_policy(),
+        moment=moment,
     )
 
 
@@ -344,8 +408,16 @@ def integrity_and_trust_reasons(status) -> list[str]:
         reasons.append(
             "Chữ ký số không hợp lệ về mật mã / The signature is cryptographically invalid"
         )
-    if not status.trusted:
-        why = status.trust_problem_indic.name if status.trust_problem_indic else "UNKNOWN"
+    if status.trusted:
+        return reasons
+    why = status.trust_problem_indic.name if status.trust_problem_indic else "UNKNOWN"
+    if status.trust_problem_indic in WEAK_ALGORITHM:
+        reasons.append(
+            f"Chữ ký hoặc chứng thư dùng thuật toán yếu không còn được chấp nhận, "
+            f"như SHA-1 ({why}) / The signature or a certificate uses a weak algorithm that is "
+            f"no longer accepted, such as SHA-1 ({why})"
+        )
+    else:
         reasons.append(
             f"Chứng thư số không dẫn tới CA tin cậy ({why}) / "
             f"The certificate does not chain to a trusted CA ({why})"

@@ -122,15 +122,21 @@ def cmd_verify(args) -> int:
     from snn_sign.verify import verify_pdf  # noqa: PLC0415
 
     roots = [_read(path, "trust root") for path in args.trust or ()]
-    report = verify_pdf(_read(args.file), roots)
+    intermediates = [_read(path, "intermediate CA") for path in args.intermediate or ()]
+    if args.default_trust:
+        from snn_sign.trust import default_intermediates, default_roots  # noqa: PLC0415
+
+        roots += default_roots()
+        intermediates += default_intermediates()
+    report = verify_pdf(_read(args.file), roots, intermediates=intermediates)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         _print_report(report)
         if not roots and report.signatures:
             print(
-                "Gợi ý / hint: chỉ CA gốc tin cậy bằng --trust ROOT.pem "
-                "(no trusted root was given: use --trust ROOT.pem)"
+                "Gợi ý / hint: chỉ CA gốc tin cậy bằng --trust ROOT.pem hoặc --default-trust "
+                "(no trusted root was given: use --trust ROOT.pem or --default-trust)"
             )
     return 0 if report.ok else EXIT_VERIFY_FAILED
 
@@ -232,6 +238,18 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verify", help="verify every signature (exit 0 only when all are fine)")
     v.add_argument("file")
     v.add_argument("--trust", action="append", metavar="ROOT.pem", help="trusted root (repeat)")
+    v.add_argument(
+        "--intermediate",
+        action="append",
+        metavar="FILE",
+        help="intermediate CA certificate, PEM or DER, to build chains; never trusted (repeat)",
+    )
+    v.add_argument(
+        "--default-trust",
+        action="store_true",
+        help="also trust the shipped Vietnamese roots (VGCA G1/G2, national root CA), "
+        "with their intermediates",
+    )
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=cmd_verify)
 

@@ -29,7 +29,7 @@ import pytest
 from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parent.parent
-ADDONS = ("snn_docflow", "snn_signing", "snn_dispatch", "snn_report", "snn_office")
+ADDONS = ("snn_docflow", "snn_signing", "snn_dispatch", "snn_report", "snn_office", "snn_incoming")
 # The runtime distributions of packages/ (the test kit is built only on request)
 PACKAGES = ("snn-sign", "snn-token-bridge", "snn-edxml", "snn-office-convert")
 # Where tools/devenv.py looks for an Odoo 19 source tree when ODOO_SRC is unset and the Python
@@ -50,7 +50,9 @@ from odoo.tools import config
 config.parse_config(sys.argv[1:])
 module.initialize_sys_path()
 found = {"addons_path": list(odoo.addons.__path__), "modules": module.get_modules()}
-for name in ("snn_docflow", "snn_signing", "snn_dispatch", "snn_report", "snn_office"):
+for name in (
+    "snn_docflow", "snn_signing", "snn_dispatch", "snn_report", "snn_office", "snn_incoming"
+):
     manifest = module.get_manifest(name)
     manifest.check_manifest_dependencies()  # external_dependencies: snn-sign, ... installed
     module.load_openerp_module(name)  # imports the module's Python code, as the server does
@@ -159,6 +161,7 @@ def test_wheels_declare_odoo_the_addons_and_the_engine(wheels):
     dispatch = _requires(wheels["odoo-addon-snn_dispatch"])
     report = _requires(wheels["odoo-addon-snn_report"])
     office = _requires(wheels["odoo-addon-snn_office"])
+    incoming = _requires(wheels["odoo-addon-snn_incoming"])
     assert set(docflow) == {"odoo", "snn-sign"}  # mail and hr are Odoo's own
     assert set(signing) == {"odoo", "odoo-addon-snn_docflow", "snn-sign"}
     # each add-on names the distributions it imports: dispatch only edXML and the exchange
@@ -166,6 +169,7 @@ def test_wheels_declare_odoo_the_addons_and_the_engine(wheels):
     # attachment_indexation is Odoo's own; XlsxWriter is one of Odoo's requirements too
     assert set(report) == {"odoo", "odoo-addon-snn_dispatch", "snn-sign", "xlsxwriter"}
     assert set(office) == {"odoo", "odoo-addon-snn_dispatch", "snn-office-convert", "snn-sign"}
+    assert set(incoming) == {"odoo", "odoo-addon-snn_dispatch", "snn-edxml", "snn-sign"}
     for reqs in (docflow, signing, dispatch, report, office):
         assert reqs["odoo"].specifier.contains("19.0")
         assert not reqs["odoo"].specifier.contains("18.0")

@@ -11,6 +11,9 @@
     "license": "LGPL-3",
     "development_status": "Beta",
     "depends": ["snn_dispatch"],
+    # PDF verification and the trust store (snn-sign), edXML and the exchange (snn-edxml).
+    # wkhtmltopdf: the printed registers (QWeb PDF).
+    "external_dependencies": {"python": ["snn-edxml", "snn-sign"], "bin": ["wkhtmltopdf"]},
     "data": [
         "security/ir.model.access.csv",
         "security/ir_rule.xml",
@@ -21,8 +24,18 @@
         "views/snn_incoming_document_views.xml",
         "views/snn_incoming_assignment_views.xml",
         "views/snn_incoming_register_views.xml",
+        "views/snn_incoming_route_views.xml",
         "views/snn_trust_certificate_views.xml",
         "views/res_company_views.xml",
         "views/menus.xml",
+        "report/paperformat_data.xml",
+        "report/incoming_register_report.xml",
+        "wizards/snn_incoming_register_print_views.xml",
+        "views/report_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "snn_incoming/static/tests/tours/snn_incoming_tours.js",
+        ],
+    },
 }

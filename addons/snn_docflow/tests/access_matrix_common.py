@@ -17,7 +17,7 @@ from odoo.tests.common import HOST
 from .common import PDF_BYTES, DocflowCase
 from .test_chain_guards import FORGED_CONTEXT, unique_pdf
 
-SUITE = ("snn_docflow", "snn_signing", "snn_dispatch", "snn_office", "snn_report")
+SUITE = ("snn_docflow", "snn_signing", "snn_dispatch", "snn_office", "snn_report", "snn_incoming")
 ROLES = (
     "drafter",  # the drafter of the documents below (unit VP)
     "drafter2",  # a drafter of another unit
@@ -36,7 +36,12 @@ NOT_WRITABLE_BY_DESIGN = {"snn.document.report"}
 SKIPPED_FIELDS = set(MAGIC_COLUMNS) | {"display_name"}
 
 # Models that hold an organisation's own settings: the generic record is the organisation's.
-ORGANISATION_SETTINGS = {"snn.sign.bridge"}
+ORGANISATION_SETTINGS = {
+    "snn.sign.bridge",
+    "snn.incoming.register",
+    "snn.incoming.route",
+    "snn.trust.certificate",
+}
 
 
 def suite_fields(model):
@@ -109,6 +114,23 @@ class AccessMatrixCase(HttpCase, DocflowCase):
             "res.partner": [("outside", cls.partner)],
             "hr.department": [("unit", cls.unit_vp)],
         }
+        if "snn.incoming.document" in env:  # addressed to the organisation (its clerks)
+            world["snn.incoming.document"] = [
+                (
+                    "made",
+                    env["snn.incoming.document"].create(
+                        {"company_id": cls.company.id, "subject": "Văn bản đến"}
+                    ),
+                )
+            ]
+        if "snn.incoming.route" in env:
+            route = {"name": "Sở Tài chính", "department_id": cls.unit_vp.id}
+            world["snn.incoming.route"] = [("own", env["snn.incoming.route"].create(route))]
+        if "snn.trust.certificate" in env:  # the shipped set the organisation got at install
+            shipped = env["snn.trust.certificate"].search(
+                [("company_id", "=", cls.company.id), ("builtin", "=", True)], limit=1
+            )
+            world["snn.trust.certificate"] = [("own", shipped)]
         if "snn.document.attachment" in env:
             Attachment = env["snn.document.attachment"].with_user(cls.drafter)
             for document in (draft, approved, issued):
@@ -136,7 +158,9 @@ class AccessMatrixCase(HttpCase, DocflowCase):
         # made as superuser from the required fields, attached to the issued document. Never
         # a record another test left in the database (Odoo's runner shares it).
         documents = draft | approved | issued
-        for model_name in sorted(cls._suite_models()):
+        # Parents before the parts that need one (an incoming document before its assignments).
+        parents_first = ("snn.incoming.document",)
+        for model_name in sorted(cls._suite_models(), key=lambda n: (n not in parents_first, n)):
             if model_name not in world:
                 Model = env[model_name].sudo()
                 made = Model

@@ -58,6 +58,11 @@ ALLOWED_WRITES = {
     ("snn.document.type", "own"): {"manager": "*"},
     ("snn.register", "own"): {"manager": "*"},
     ("snn.sign.bridge", "own"): {"manager": "*"},
+    ("snn.incoming.register", "own"): {"manager": "*"},
+    # The office's routing suggestions: its clerks keep them.
+    ("snn.incoming.route", "own"): {"clerk": "*", "manager": "*"},
+    # A shipped certificate is disabled or enabled, never changed.
+    ("snn.trust.certificate", "own"): {"manager": {"active"}},
     ("res.users", "director"): {
         "manager": {"snn_sign_bridge_id", "snn_sign_key", "snn_signature_image"}
     },
@@ -73,6 +78,7 @@ ALLOWED_WRITES = {
             "snn_exchange_url",
             "snn_exchange_system_id",
             "snn_exchange_secret_file",
+            "snn_incoming_alias_name",
         }
     },
 }
@@ -87,9 +93,15 @@ ALLOWED_CREATES = {
     "snn.document.type": {"manager"},
     "snn.register": {"manager"},
     "snn.sign.bridge": {"manager"},
+    "snn.incoming.register": {"manager"},
+    "snn.incoming.route": {"clerk", "manager"},
+    "snn.trust.certificate": {"manager"},
     # Wizards: a form for a record the user may read (the issued document) does nothing yet.
     "snn.document.reason.wizard": {"drafter", "drafter2", "head", "director", "clerk", "manager"},
     "snn.paper.print": {"clerk", "manager"},
+    # The director's form: any reader of the incoming document opens it; its step decides.
+    "snn.incoming.assign.wizard": {"clerk", "manager"},
+    "snn.incoming.register.print": {"clerk", "manager"},
     "snn.register.print": {"clerk", "manager"},
     "snn.period.report": {"clerk", "manager"},
 }
@@ -99,6 +111,7 @@ ALLOWED_UNLINKS = {
     ("snn.document.attachment", "draft"): {"drafter", "manager"},
     ("snn.document.type", "own"): {"manager"},
     ("snn.sign.bridge", "own"): {"manager"},
+    ("snn.incoming.route", "own"): {"clerk", "manager"},
 }
 
 

@@ -1,4 +1,5 @@
 from . import (
+    ir_attachment,
     res_company,
     snn_document,
     snn_incoming_assignment,
@@ -6,6 +7,7 @@ from . import (
     snn_incoming_mail,
     snn_incoming_receive,
     snn_incoming_register,
+    snn_incoming_route,
     snn_incoming_status,
     snn_incoming_steps,
     snn_trust_certificate,

@@ -1,5 +1,9 @@
 from odoo import api, fields, models
 
+from odoo.addons.snn_signing.models.res_users import check_managed, manager_sets_up_signing
+
+INCOMING_FIELDS = frozenset({"snn_incoming_alias_name"})
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -53,6 +57,13 @@ class ResCompanyIncomingAlias(models.Model):
         help="The part before @ of the address where other agencies send documents by e-mail.",
     )
 
+    def write(self, vals):
+        # The manager sets the alias of the companies they manage, as the exchange settings.
+        if manager_sets_up_signing(self, vals, INCOMING_FIELDS):
+            check_managed(self, vals)
+            return super(ResCompanyIncomingAlias, self.sudo()).write(vals)
+        return super().write(vals)
+
     def _compute_snn_incoming_alias_name(self):
         for company in self:
             company.snn_incoming_alias_name = company.sudo().snn_incoming_alias_id.alias_name
@@ -70,5 +81,6 @@ class ResCompanyIncomingAlias(models.Model):
                         "alias_model_id": model,
                         "alias_defaults": repr({"company_id": company.id}),
                         "alias_contact": "everyone",
+                        "alias_domain_id": company.alias_domain_id.id,
                     }
                 )

@@ -12,7 +12,6 @@ class SnnDocument(models.Model):
 
     reply_to_id = fields.Many2one(
         "snn.incoming.document",
-        string="Reply To",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -40,10 +39,11 @@ class SnnDocument(models.Model):
         return message
 
     def _do_issue(self):
-        super()._do_issue()
+        result = super()._do_issue()
         for incoming in self.sudo().reply_to_id:
             if incoming.state in ("assigned", "processing", "accepted"):
                 incoming.message_post(
                     body=self.env._("Handled by the reply %s.", self.code or self.subject)
                 )
                 incoming._do_done()
+        return result

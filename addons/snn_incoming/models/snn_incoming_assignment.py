@@ -3,6 +3,8 @@
 (phối hợp), units informed (để biết). The director names the units; each unit's head passes
 the document to a person of the unit."""
 
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
@@ -42,6 +44,7 @@ class SnnIncomingAssignment(models.Model):
     # For the queues: what the document is, without opening it.
     code = fields.Char(related="incoming_id.code")
     subject = fields.Char(related="incoming_id.subject")
+    reminded = fields.Boolean(readonly=True, copy=False)
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
 
     @api.depends("deadline", "state")
@@ -89,7 +92,11 @@ class SnnIncomingAssignment(models.Model):
         employees = person.sudo().employee_ids
         if vals["user_id"] and self.department_id not in employees.department_id:
             raise AccessError(
-                self.env._("%s is not a member of %s.", person.name or "?", self.department_id.name)
+                self.env._(
+                    "%(person)s is not a member of %(unit)s.",
+                    person=person.name or "?",
+                    unit=self.department_id.name,
+                )
             )
 
     def _ask_to_handle(self):
@@ -107,3 +114,32 @@ class SnnIncomingAssignment(models.Model):
                 date_deadline=assignment.deadline or vietnam_today(),
                 note=assignment.incoming_id.instruction or "",
             )
+
+    @api.model
+    def _cron_remind_deadlines(self, days_before=1):
+        """The day before the deadline, each handler (the person, else the unit's head) is
+        told once, besides the to-do due on the deadline itself."""
+        due = vietnam_today() + timedelta(days=days_before)
+        assignments = self.search(
+            [
+                ("state", "=", "open"),
+                ("role", "!=", "inform"),
+                ("reminded", "=", False),
+                ("deadline", "<=", due),
+                ("incoming_id.state", "in", ("assigned", "processing")),
+            ]
+        )
+        for assignment in assignments:
+            user = assignment.user_id or assignment.head_id
+            if user:
+                assignment.incoming_id.with_context(lang=user.lang).message_post(
+                    body=self.env._(
+                        "Reminder: “%(doc)s” is due on %(date)s.",
+                        doc=assignment.incoming_id.display_name,
+                        date=assignment.deadline.strftime("%d/%m/%Y"),
+                    ),
+                    partner_ids=user.partner_id.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                )
+        assignments.write({"reminded": True})

@@ -82,18 +82,16 @@ class SnnIncomingDocument(models.Model):
     verified_at = fields.Datetime(readonly=True)
     signature_flagged = fields.Boolean(compute="_compute_signature_flagged")
     # -- registration (số đến)
-    incoming_register_id = fields.Many2one(
-        "snn.incoming.register", string="Incoming Register", readonly=True, index=True
-    )
+    incoming_register_id = fields.Many2one("snn.incoming.register", readonly=True, index=True)
     incoming_year = fields.Integer(readonly=True)
-    incoming_number = fields.Integer(string="Incoming Number", readonly=True)
+    incoming_number = fields.Integer(readonly=True)
     registered_at = fields.Datetime(readonly=True)
     registered_by_id = fields.Many2one("res.users", readonly=True)
     registration_note = fields.Text(readonly=True)
     # -- direction and handling
     instruction = fields.Text(string="Handling Instruction", readonly=True)
     deadline = fields.Date(readonly=True, index=True, tracking=True)
-    assigned_by_id = fields.Many2one("res.users", string="Assigned By", readonly=True)
+    assigned_by_id = fields.Many2one("res.users", readonly=True)
     assigned_at = fields.Datetime(readonly=True)
     assignment_ids = fields.One2many(
         "snn.incoming.assignment", "incoming_id", string="Assignments", readonly=True
@@ -161,8 +159,8 @@ class SnnIncomingDocument(models.Model):
         for incoming in self:
             incoming._check_paper_correction(vals)
         result = super(SnnIncomingDocument, self.sudo()).write(vals)
-        if "file" in vals:
-            self.sudo()._after_paper_entry()
+        if "file" in vals:  # a new scan: checked again (the clerks were asked once already)
+            self.sudo()._verify_signatures()
         return result
 
     def _check_paper_entry(self, vals):

@@ -11,6 +11,7 @@ and the sender is told (status 02) when its DocumentId can be read."""
 
 import base64
 import logging
+from collections import defaultdict
 
 from odoo import api, fields, models
 
@@ -18,6 +19,9 @@ from snn_edxml.edxml import EdxmlError, parse_document
 from snn_edxml.exchange import ExchangeError
 
 _logger = logging.getLogger(__name__)
+ACTIVITY_HANDLE = "snn_dispatch.mail_activity_type_incoming"
+RECEIVE_BATCH = 100  # messages asked of the exchange at a time (its default limit)
+TODOS = "snn_incoming_todos"  # cr.cache key: the documents of a batch awaiting their to-dos
 URGENCY = {0: "normal", 1: "urgent", 2: "very_urgent", 3: "flash", 4: "flash"}
 SENDER_REQUESTS = {1: "recall", 2: "update", 3: "replace"}
 
@@ -27,31 +31,72 @@ class SnnIncomingDocument(models.Model):
 
     @api.model
     def _cron_receive(self, commit=True):
-        """For each organisation on the exchange: statuses out, then documents in."""
+        """For each organisation on the exchange: statuses out, then documents in, a batch at
+        a time while full batches come and the run has time left."""
         companies = self.env["res.company"].sudo().search([("snn_exchange_url", "!=", False)])
         for company in companies.filtered(lambda c: c._exchange_configured()):
             try:
                 client = company._exchange_client()
                 self.env["snn.incoming.status"]._send_pending(company, client, commit)
-                messages = client.receive(company.snn_organ_id)
+                while self._receive_batch(company, client, commit):
+                    pass
             except ExchangeError as error:
                 _logger.warning(
                     "Receiving from the exchange for %s failed: %s", company.name, error
                 )
-                continue
-            handled = []
+
+    @api.model
+    def _receive_batch(self, company, client, commit):
+        """One batch: stored, committed, acknowledged, answered (status 01). True when another
+        may be waiting and this run has time for it; a cron worker told that work remains runs
+        the method again at once ("partially done")."""
+        messages = client.receive(company.snn_organ_id, limit=RECEIVE_BATCH)
+        handled = []
+        self.env.cr.cache[TODOS] = []
+        try:
             for message_id, data in messages:
                 with self.env.cr.savepoint():
                     self._receive_message(company, data, message_id)
                 handled.append(message_id)
-            if not handled:
-                continue
-            self.env["snn.delivery"]._progress(len(handled), None, commit)  # stored, then ack
-            try:
-                client.ack_documents(company.snn_organ_id, handled)
-            except ExchangeError as error:
-                _logger.warning("Acknowledging documents failed (they come again): %s", error)
-            self.env["snn.incoming.status"]._send_pending(company, client, commit)
+            self.browse(self.env.cr.cache[TODOS]).exists()._ask_handlers_at_once()
+        finally:
+            self.env.cr.cache.pop(TODOS, None)
+        if not handled:
+            return False
+        self.env["snn.delivery"]._progress(len(handled), None, commit)  # stored, then ack
+        acked = True
+        try:
+            client.ack_documents(company.snn_organ_id, handled)
+        except ExchangeError as error:
+            _logger.warning("Acknowledging documents failed (they come again): %s", error)
+            acked = False
+        self.env["snn.incoming.status"]._send_pending(company, client, commit)
+        more = acked and len(messages) == RECEIVE_BATCH
+        time_left = self.env["snn.delivery"]._progress(0, int(more), commit)
+        return more and time_left > 0
+
+    def _ask_handlers_later(self):
+        """In a batch of the receive cron, the to-dos wait for the batch's end; elsewhere they
+        are asked at once."""
+        batch = self.env.cr.cache.get(TODOS)
+        if batch is None:
+            return self._ask_head_to_handle()
+        batch.extend(self.ids)
+        return None
+
+    def _ask_handlers_at_once(self):
+        """The handlers' to-dos of many documents: one activity_schedule per handler for all
+        its documents (one create, one subscription), not one per document and handler. The
+        to-do carries no note: one note would do for all, and the record's name shows the
+        number."""
+        by_user = defaultdict(self.browse)
+        for incoming in self:
+            for user in incoming._handlers():
+                by_user[user] |= incoming
+        for user, documents in by_user.items():
+            documents.with_context(
+                lang=user.lang, mail_activity_quick_update=True
+            ).activity_schedule(ACTIVITY_HANDLE, user_id=user.id)
 
     @api.model
     def _receive_message(self, company, data, message_id):
@@ -87,7 +132,9 @@ class SnnIncomingDocument(models.Model):
             return twin
         files = [f for f in message.files if f.content_type == "application/pdf"] or message.files
         main = files[0] if files else None
-        incoming = self.create(
+        # No full-text copy of the message (text/xml, its files inside in base64) in the
+        # attachment table: ir_attachment.py of this module.
+        incoming = self.with_context(snn_no_index=True).create(
             {
                 "source": "exchange",
                 "company_id": company.id,
@@ -109,13 +156,14 @@ class SnnIncomingDocument(models.Model):
                 "received_at": fields.Datetime.now(),
             }
         )
+        incoming = incoming.with_env(self.env)
         for extra in message.files:
             if extra is not main:
                 incoming._attach(extra.name, extra.data)
         incoming._link_answered(message)
         incoming._verify_signatures()
-        incoming._queue_status("01")
-        incoming._ask_head_to_handle()
+        incoming._queue_status("01", trigger=False)  # this run sends it once committed
+        incoming._ask_handlers_later()
         return incoming
 
     def _find_twin(self, company, sender, code, issue_date):
@@ -170,7 +218,7 @@ class SnnIncomingDocument(models.Model):
 
     @api.model
     def _keep_unreadable(self, company, data, message_id, error):
-        return self.create(
+        return self.with_context(snn_no_index=True).create(
             {
                 "source": "exchange",
                 "company_id": company.id,

@@ -74,9 +74,12 @@ class SnnIncomingStatus(models.Model):
         """Send ``company``'s pending statuses in order; stop at the first the exchange cannot
         take now (the rest keep their order for the next run)."""
         pending = self.search([("company_id", "=", company.id), ("state", "=", "pending")])
-        for status in pending:
+        # Built before the first commit empties the cache (else each one reads its document
+        # and company again, with the prefetch of all the pending ones).
+        messages = [(status, status._edxml()) for status in pending]
+        for status, edxml in messages:
             try:
-                client.send_status(status._edxml())
+                client.send_status(edxml)
             except ExchangeRefused as error:
                 _logger.warning("Status %s refused by the exchange: %s", status.id, error)
                 status.write({"state": "refused", "error": str(error)})

@@ -13,7 +13,7 @@ sent after the commit by the receive cron, so a rolled-back step never told the 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_now, vietnam_today
+from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_today
 
 ACTIVITY_ASSIGN = "snn_incoming.mail_activity_type_assign"
 ACTIVITY_HANDLE = "snn_dispatch.mail_activity_type_incoming"
@@ -68,7 +68,7 @@ class SnnIncomingDocument(models.Model):
         register = self.env["snn.incoming.register"]._find_for(self)
         self.write(
             {
-                "registered_at": vietnam_now().replace(tzinfo=None),
+                "registered_at": fields.Datetime.now(),
                 "registered_by_id": self.env.uid,
                 "registration_note": note or False,
             }
@@ -199,8 +199,9 @@ class SnnIncomingDocument(models.Model):
         return super()._may_handle()
 
     def _do_done(self):
-        super()._do_done()
+        result = super()._do_done()
         self.assignment_ids.filtered(lambda a: a.state != "done").write({"state": "done"})
+        return result
 
     # ------------------------------------------------------------------ reply
 
@@ -236,6 +237,12 @@ class SnnIncomingDocument(models.Model):
             return [
                 UserError(self.env._("Register “%s” before replying to it.", self.display_name))
             ]
+        main = self.assignment_ids.filtered(lambda a: a.role == "main")
+        handlers = self.main_user_ids | main.department_id.member_ids.user_id
+        user = self.env.user
+        if main and user not in handlers and not user.has_group("snn_docflow.group_clerk"):
+            # The reply's issue finishes the handling: the main unit writes it.
+            return [AccessError(self.env._("The main unit replies to “%s”.", self.display_name))]
         return []
 
     def _check_can_reply(self):
@@ -280,15 +287,18 @@ class SnnIncomingDocument(models.Model):
         self._queue_status(status_code, reason)
         return None
 
-    def _queue_status(self, code, description=None):
+    def _queue_status(self, code, description=None, trigger=True):
         """The status goes to an agency on the exchange after the commit (see the module
-        docstring); e-mail and paper senders are told by the clerk's own means."""
+        docstring); e-mail and paper senders are told by the clerk's own means. ``trigger``:
+        run the receive cron at once (not from inside it: it sends what it queued at its end;
+        each trigger is a row, and a NOTIFY on a connection of its own at the commit)."""
         if self.source != "exchange" or not self.edxml_document_id:
             return
         self.env["snn.incoming.status"].create(
             {"incoming_id": self.id, "code": code, "description": description or False}
         )
-        self.env.ref("snn_incoming.ir_cron_receive")._trigger()
+        if trigger:
+            self.env.ref("snn_incoming.ir_cron_receive")._trigger()
 
 
 class SnnIncomingSenderRequest(models.Model):
@@ -304,7 +314,7 @@ class SnnIncomingSenderRequest(models.Model):
         copy=False,
     )
     sender_request_reason = fields.Text(readonly=True)
-    replaced_by_id = fields.Many2one("snn.incoming.document", string="Replaced By", readonly=True)
+    replaced_by_id = fields.Many2one("snn.incoming.document", readonly=True)
 
     def action_agree_sender_request(self):
         self._check_can_answer_sender()
@@ -338,22 +348,27 @@ class SnnIncomingSenderRequest(models.Model):
         for incoming in self:
             incoming._raise_first(incoming._get_cannot_answer_sender_reasons)
 
+    def _sender_request_words(self):
+        return dict(self._fields["sender_request"]._description_selection(self.env))[
+            self.sender_request
+        ]
+
     def _do_agree_sender_request(self):
-        request = self.sender_request
+        words, request = self._sender_request_words(), self.sender_request
         self.write({"sender_request": False})
         if request in ("recall", "replace"):
             self.write({"state": "withdrawn"})
             self.activity_unlink([ACTIVITY_HANDLE, ACTIVITY_ASSIGN])
-        self.message_post(body=self.env._("The sender's request (%s) was agreed to.", request))
+        self.message_post(body=self.env._("The sender's request (%s) was agreed to.", words))
         self._queue_status("15")
 
     def _do_refuse_sender_request(self, reason):
-        request = self.sender_request
+        words = self._sender_request_words()
         self.write({"sender_request": False})
         self.message_post(
             body=self.env._(
                 "The sender's request (%(request)s) was refused: %(reason)s",
-                request=request,
+                request=words,
                 reason=reason,
             )
         )

@@ -58,7 +58,7 @@ class IncomingCase(DispatchCase):
         cls.signed_pdf = base64.b64decode(letter.with_context(bin_size=False).signed_file)
         cls.assignee = cls.member_khtc
 
-    def setUp(self):
+    def setUp(self):  # pylint: disable=method-required-super
         SigningCase.setUp(self)  # a stand-in of our own below, not DispatchCase's
         self.exchange = start_stand_in(
             self,

@@ -64,6 +64,8 @@ class TestReceiveExchange(IncomingCase):
         self.assertEqual(incoming.state, "processing")
 
         # The reply: a draft linked to it, carrying ResponseFor; its issue closes the handling.
+        with self.assertRaises(AccessError):  # the reply closes the handling: KHTC writes it
+            incoming.with_user(self.drafter).action_reply()
         reply = incoming.with_user(self.member_khtc).action_reply()
         self.assertEqual(reply.reply_to_id, incoming)
         with self.assertRaises(AccessError):

@@ -1,5 +1,6 @@
 """The demo database's settings that exist only at run time: the demo company's seal and the
-director's key on the demo token bridge, and the company on the exchange's stand-in.
+director's key on the demo token bridge, the company on the exchange's stand-in, and a letter
+another agency sent it through the stand-in.
 
 The fixed part is data, demo.json:
 - certificates: whom the demo token's certificates name, the demo company and director of
@@ -9,7 +10,10 @@ The fixed part is data, demo.json:
 - signing: the records to set up (XML ids), the bridge record's name, the values written with a
   new token.
 - dispatch: the demo company's agency code (OrganId), the one snn_dispatch's tests give their
-  company (the outside agency of snn_dispatch's demo data is 000.00.00.H53).
+  company (the outside agency of snn_dispatch's demo data is 000.00.00.H53), and the id of the
+  demo's system on the stand-in, which serves that code (demo_services.py).
+- incoming: the system id of the agency that writes to the demo company (the Department of
+  Finance, 000.00.00.H53, as snn_sign_testkit.demo_incoming makes its letter).
 demo_shell.py writes them, run in `odoo shell` with these and the services' JSON lines.
 """
 
@@ -29,7 +33,8 @@ DEMO_SHELL_SCRIPT = Path(__file__).with_name("demo_shell.py")
 # The demo's secrets directory (secrets_dir in the [snn] section of .run/odoo.conf): the modules
 # read a secret file by name from <this directory>/<company id>/, never from a path in the database.
 DEMO_SECRETS = RUN / "secrets"
-DEMO_CONFIG_LINE = re.compile(r"^SNN-DEMO (signing|dispatch): (.*)$")
+DEMO_CONFIG_LINE = re.compile(r"^SNN-DEMO (signing|dispatch|incoming): (.*)$")
+DEMO_PARTS = {"signing", "dispatch", "incoming"}
 
 
 @functools.cache
@@ -49,7 +54,7 @@ def configure_demo(site: Site, conf: Path, bridge: dict, exchange: dict | None) 
         out = probe(cmd, stdin=script, env=env, cwd=ROOT)
     lines = (out.stdout + out.stderr).strip().splitlines()
     done = dict(m.groups() for m in map(DEMO_CONFIG_LINE.match, lines) if m)
-    if out.returncode != 0 or set(done) != {"signing", "dispatch"}:
-        raise Fail("configuring the demo's signing and dispatch failed:\n" + "\n".join(lines[-20:]))
+    if out.returncode != 0 or set(done) != DEMO_PARTS:
+        raise Fail("configuring the demo's services failed:\n" + "\n".join(lines[-20:]))
     for what, result in done.items():
         say(f"demo {what}: {result}")

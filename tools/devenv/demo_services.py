@@ -4,12 +4,17 @@
   test CA, the demo director's personal key and the organisation's seal. The token is made once
   in .run/signing and reused; the PIN and the bridge client's secret stay in 0600 files there.
 - the stand-in of the document exchange (EXCHANGE_MODULE): snn_dispatch sends to outside
-  agencies through the provincial exchange (LGSP), which cannot be reached from here. Its files
-  are in .run/exchange: the sending system's HMAC secret (0600), an SQLite store (messages,
-  dedup keys, statuses) and exchange.log, one line per request. It accepts any agency code and
-  answers each accepted recipient with a status 01 ("arrived"), which Odoo's scheduled action
-  fetches on its next run. `make reset-demo` starts it afresh with an empty store, since the
-  rebuilt database numbers its documents from 01 again.
+  agencies through the provincial exchange (LGSP), which cannot be reached from here, and
+  snn_incoming receives from them. Its files are in .run/exchange: the demo system's HMAC
+  secret (0600), an SQLite store (messages, mailboxes, dedup keys, statuses) and exchange.log,
+  one line per request. The demo system serves the demo company's agency code (demo.json
+  dispatch): it alone reads that mailbox. A second system, the sending agency's (demo.json
+  incoming; its secret in .run/exchange/systems/, 0600), is known but bound to no agency code,
+  so the demo can put a letter from that agency into the demo company's mailbox
+  (demo_shell.py), and the documents the demo company sends it are still answered by the
+  stand-in itself with a status 01 ("arrived"), which Odoo's scheduled action fetches on its
+  next run. `make reset-demo` starts it afresh with an empty store, since the rebuilt database
+  numbers its documents from 01 again.
 
 Both run as the user running make (only PostgreSQL refuses root), so .run/ suits them in every
 case; Ctrl-C of `make run` leaves them running, `make stop` stops them.
@@ -21,6 +26,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import time
 import urllib.request
@@ -127,25 +133,54 @@ def stop_demo_exchange() -> bool:
     return stop_launcher(EXCHANGE_PID, EXCHANGE_MODULE, "the demo exchange stand-in")
 
 
+def exchange_command(py: Path) -> list[str]:
+    """The stand-in's command line: its files in RUN/exchange, the demo system bound to the
+    demo company's agency code."""
+    dispatch = demo_data()["dispatch"]
+    system = dispatch["system_id"]
+    binding = f"{system}={dispatch['organ_id']}"
+    return [
+        str(c) for c in (py, "-m", EXCHANGE_MODULE, RUN, "--system-id", system, "--organ", binding)
+    ]
+
+
+def ensure_sender_secret() -> bool:
+    """The sending agency's system secret (0600), made once; True when made now (a running
+    stand-in reads its systems only when it starts)."""
+    path = EXCHANGE / "systems" / f"{demo_data()['incoming']['sender_system_id']}.secret"
+    if path.is_file() and path.read_bytes().strip():
+        return False
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_hex(32) + "\n")
+    return True
+
+
 def ensure_demo_exchange(py: Path) -> dict:
-    """The running stand-in of the document exchange, or a new one."""
+    """The running stand-in of the document exchange, or a new one (also when the running
+    one was started with another command line, e.g. before the bindings existed)."""
+    EXCHANGE.mkdir(parents=True, exist_ok=True, mode=0o700)
+    EXCHANGE.chmod(0o700)
+    command = exchange_command(py)
+    new_system = ensure_sender_secret()
     if launcher_pid(EXCHANGE_PID, EXCHANGE_MODULE) is not None:
         with contextlib.suppress(OSError, ValueError):
             info = json.loads(EXCHANGE_INFO.read_text())
-            if isinstance(info, dict) and exchange_healthy(info):
+            same = isinstance(info, dict) and info.get("command") == command
+            if same and not new_system and exchange_healthy(info):
                 say(f"demo exchange stand-in on {info['url']} (already running)")
                 return info
-        stop_demo_exchange()  # alive but not answering: start afresh
+        stop_demo_exchange()  # alive but not answering, or started otherwise: start afresh
     with step("starting the demo exchange stand-in"):
-        EXCHANGE.mkdir(parents=True, exist_ok=True, mode=0o700)
-        EXCHANGE.chmod(0o700)
         info = start_launcher(
-            [py, "-m", EXCHANGE_MODULE, RUN],  # its files go to RUN / "exchange"
+            command,
             pid_file=EXCHANGE_PID,
             log=EXCHANGE_LAUNCHER_LOG,
             timeout=EXCHANGE_START_TIMEOUT,
             what="the demo exchange stand-in",
         )
+        info["command"] = command  # what the next `make run` compares
         EXCHANGE_INFO.write_text(json.dumps(info, indent=2) + "\n")
     say(f"demo exchange stand-in on {info['url']} (its store and request log in {EXCHANGE})")
     return info

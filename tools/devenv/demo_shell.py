@@ -1,4 +1,5 @@
-"""Points the demo database at the demo's services: fed to `odoo shell` on stdin (superuser).
+"""Points the demo database at the demo's services, and brings in a letter another agency sent
+the demo company through the exchange stand-in: fed to `odoo shell` on stdin (superuser).
 
 Not imported by devenv: demo_config.py runs it in `odoo shell -d snn_demo`, with its settings
 (demo.json, the services' JSON lines, the secrets directory) as JSON in $SNN_DEMO_SETTINGS.
@@ -6,7 +7,8 @@ Demo data is static XML and the bridge's port, secret and CA exist only at run t
 snn_signing's models belong to the module and get no demo-only method, so this writes the
 settings itself. Connections (URL, client, secret file) follow the services on every run; the
 rest (keys, images, trusted root, e-signing period, agency code) is written only when the token
-is new or the value is missing, so a setting changed in the demo by hand stays otherwise.
+is new or the value is missing, so a setting changed in the demo by hand stays otherwise. The
+agency's letter comes once, into a database that has none from that agency yet.
 Each part prints one `SNN-DEMO <part>: <result>` line, which devenv checks and shows.
 """
 
@@ -99,8 +101,56 @@ def configure_dispatch(data, info):
         company.write(values)
     env.cr.commit()
     done = "exchange settings written" if values else "already configured"
+    if company.snn_organ_id != data["organ_id"]:  # the stand-in binds the demo system to it
+        done += (
+            f"; WARNING: the stand-in lets this system speak for {data['organ_id']} only: "
+            "sending and receiving are refused until the agency code is that again"
+        )
     return f"{done} (agency code {company.snn_organ_id}, exchange {company.snn_exchange_url})"
+
+
+def configure_incoming(data, bridge, exchange):
+    """A letter of the Department of Finance, signed with certificates of the demo CA (trusted
+    by the demo company), put into the demo company's mailbox on the stand-in as the
+    Department's system would post it, and brought in by one run of the scheduled action
+    snn_incoming runs every 5 minutes: the clerk finds it in Incoming Documents."""
+    if "snn.incoming.document" not in env:
+        return "snn_incoming is not installed; nothing received"
+    if exchange is None:
+        return "no exchange stand-in; nothing received"
+    from snn_sign_testkit import demo_incoming  # noqa: PLC0415 - the demo's letter
+
+    company = env.ref(data["company"])
+    incoming = env["snn.incoming.document"]
+    domain = [
+        ("company_id", "=", company.id),
+        ("source", "=", "exchange"),
+        ("sender_organ_id", "=", demo_incoming.AGENCY_ORGAN_ID),
+    ]
+    done = "already received"
+    if not incoming.search_count(domain):
+        ca_cert = pathlib.Path(bridge["ca_cert"])  # the demo PKI's CA; its key beside it
+        pdf = demo_incoming.signed_agency_letter(
+            ca_cert.read_bytes(), ca_cert.with_name("ca_key.pem").read_bytes()
+        )
+        to = (company.snn_organ_id, company.snn_org_full_name or company.name)
+        message = demo_incoming.agency_message(pdf, to=to)
+        answer = demo_incoming.deliver(exchange, message, as_system_id=data["sender_system_id"])
+        incoming._cron_receive()  # commits, acknowledges, sends status 01 back
+        env.cr.commit()
+        if not incoming.search_count(domain):
+            raise RuntimeError(f"the agency's letter was not received; the stand-in said {answer}")
+        done = "a letter of the Department of Finance delivered through the stand-in, received"
+    letter = incoming.search(domain, order="id", limit=1)
+    return (
+        f"{done} ({letter.code}, {letter.state}, signature {letter.signature_state}, "
+        f"{len(letter.activity_ids)} to-do(s) for the clerks)"
+    )
 
 
 print("SNN-DEMO signing: " + configure_signing(SETTINGS["signing"], SETTINGS["bridge"]))
 print("SNN-DEMO dispatch: " + configure_dispatch(SETTINGS["dispatch"], SETTINGS["exchange"]))
+print(
+    "SNN-DEMO incoming: "
+    + configure_incoming(SETTINGS["incoming"], SETTINGS["bridge"], SETTINGS["exchange"])
+)

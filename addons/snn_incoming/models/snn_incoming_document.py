@@ -4,11 +4,14 @@ when, and the answer. The receivers' steps are in snn_incoming_steps.py; arrival
 snn_incoming_receive.py (exchange) and snn_incoming_mail.py (e-mail)."""
 
 import base64
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 
 from odoo.addons.snn_docflow.engine_words import engine_words
+from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_today
 
 from snn_sign import verify_pdf
 from snn_sign.errors import BadInputError
@@ -91,6 +94,11 @@ class SnnIncomingDocument(models.Model):
     # -- direction and handling
     instruction = fields.Text(string="Handling Instruction", readonly=True)
     deadline = fields.Date(readonly=True, index=True, tracking=True)
+    deadline_status = fields.Selection(
+        [("overdue", "Overdue"), ("due_soon", "Due within 3 Days")],
+        compute="_compute_deadline_status",
+        search="_search_deadline_status",
+    )
     assigned_by_id = fields.Many2one("res.users", readonly=True)
     assigned_at = fields.Datetime(readonly=True)
     assignment_ids = fields.One2many(
@@ -124,6 +132,35 @@ class SnnIncomingDocument(models.Model):
         for incoming in self:
             main = incoming.assignment_ids.filtered(lambda a: a.role == "main")
             incoming.main_user_ids = main.user_id | main.department_id.manager_id.user_id
+
+    def _deadline_domains(self):
+        """Open documents past their deadline, and those due within three days (Vietnam
+        days: the deadline is a day in Vietnam)."""
+        today = vietnam_today()
+        still_open = [("state", "in", ("accepted", "assigned", "processing"))]
+        return {
+            "overdue": [("deadline", "<", today), *still_open],
+            "due_soon": [
+                ("deadline", ">=", today),
+                ("deadline", "<=", today + timedelta(days=3)),
+                *still_open,
+            ],
+        }
+
+    @api.depends("deadline", "state")
+    def _compute_deadline_status(self):
+        domains = self._deadline_domains()
+        for incoming in self:
+            incoming.deadline_status = next(
+                (key for key, domain in domains.items() if incoming.filtered_domain(domain)),
+                False,
+            )
+
+    def _search_deadline_status(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        domains = [self._deadline_domains()[key] for key in value if key]
+        return Domain.OR(domains) if domains else Domain.FALSE
 
     @api.depends("code", "incoming_number", "subject")
     def _compute_display_name(self):

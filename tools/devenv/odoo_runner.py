@@ -53,11 +53,22 @@ RUNNER_SILENCE_LIMIT = 600
 
 
 def run_odoo_runner(
-    site: Site, conf: Path, dbname: str, args: list, *, log: Path, what: str, core: bool = False
+    site: Site,
+    conf: Path,
+    dbname: str,
+    args: list,
+    *,
+    log: Path,
+    what: str,
+    core: bool = False,
+    quiet: bool = False,
+    started=None,
 ) -> RunnerResult:
     """Odoo's own test runner (`odoo ... --test-enable --stop-after-init`), its log kept and read.
 
     `core` runs it through CORE_RUNNER_MODULE (every selected test once the registry is loaded).
+    `quiet` shows nothing live (it runs beside pytest, whose output it would cut into): its
+    failures are printed when it ends. `started(proc)` receives the process.
     """
     args = [*args, "--test-enable", "--stop-after-init", "--log-level=info", "-d", dbname]
     cmd = site.odoo_command(conf, *args)
@@ -67,7 +78,14 @@ def run_odoo_runner(
         env = site.odoo.env((TOOLS,))
     started = time.monotonic()
     with step(f"{what} (log: {log})"):
-        rc = stream_to_log(cmd, log, env, show=runner_filter(), silence_limit=RUNNER_SILENCE_LIMIT)
+        rc = stream_to_log(
+            cmd,
+            log,
+            env,
+            show=(lambda _line: False) if quiet else runner_filter(),
+            silence_limit=RUNNER_SILENCE_LIMIT,
+            started=started,
+        )
     res = parse_runner_log(log, rc)
     if rc == -signal.SIGKILL:
         started_tests = [line for line in log.read_text().splitlines() if " Starting " in line]
@@ -96,7 +114,9 @@ def odoo_runner_wanted() -> bool:
     return False
 
 
-def run_project_runner(site: Site, conf: Path, dbname: str, modules: list) -> RunnerResult:
+def run_project_runner(
+    site: Site, conf: Path, dbname: str, modules: list, *, quiet: bool = False, started=None
+) -> RunnerResult:
     """Every module installed into a fresh database by Odoo's runner, its tests run as Odoo does."""
     tags = ",".join(f"/{m}" for m in modules)
     res = run_odoo_runner(
@@ -106,6 +126,8 @@ def run_project_runner(site: Site, conf: Path, dbname: str, modules: list) -> Ru
         ["-i", ",".join(modules), "--test-tags", tags],
         log=RESULTS / "odoo-runner.log",
         what=f"Odoo's test runner on database {dbname} (--test-tags {tags})",
+        quiet=quiet,
+        started=started,
     )
     for module in modules:
         if (ADDONS / module / "tests" / "__init__.py").exists() and not res.stats.get(module):

@@ -1,10 +1,12 @@
-"""`make test`: every module installed into a fresh database, all tests in one pytest, then the
-module tests again by Odoo's own runner; the counts CI looks for, and why a run is not green."""
+"""`make test`: every module installed into a fresh database, all tests in one pytest, and beside
+it the module tests again by Odoo's own runner; the counts CI looks for, and why a run is not
+green."""
 
 from __future__ import annotations
 
 import secrets
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .common import Fail, run, say, step
@@ -71,9 +73,14 @@ def test_paths(with_odoo: bool) -> list[Path]:
 
 
 def run_odoo_tests(site: Site, workdir: Path, args: list, with_runner: bool = True) -> int:
-    """Install every module into a fresh database, then run all tests in one pytest; then
-    (unless `with_runner` is false) the module tests again with Odoo's own runner on a second
-    fresh database of the same server, so that neither way of running them can rot."""
+    """Install every module into a fresh database, then run all tests in one pytest and (unless
+    `with_runner` is false) at the same time the module tests again with Odoo's own runner on a
+    second fresh database of the same server, so that neither way of running them can rot.
+
+    The two run side by side: on two cores, much of either run waits (browsers, LibreOffice,
+    the bridge, PostgreSQL), and one after the other they took 38 minutes. Each has its own
+    database, configuration, HTTP ports and data directory; the runner's log is kept, and its
+    failures are printed when both have ended."""
     modules = project_modules()
     if not modules:
         raise Fail(f"no Odoo module in {ADDONS}: nothing to install, no Odoo test can run")
@@ -81,6 +88,8 @@ def run_odoo_tests(site: Site, workdir: Path, args: list, with_runner: bool = Tr
     dbname, runner_db = f"snn_test{suffix}", f"snn_test_odoo{suffix}"
     peers = [f"{dbname}_peer_a", f"{dbname}_peer_b"]
     conf = write_throwaway_conf(site, workdir)
+    runner_procs: list = []
+    pool = ThreadPoolExecutor(max_workers=1)
     try:
         install_modules(site, conf, dbname, modules, log=RESULTS / "install.log")
         # Two more organisations' servers, each a database of its own, for the tests that
@@ -88,6 +97,19 @@ def run_odoo_tests(site: Site, workdir: Path, args: list, with_runner: bool = Tr
         with step("copying it as two peer databases"):
             for peer in peers:
                 copy_database(site, conf, dbname, peer)
+        runner = f"{ODOO_RUNNER_ENV}=0"
+        if with_runner:
+            (workdir / "runner").mkdir(exist_ok=True)
+            runner_conf = write_throwaway_conf(site, workdir / "runner")
+            runner = pool.submit(
+                run_project_runner,
+                site,
+                runner_conf,
+                runner_db,
+                modules,
+                quiet=True,
+                started=runner_procs.append,
+            )
         junit = RESULTS / "junit.xml"
         junit.unlink(missing_ok=True)
         cmd = pytest_command(
@@ -101,13 +123,18 @@ def run_odoo_tests(site: Site, workdir: Path, args: list, with_runner: bool = Tr
             env = {**site.odoo.env((TOOLS,)), PEER_DATABASES_ENV: ",".join(peers)}
             rc = run(cmd, check=False, env=env, cwd=ROOT).returncode
         say(f"pytest: {time.monotonic() - started:.0f}s")
-        # After pytest: its failures show first, and ARGS (-x, -k) iterate on it alone; Odoo's
-        # runner then runs whatever pytest's outcome, so that CI shows both.
-        runner = f"{ODOO_RUNNER_ENV}=0"
+        # pytest's failures show first; ARGS (-x, -k) go to pytest alone, Odoo's runner runs
+        # every module test whatever pytest's outcome, so that CI shows both.
         if with_runner:
-            runner = run_project_runner(site, conf, runner_db, modules)
+            with step("waiting for Odoo's runner to end"):
+                runner = runner.result()
         return report_counts(count_junit(junit), rc, need_odoo=True, runner=runner)
+    except BaseException:  # Ctrl-C, a failed install: never leave the runner's Odoo behind
+        for proc in runner_procs:
+            proc.kill()
+        raise
     finally:
+        pool.shutdown(wait=True)
         if configured_server():
             for name in (dbname, runner_db, *peers):
                 drop_database(site, name)

@@ -4,10 +4,7 @@
     "their copies counted, the periodic report to the province, and search in the PDFs' text",
     "version": "19.0.1.0.0",
     "category": "Productivity/Documents",
-    "website": "https://github.com/snn-docflow/snn-docflow",
     "author": "SNN Docflow contributors",
-    # GitHub account of the project that owns the website's repository (OCA bot, README).
-    "maintainers": ["snn-docflow"],
     "license": "LGPL-3",
     "development_status": "Beta",
     # attachment_indexation: Odoo indexes the text of PDF attachments (the signed file's).

@@ -4,10 +4,7 @@
     "the organisation's keys on a PKCS#11 token, through the token bridge",
     "version": "19.0.1.0.0",
     "category": "Productivity/Documents",
-    "website": "https://github.com/snn-docflow/snn-docflow",
     "author": "SNN Docflow contributors",
-    # GitHub account of the project that owns the website's repository (OCA bot, README).
-    "maintainers": ["snn-docflow"],
     "license": "LGPL-3",
     "development_status": "Beta",
     "depends": ["snn_docflow"],

@@ -8,9 +8,7 @@ wrapped in its column with the font's own metrics (Liberation Serif, as printed)
 a page of its own; every page of rows has the same room.
 """
 
-import math
-
-from snn_sign.fonts import FONT, FONT_BOLD, register_reportlab_fonts, text_width
+from snn_sign.fonts import FONT, FONT_BOLD, wrapped_line_count
 
 # As the template sets them (report/incoming_register_report.xml): A4 landscape, 10 mm side
 # margins, 12 mm top, 14 mm bottom; 12.5 pt text, line height 1.25; cells padded 1 mm; CSS
@@ -27,30 +25,6 @@ CELL_PADDING = 2 * MM * PRINT_SCALE  # 1 mm above and below, 1 mm each side
 FILL = 0.9
 
 
-def wrapped_lines(text, width, font=FONT):
-    """How many lines ``text`` takes in a cell ``width`` points wide, words wrapped."""
-    if not text:
-        return 1
-    register_reportlab_fonts()
-    space = text_width(" ", FONT_SIZE, font)
-    lines = 0
-    for paragraph in text.split("\n"):
-        line_width, lines = 0.0, lines + 1
-        for word in paragraph.split():
-            word_width = text_width(word, FONT_SIZE, font)
-            gap = space if line_width else 0.0
-            if line_width and line_width + gap + word_width > width:
-                lines += 1
-                line_width, gap = 0.0, 0.0
-            if word_width > width:  # a word longer than the cell breaks anywhere
-                extra = math.ceil(word_width / width) - 1
-                lines += extra
-                line_width = word_width - extra * width
-            else:
-                line_width += gap + word_width
-    return max(lines, 1)
-
-
 def cell_width(share):
     return PAGE_WIDTH * share / 100 - CELL_PADDING
 
@@ -58,7 +32,7 @@ def cell_width(share):
 def row_height(cells, columns, font=FONT):
     """Estimated height of a row, in points."""
     lines = max(
-        wrapped_lines(text, cell_width(width), font)
+        wrapped_line_count(text, cell_width(width), FONT_SIZE, font)
         for text, (_heading, width, _centred) in zip(cells, columns, strict=True)
     )
     return lines * LINE + CELL_PADDING + 1  # and its border

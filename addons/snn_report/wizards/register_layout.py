@@ -10,9 +10,7 @@ they fit, with room to spare. Should an estimate still fall short, the row moves
 page whole; nothing is ever cut.
 """
 
-import math
-
-from snn_sign.fonts import register_reportlab_fonts, text_width
+from snn_sign.fonts import wrapped_line_count
 
 # As the template sets them (register_report.xml): A4 landscape, 10 mm side margins, 12 mm top,
 # 14 mm bottom; 12.5 pt text, line height 1.25; cells padded 1 mm. wkhtmltopdf at Odoo's 90 dpi
@@ -45,34 +43,12 @@ TITLE_HEIGHT = (13 + 17 + 13) * 1.25 * PRINT_SCALE + 5 * MM  # organisation, tit
 FILL = 0.9
 
 
-def wrapped_lines(text, width):
-    """How many lines ``text`` takes in a cell ``width`` points wide, words wrapped."""
-    if not text:
-        return 1
-    register_reportlab_fonts()
-    lines = 0
-    for paragraph in text.split("\n"):
-        line_width, lines = 0.0, lines + 1
-        for word in paragraph.split():
-            word_width = text_width(word, FONT_SIZE)
-            space = text_width(" ", FONT_SIZE) if line_width else 0.0
-            if line_width and line_width + space + word_width > width:
-                lines += 1
-                line_width = 0.0
-                space = 0.0
-            if word_width > width:  # a word longer than the cell breaks anywhere
-                extra = math.ceil(word_width / width) - 1
-                lines += extra
-                line_width = word_width - extra * width
-            else:
-                line_width += space + word_width
-    return max(lines, 1)
-
-
 def row_height(entry):
     """Estimated height of a register row, in points."""
     lines = max(
-        wrapped_lines(getattr(entry, field), PAGE_WIDTH * share / 100 - CELL_PADDING)
+        wrapped_line_count(
+            getattr(entry, field), PAGE_WIDTH * share / 100 - CELL_PADDING, FONT_SIZE
+        )
         for field, share in zip(FIELDS, WIDTHS, strict=True)
     )
     return lines * LINE + CELL_PADDING + 1  # and its border

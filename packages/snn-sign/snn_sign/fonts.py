@@ -9,6 +9,7 @@ has 2048, which is why we do not use them.)
 from __future__ import annotations
 
 import functools
+import math
 import os
 from pathlib import Path
 
@@ -80,3 +81,28 @@ def text_width(text: str, size: float, font: str = FONT) -> float:
     """Width in points of ``text`` set in ``font`` at ``size``."""
     register_reportlab_fonts()
     return pdfmetrics.stringWidth(text, font, size)
+
+
+def wrapped_line_count(text: str, width: float, size: float, font: str = FONT) -> int:
+    """How many lines ``text`` takes in a box ``width`` points wide, words wrapped as a browser
+    wraps them (a word longer than the box breaks anywhere); at least one. The printed
+    registers (Odoo add-ons) cut their pages with it before wkhtmltopdf sees them."""
+    if not text:
+        return 1
+    space = text_width(" ", size, font)
+    lines = 0
+    for paragraph in text.split("\n"):
+        line_width, lines = 0.0, lines + 1
+        for word in paragraph.split():
+            word_width = text_width(word, size, font)
+            gap = space if line_width else 0.0
+            if line_width and line_width + gap + word_width > width:
+                lines += 1
+                line_width, gap = 0.0, 0.0
+            if word_width > width:
+                extra = math.ceil(word_width / width) - 1
+                lines += extra
+                line_width = word_width - extra * width
+            else:
+                line_width += gap + word_width
+    return max(lines, 1)

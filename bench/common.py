@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import json
 import logging
 import os
 import secrets
@@ -87,6 +88,41 @@ def odoo_registry(config_file: Path, dbname: str):
 
     config.parse_config(["-c", str(config_file)], setup_logging=True)
     return Registry(dbname)
+
+
+def exchange_child_command(script: str, db: BenchDb, running, docs: int, **extra) -> list:
+    """The child runs' command (without --inner) of a bench against the exchange's stand-in
+    ``running``: what they need of it (its address, our system, the secret's file, its log,
+    and ``extra``) written beside the database, as the children read it back."""
+    info = db.workdir / "exchange.json"
+    info.write_text(
+        json.dumps(
+            {
+                "url": running.url,
+                "system_id": running.system_id,
+                "secret_file": str(running.secret_file),
+                "pid": running.pid,
+                "log": str(running.log_path),
+                **extra,
+            }
+        )
+    )
+    return [
+        db.py, Path(script).resolve(), "--inner-config", db.conf, "--inner-db", db.dbname,
+        "--inner-exchange", info, "--docs", docs,
+    ]  # fmt: skip
+
+
+def exchange_registry(args):
+    """In a child run of an exchange bench: the registry of the bench's database, the
+    exchange's secret read by name from the server's secrets directory: beside the stand-in's
+    files unless devenv's configuration names one (see put_secret)."""
+    registry = odoo_registry(args.inner_config, args.inner_db)
+    from odoo.tools import config  # noqa: PLC0415 - Odoo only in the child runs
+
+    if not config.get("snn_secrets_dir"):
+        config["snn_secrets_dir"] = str(args.inner_exchange.parent / "secrets")
+    return registry
 
 
 @contextlib.contextmanager

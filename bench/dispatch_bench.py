@@ -76,7 +76,8 @@ sys.path.insert(0, str(ROOT / "bench"))  # common, when not run as a script
 import devenv  # noqa: E402
 from common import (  # noqa: E402
     bench_database,
-    odoo_registry,
+    exchange_child_command,
+    exchange_registry,
     organisation,
     put_secret,
     run_outside_odoo,
@@ -121,22 +122,7 @@ def prepare_and_measure(args: argparse.Namespace) -> int:
     with bench_database("snn_dispatch_bench", MODULES) as db:
         running = start_exchange(db.workdir / "exchange", directory=[AGENCY_ORGAN_ID])
         try:
-            info = db.workdir / "exchange.json"
-            info.write_text(
-                json.dumps(
-                    {
-                        "url": running.url,
-                        "system_id": running.system_id,
-                        "secret_file": str(running.secret_file),
-                        "pid": running.pid,
-                        "log": str(running.log_path),
-                    }
-                )
-            )
-            command = [
-                db.py, Path(__file__).resolve(), "--inner-config", db.conf, "--inner-db",
-                db.dbname, "--inner-exchange", info, "--docs", args.docs,
-            ]  # fmt: skip
+            command = exchange_child_command(__file__, db, running, args.docs)
             with devenv.step(f"setting up {args.docs} issued documents (not timed)"):
                 rc = devenv.run([*command, "--inner", "setup"], check=False, env=db.odoo.env())
             if rc.returncode:
@@ -151,24 +137,12 @@ def prepare_and_measure(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- setup (child 1)
 
 
-def _odoo(args: argparse.Namespace):
-    """The registry of the bench's database, Odoo configured as devenv configured it."""
-    registry = odoo_registry(args.inner_config, args.inner_db)
-    from odoo.tools import config  # noqa: PLC0415 - Odoo only in the child runs
-
-    # The exchange's secret is read by name from the server's secrets directory: beside the
-    # stand-in's files unless devenv's configuration names one (see common.put_secret).
-    if not config.get("snn_secrets_dir"):
-        config["snn_secrets_dir"] = str(args.inner_exchange.parent / "secrets")
-    return registry
-
-
 def setup(args: argparse.Namespace) -> int:
     """The organisation, its --docs issued documents and their queued deliveries, committed."""
     from odoo import SUPERUSER_ID, Command, api  # noqa: PLC0415
 
     exchange = json.loads(args.inner_exchange.read_text())
-    registry = _odoo(args)  # the addons path is known from here on
+    registry = exchange_registry(args)  # the addons path is known from here on
     from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_today  # noqa: PLC0415
 
     letter = make_letter_pdf()  # one PDF for every document (see the docstring: not signed)
@@ -360,7 +334,7 @@ def dispatch(args: argparse.Namespace) -> int:
     """The timed cron call, then the checks on what it committed."""
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
-    registry = _odoo(args)
+    registry = exchange_registry(args)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         cron_uid = env.ref(DISPATCH_CRON).user_id.id

@@ -76,7 +76,8 @@ sys.path.insert(0, str(ROOT / "bench"))  # common and sign_bench, when not run a
 import devenv  # noqa: E402
 from common import (  # noqa: E402
     bench_database,
-    odoo_registry,
+    exchange_child_command,
+    exchange_registry,
     organisation,
     put_secret,
     run_outside_odoo,
@@ -185,24 +186,14 @@ def prepare_and_measure(args: argparse.Namespace) -> int:
             organs={DEFAULT_SYSTEM_ID: [OUR_ORGAN_ID], AGENCY_SYSTEM: [AGENCY_ORGAN_ID]},
         )
         try:
-            info = db.workdir / "exchange.json"
-            info.write_text(
-                json.dumps(
-                    {
-                        "url": running.url,
-                        "system_id": running.system_id,
-                        "secret_file": str(running.secret_file),
-                        "pid": running.pid,
-                        "log": str(running.log_path),
-                        "ca_pem": ca_pem.decode(),
-                        "letter_size": len(letter),
-                    }
-                )
+            command = exchange_child_command(
+                __file__,
+                db,
+                running,
+                args.docs,
+                ca_pem=ca_pem.decode(),
+                letter_size=len(letter),
             )
-            command = [
-                db.py, Path(__file__).resolve(), "--inner-config", db.conf, "--inner-db",
-                db.dbname, "--inner-exchange", info, "--docs", args.docs,
-            ]  # fmt: skip
             with devenv.step("setting up the receiving organisation (not timed)"):
                 rc = devenv.run([*command, "--inner", "setup"], check=False, env=db.odoo.env())
             if rc.returncode:
@@ -221,24 +212,12 @@ def prepare_and_measure(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- setup (child 1)
 
 
-def _odoo(args: argparse.Namespace):
-    """The registry of the bench's database, Odoo configured as devenv configured it."""
-    registry = odoo_registry(args.inner_config, args.inner_db)
-    from odoo.tools import config  # noqa: PLC0415 - Odoo only in the child runs
-
-    # The exchange's secret is read by name from the server's secrets directory: beside the
-    # stand-in's files unless devenv's configuration names one (see common.put_secret).
-    if not config.get("snn_secrets_dir"):
-        config["snn_secrets_dir"] = str(args.inner_exchange.parent / "secrets")
-    return registry
-
-
 def setup(args: argparse.Namespace) -> int:
     """The receiving organisation: exchange, trust store, clerks; committed."""
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
     exchange = json.loads(args.inner_exchange.read_text())
-    registry = _odoo(args)
+    registry = exchange_registry(args)
     with registry.cursor() as cr:
         quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
         env = api.Environment(cr, SUPERUSER_ID, quiet)
@@ -443,7 +422,7 @@ def receive(args: argparse.Namespace) -> int:
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
     info = json.loads(args.inner_exchange.read_text())
-    registry = _odoo(args)
+    registry = exchange_registry(args)
     apply(registry, args.proposals)
     with registry.cursor() as cr:
         cron_uid = api.Environment(cr, SUPERUSER_ID, {}).ref(RECEIVE_CRON).user_id.id

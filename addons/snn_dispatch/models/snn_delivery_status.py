@@ -126,6 +126,11 @@ class SnnDelivery(models.Model):
         note = description or False
         if code in STATUS_STATES:
             state = STATUS_STATES[code]
+            if self.state == state and code not in self.event_ids.mapped("status_code"):
+                # 05 (being handled) after 04 (assigned): the same state, but a step the
+                # sender follows in the history (once, however often it is delivered).
+                self._add_event(state, code=code, note=note)
+                return
             extra = {"status_note": note} if state == "refused" else {}
             self._move(state, code=code, note=note, **extra)
         elif code == "15":

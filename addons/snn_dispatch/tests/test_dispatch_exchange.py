@@ -75,12 +75,20 @@ class TestExchangeDelivery(DispatchCase):
         self.answer(delivery, "01")  # late and repeated: never moves it back
         self.dispatch()
         self.assertEqual(delivery.state, "accepted")
+        self.answer(delivery, "04")  # assigned: someone has it (processing)
+        self.answer(delivery, "05")  # being handled: the same state, a step of its own
+        self.answer(delivery, "05")  # delivered again: recorded once
+        self.dispatch()
+        self.assertEqual(delivery.state, "processing")
         self.answer(delivery, "06", "Đã xử lý")
         self.dispatch()
         self.assertEqual(delivery.state, "done")
-        self.assertEqual(delivery.event_ids.mapped("status_code"), [False, False, "01", "03", "06"])
+        self.assertEqual(
+            delivery.event_ids.mapped("status_code"),
+            [False, False, "01", "03", "04", "05", "06"],
+        )
         self.dispatch()  # everything acknowledged: nothing comes twice
-        self.assertEqual(len(delivery.event_ids), 5)
+        self.assertEqual(len(delivery.event_ids), 7)
 
     def test_a_refusal_by_the_agency_is_shown_with_its_reason(self):
         document = self.issue_to(self.agency)

@@ -9,7 +9,7 @@
     "development_status": "Beta",
     "depends": ["snn_dispatch"],
     # PDF verification and the trust store (snn-sign), edXML and the exchange (snn-edxml).
-    # wkhtmltopdf: the printed registers (QWeb PDF).
+    # wkhtmltopdf: the printed registers and the overdue report (QWeb PDF).
     "external_dependencies": {"python": ["snn-edxml", "snn-sign"], "bin": ["wkhtmltopdf"]},
     "data": [
         "security/ir.model.access.csv",
@@ -27,6 +27,7 @@
         "views/menus.xml",
         "report/paperformat_data.xml",
         "report/incoming_register_report.xml",
+        "report/incoming_overdue_report.xml",
         "wizards/snn_incoming_register_print_views.xml",
         "views/report_menus.xml",
     ],

@@ -3,6 +3,13 @@ from odoo.exceptions import AccessError, UserError
 
 SUBJECT_MAX_LENGTH = 500  # edXML Subject, and what fits under the number line
 
+# Độ mật (Decree 30 Annex I; the law on state secrets' three levels), outgoing and incoming.
+CONFIDENTIALITY = [
+    ("normal", "Normal"),
+    ("confidential", "Confidential"),
+    ("secret", "Secret"),
+    ("top_secret", "Top Secret"),
+]
 STATES = [
     ("draft", "Draft"),
     ("head_review", "Head Review"),
@@ -123,15 +130,7 @@ class SnnDocument(models.Model):
         tracking=True,
     )
     confidentiality = fields.Selection(
-        [
-            ("normal", "Normal"),
-            ("confidential", "Confidential"),
-            ("secret", "Secret"),
-            ("top_secret", "Top Secret"),
-        ],
-        default="normal",
-        required=True,
-        tracking=True,
+        CONFIDENTIALITY, default="normal", required=True, tracking=True
     )
     file = fields.Binary(string="PDF to Sign", attachment=True, copy=False)
     file_name = fields.Char(copy=False)

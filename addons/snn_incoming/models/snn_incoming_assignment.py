@@ -6,11 +6,13 @@ the document to a person of the unit."""
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_today
 
 ACTIVITY_HANDLE = "snn_dispatch.mail_activity_type_incoming"
+ACTIVITY_REMIND = "snn_incoming.mail_activity_type_deadline_reminder"
+OVERDUE_REPORT = "snn_incoming.action_report_incoming_overdue"
 ROLES = [
     ("main", "Main (chủ trì)"),
     ("coordinate", "Coordinate (phối hợp)"),
@@ -47,18 +49,26 @@ class SnnIncomingAssignment(models.Model):
     reminded = fields.Boolean(readonly=True, copy=False)
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
 
-    @api.depends("deadline", "state")
+    # A unit informed (để biết) has nothing to hand in: never overdue.
+    @api.depends("deadline", "state", "role")
     def _compute_is_overdue(self):
         today = vietnam_today()
         for assignment in self:
             assignment.is_overdue = bool(
-                assignment.state == "open" and assignment.deadline and assignment.deadline < today
+                assignment.state == "open"
+                and assignment.role != "inform"
+                and assignment.deadline
+                and assignment.deadline < today
             )
 
     def _search_is_overdue(self, operator, value):
         if operator != "in":
             return NotImplemented
-        overdue = [("state", "=", "open"), ("deadline", "<", vietnam_today())]
+        overdue = [
+            ("state", "=", "open"),
+            ("role", "!=", "inform"),
+            ("deadline", "<", vietnam_today()),
+        ]
         return overdue if True in value else ["!", *overdue]
 
     def write(self, vals):
@@ -117,8 +127,9 @@ class SnnIncomingAssignment(models.Model):
 
     @api.model
     def _cron_remind_deadlines(self, days_before=1):
-        """The day before the deadline, each handler (the person, else the unit's head) is
-        told once, besides the to-do due on the deadline itself."""
+        """The day before the deadline, each handler (the person, else the unit's head) gets a
+        to-do "due tomorrow", once, besides the to-do due on the deadline itself; Odoo tells
+        them of it as of any to-do given to them."""
         due = vietnam_today() + timedelta(days=days_before)
         assignments = self.search(
             [
@@ -132,14 +143,44 @@ class SnnIncomingAssignment(models.Model):
         for assignment in assignments:
             user = assignment.user_id or assignment.head_id
             if user:
-                assignment.incoming_id.with_context(lang=user.lang).message_post(
-                    body=self.env._(
-                        "Reminder: “%(doc)s” is due on %(date)s.",
-                        doc=assignment.incoming_id.display_name,
-                        date=assignment.deadline.strftime("%d/%m/%Y"),
+                assignment.incoming_id.with_context(lang=user.lang).activity_schedule(
+                    ACTIVITY_REMIND,
+                    user_id=user.id,
+                    date_deadline=vietnam_today(),
+                    summary=self.with_context(lang=user.lang).env._(
+                        "Due on %s", assignment.deadline.strftime("%d/%m/%Y")
                     ),
-                    partner_ids=user.partner_id.ids,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
+                    note=assignment.incoming_id.instruction or "",
                 )
         assignments.write({"reminded": True})
+
+    # ------------------------------------------------------------------ overdue report
+
+    @api.model
+    def action_print_overdue_report(self):
+        """The overdue report (PDF) of every overdue assignment the user may see, by unit."""
+        overdue = self.search([("is_overdue", "=", True)])
+        if not overdue:
+            raise UserError(self.env._("Nothing is overdue: there is no report to print."))
+        return self.env.ref(OVERDUE_REPORT).report_action(overdue)
+
+    def _report_today(self):
+        return vietnam_today()
+
+    def _overdue_by_unit(self):
+        """The report's sections: the overdue ones of these, by unit (in name order), each
+        unit's by deadline, with the days past it (in Vietnam's calendar)."""
+        today = vietnam_today()
+        overdue = self.filtered("is_overdue")
+        return [
+            {
+                "unit": unit,
+                "rows": [
+                    {"assignment": assignment, "days_late": (today - assignment.deadline).days}
+                    for assignment in overdue.filtered(
+                        lambda a, unit=unit: a.department_id == unit
+                    ).sorted(lambda a: (a.deadline, a.incoming_id.incoming_number, a.id))
+                ],
+            }
+            for unit in overdue.department_id.sorted(lambda d: (d.name or "", d.id))
+        ]

@@ -11,6 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
 from odoo.addons.snn_docflow.engine_words import engine_words
+from odoo.addons.snn_docflow.models.snn_document import CONFIDENTIALITY
 from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_today
 
 from snn_sign import verify_pdf
@@ -64,15 +65,7 @@ class SnnIncomingDocument(models.Model):
     edxml_document_id = fields.Char(string="edXML DocumentId", readonly=True, index=True)
     edxml_message = fields.Binary(string="edXML Message", attachment=True, readonly=True)
     confidentiality = fields.Selection(
-        [
-            ("normal", "Normal"),
-            ("confidential", "Confidential"),
-            ("secret", "Secret"),
-            ("top_secret", "Top Secret"),
-        ],
-        default="normal",
-        required=True,
-        readonly=True,
+        CONFIDENTIALITY, default="normal", required=True, readonly=True
     )
     reply_due = fields.Date(
         string="Reply Requested By", readonly=True, help="The sender's requested reply date."
@@ -149,12 +142,14 @@ class SnnIncomingDocument(models.Model):
 
     @api.depends("deadline", "state")
     def _compute_deadline_status(self):
-        domains = self._deadline_domains()
+        # The search's domains, so that list and filter never disagree; each applied once to
+        # the whole batch (the first that matches a document is its status).
+        status = {}
+        for key, domain in self._deadline_domains().items():
+            for incoming in self.filtered_domain(domain):
+                status.setdefault(incoming, key)
         for incoming in self:
-            incoming.deadline_status = next(
-                (key for key, domain in domains.items() if incoming.filtered_domain(domain)),
-                False,
-            )
+            incoming.deadline_status = status.get(incoming, False)
 
     def _search_deadline_status(self, operator, value):
         if operator != "in":

@@ -18,8 +18,9 @@ from odoo import api, fields, models
 from snn_edxml.edxml import EdxmlError, parse_document
 from snn_edxml.exchange import ExchangeError
 
+from .snn_incoming_assignment import ACTIVITY_HANDLE
+
 _logger = logging.getLogger(__name__)
-ACTIVITY_HANDLE = "snn_dispatch.mail_activity_type_incoming"
 RECEIVE_BATCH = 100  # messages asked of the exchange at a time (its default limit)
 TODOS = "snn_incoming_todos"  # cr.cache key: the documents of a batch awaiting their to-dos
 URGENCY = {0: "normal", 1: "urgent", 2: "very_urgent", 3: "flash", 4: "flash"}

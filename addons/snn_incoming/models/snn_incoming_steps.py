@@ -15,8 +15,9 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_today
 
+from .snn_incoming_assignment import ACTIVITY_HANDLE, ACTIVITY_REMIND
+
 ACTIVITY_ASSIGN = "snn_incoming.mail_activity_type_assign"
-ACTIVITY_HANDLE = "snn_dispatch.mail_activity_type_incoming"
 URGENT = ("urgent", "very_urgent", "flash")
 
 
@@ -283,7 +284,7 @@ class SnnIncomingDocument(models.Model):
         self.write({"state": state, "refuse_reason": reason or False})
         if state != "processing":  # the handlers' to-dos stay due until it is done
             self.activity_feedback([ACTIVITY_HANDLE], user_id=self.env.uid)
-            self.activity_unlink([ACTIVITY_HANDLE])
+            self.activity_unlink([ACTIVITY_HANDLE, ACTIVITY_REMIND])
         self._queue_status(status_code, reason)
         return None
 
@@ -358,7 +359,7 @@ class SnnIncomingSenderRequest(models.Model):
         self.write({"sender_request": False})
         if request in ("recall", "replace"):
             self.write({"state": "withdrawn"})
-            self.activity_unlink([ACTIVITY_HANDLE, ACTIVITY_ASSIGN])
+            self.activity_unlink([ACTIVITY_HANDLE, ACTIVITY_REMIND, ACTIVITY_ASSIGN])
         self.message_post(body=self.env._("The sender's request (%s) was agreed to.", words))
         self._queue_status("15")
 

@@ -8,3 +8,4 @@ from . import test_deadlines
 from . import test_incoming_register_print
 from . import test_routing_reminders
 from . import test_ui_incoming
+from . import test_overdue_report

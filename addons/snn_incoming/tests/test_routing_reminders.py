@@ -63,17 +63,33 @@ class TestRoutingReminders(IncomingCase):
         )
         self.assertFalse(wizard.line_ids)
 
-    def test_reminded_the_day_before_once(self):
+    def test_reminded_the_day_before_once_by_a_to_do_gone_when_done(self):
         incoming = self.registered()
         tomorrow = vietnam_today() + dt.timedelta(days=1)
         incoming.with_user(self.director).action_assign(
             "", tomorrow, [{"department_id": self.unit_khtc.id, "role": "main"}]
         )
         Assignment = self.env["snn.incoming.assignment"]
+        reminder_type = self.env.ref("snn_incoming.mail_activity_type_deadline_reminder")
+
+        def reminders():
+            return incoming.activity_ids.filtered(lambda a: a.activity_type_id == reminder_type)
+
         Assignment._cron_remind_deadlines(days_before=0)  # not yet: due tomorrow
-        self.assertFalse(incoming.assignment_ids.reminded)
+        self.assertFalse(reminders())
         Assignment._cron_remind_deadlines()
         Assignment._cron_remind_deadlines()
-        reminders = incoming.message_ids.filtered(lambda m: "Reminder" in (m.body or ""))
-        self.assertEqual(len(reminders), 1)
-        self.assertEqual(reminders.partner_ids, self.head2.partner_id)
+        reminder = reminders()
+        self.assertEqual(len(reminder), 1, "once")
+        self.assertEqual(reminder.user_id, self.head2)  # nobody named yet: the unit's head
+        self.assertEqual(reminder.date_deadline, vietnam_today())
+        self.assertEqual(reminder.summary, f"Due on {tomorrow.strftime('%d/%m/%Y')}")
+        # In the head's to-dos (the activity menu reads them as the head).
+        mine = (
+            self.env["mail.activity"]
+            .with_user(self.head2)
+            .search([("user_id", "=", self.head2.id), ("res_model", "=", "snn.incoming.document")])
+        )
+        self.assertIn(reminder, mine)
+        incoming.with_user(self.head2).action_done()
+        self.assertFalse(reminders(), "done: nothing left to remind of")

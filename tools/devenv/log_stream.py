@@ -13,7 +13,7 @@ from .common import start
 
 
 def stream_to_log(
-    cmd: list, log: Path, env: dict, *, show=None, silence_limit=None, started=None
+    cmd: list, log: Path, env: dict, *, show=None, silence_limit=None, on_start=None
 ) -> int:
     """Run a command, showing its output and keeping it in a log file for later reading.
 
@@ -21,13 +21,13 @@ def stream_to_log(
     `silence_limit` (seconds): a command that prints nothing for that long is taken as hung,
     killed, and said so in the log and on screen (rc is then -9), so that a run that waits for
     ever fails with the line it stopped at instead of running into CI's time limit.
-    `started(proc)`, when given, receives the process (to stop it from another thread).
+    `on_start(proc)`, when given, receives the process (to stop it from another thread).
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
         proc = start(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-        if started:
-            started(proc)
+        if on_start:
+            on_start(proc)
         last_output = [time.monotonic()]
         hung = threading.Event()
         done = threading.Event()

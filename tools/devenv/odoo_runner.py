@@ -62,13 +62,13 @@ def run_odoo_runner(
     what: str,
     core: bool = False,
     quiet: bool = False,
-    started=None,
+    on_start=None,
 ) -> RunnerResult:
     """Odoo's own test runner (`odoo ... --test-enable --stop-after-init`), its log kept and read.
 
     `core` runs it through CORE_RUNNER_MODULE (every selected test once the registry is loaded).
     `quiet` shows nothing live (it runs beside pytest, whose output it would cut into): its
-    failures are printed when it ends. `started(proc)` receives the process.
+    failures are printed when it ends. `on_start(proc)` receives the process.
     """
     args = [*args, "--test-enable", "--stop-after-init", "--log-level=info", "-d", dbname]
     cmd = site.odoo_command(conf, *args)
@@ -84,7 +84,7 @@ def run_odoo_runner(
             env,
             show=(lambda _line: False) if quiet else runner_filter(),
             silence_limit=RUNNER_SILENCE_LIMIT,
-            started=started,
+            on_start=on_start,
         )
     res = parse_runner_log(log, rc)
     if rc == -signal.SIGKILL:
@@ -115,7 +115,7 @@ def odoo_runner_wanted() -> bool:
 
 
 def run_project_runner(
-    site: Site, conf: Path, dbname: str, modules: list, *, quiet: bool = False, started=None
+    site: Site, conf: Path, dbname: str, modules: list, *, quiet: bool = False, on_start=None
 ) -> RunnerResult:
     """Every module installed into a fresh database by Odoo's runner, its tests run as Odoo does."""
     tags = ",".join(f"/{m}" for m in modules)
@@ -127,7 +127,7 @@ def run_project_runner(
         log=RESULTS / "odoo-runner.log",
         what=f"Odoo's test runner on database {dbname} (--test-tags {tags})",
         quiet=quiet,
-        started=started,
+        on_start=on_start,
     )
     for module in modules:
         if (ADDONS / module / "tests" / "__init__.py").exists() and not res.stats.get(module):

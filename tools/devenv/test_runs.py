@@ -108,7 +108,7 @@ def run_odoo_tests(site: Site, workdir: Path, args: list, with_runner: bool = Tr
                 runner_db,
                 modules,
                 quiet=True,
-                started=runner_procs.append,
+                on_start=runner_procs.append,
             )
         junit = RESULTS / "junit.xml"
         junit.unlink(missing_ok=True)

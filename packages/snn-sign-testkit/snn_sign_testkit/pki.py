@@ -39,6 +39,7 @@ __all__ = [
     "create_demo_pki",
     "import_keys_to_token",
     "issue_cert",
+    "issue_tsa_cert",
     "make_ca",
     "make_seal_png",
     "make_signature_png",
@@ -124,14 +125,18 @@ def issue_cert(
     purpose: Purpose = "personal",
     valid_from: dt.datetime | None = None,
     days: int = 730,
+    ocsp_url: str | None = None,
+    crl_url: str | None = None,
 ) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
     """A signing certificate (digitalSignature + nonRepudiation) for a person or, with
-    ``purpose="organization"``, for the organisation's seal (then CN = the organisation)."""
+    ``purpose="organization"``, for the organisation's seal (then CN = the organisation).
+    ``ocsp_url`` / ``crl_url``: where its revocation is answered (AIA, CRL distribution
+    points), as a real CA's certificates say (see trust_services)."""
     if purpose not in ("personal", "organization"):
         raise ValueError(f"purpose must be 'personal' or 'organization', not {purpose!r}")
     key = _new_key()
     start = valid_from or _now() - dt.timedelta(days=1)
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(_name(org if purpose == "organization" else common_name, org))
         .issuer_name(ca_cert.subject)
@@ -146,8 +151,85 @@ def issue_cert(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
             critical=False,
         )
-        .sign(ca_key, hashes.SHA256())
     )
+    cert = _with_revocation_urls(builder, ocsp_url, crl_url).sign(ca_key, hashes.SHA256())
+    return cert, key
+
+
+def _with_revocation_urls(builder, ocsp_url: str | None, crl_url: str | None):
+    if ocsp_url:
+        builder = builder.add_extension(
+            x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        x509.oid.AuthorityInformationAccessOID.OCSP,
+                        x509.UniformResourceIdentifier(ocsp_url),
+                    )
+                ]
+            ),
+            critical=False,
+        )
+    if crl_url:
+        builder = builder.add_extension(
+            x509.CRLDistributionPoints(
+                [
+                    x509.DistributionPoint(
+                        full_name=[x509.UniformResourceIdentifier(crl_url)],
+                        relative_name=None,
+                        reasons=None,
+                        crl_issuer=None,
+                    )
+                ]
+            ),
+            critical=False,
+        )
+    return builder
+
+
+def issue_tsa_cert(
+    ca_cert: x509.Certificate,
+    ca_key: rsa.RSAPrivateKey,
+    *,
+    org: str,
+    crl_url: str | None = None,
+    days: int = 3650,
+) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+    """A time-stamping authority's certificate (digitalSignature, extended key usage
+    timeStamping, critical, as RFC 3161 2.3 requires)."""
+    key = _new_key()
+    start = _now() - dt.timedelta(days=1)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name("SNN Demo TSA (thử nghiệm, không dùng thật)", org))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
+            critical=False,
+        )
+    )
+    cert = _with_revocation_urls(builder, None, crl_url).sign(ca_key, hashes.SHA256())
     return cert, key
 
 
@@ -173,6 +255,9 @@ class DemoPki:
     pin: str = field(repr=False)
     signer_label: str = "signer"
     seal_label: str = "seal"
+    # Made with services_url only: the TSA's certificate and (test) key, see trust_services.
+    tsa_cert: Path | None = None
+    tsa_key: Path | None = None
 
     def env(self) -> dict[str, str]:
         """Environment variables a process needs to see this token."""
@@ -333,9 +418,14 @@ def create_demo_pki(
     org_name: str = DEFAULT_ORG,
     signer_name: str = DEFAULT_SIGNER,
     softhsm_module: str = DEFAULT_MODULE,
+    services_url: str | None = None,
 ) -> DemoPki:
     """Create a fresh demo PKI and SoftHSM2 token in ``directory`` (created if missing; an
-    existing token store there is refused rather than overwritten)."""
+    existing token store there is refused rather than overwritten).
+
+    ``services_url`` (e.g. a bound :class:`~snn_sign_testkit.trust_services.TrustServices`'
+    url): the signer's and the seal's certificates name its OCSP responder and CRL, and a TSA
+    certificate is made for it, as a real CA's services are named in its certificates."""
     base = Path(directory).resolve()
     tokendir = base / "tokens"
     if tokendir.exists() and any(tokendir.iterdir()):
@@ -355,11 +445,14 @@ def create_demo_pki(
     _init_token(conf, token_label, pin, so_pin or secrets.token_hex(8))
 
     ca_cert, ca_key = make_ca(org=org_name)
+    urls = {}
+    if services_url:
+        urls = {"ocsp_url": f"{services_url}/ocsp", "crl_url": f"{services_url}/crl"}
     signer_cert, signer_key = issue_cert(
-        ca_cert, ca_key, common_name=signer_name, org=org_name, purpose="personal"
+        ca_cert, ca_key, common_name=signer_name, org=org_name, purpose="personal", **urls
     )
     seal_cert, seal_key = issue_cert(
-        ca_cert, ca_key, common_name=org_name, org=org_name, purpose="organization"
+        ca_cert, ca_key, common_name=org_name, org=org_name, purpose="organization", **urls
     )
     import_keys_to_token(
         softhsm_module,
@@ -397,6 +490,19 @@ def create_demo_pki(
     paths["signature_png"].write_bytes(make_signature_png(signer_name))
     paths["seal_png"].write_bytes(make_seal_png(org_name))
     _write_private(paths["pin_file"], pin.encode() + b"\n")
+    if services_url:
+        tsa_cert, tsa_key = issue_tsa_cert(ca_cert, ca_key, org=org_name, crl_url=urls["crl_url"])
+        paths["tsa_cert"] = base / "tsa_cert.pem"
+        paths["tsa_key"] = base / "tsa_key.pem"
+        paths["tsa_cert"].write_bytes(_pem(tsa_cert))
+        _write_private(
+            paths["tsa_key"],
+            tsa_key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            ),
+        )
     return DemoPki(
         directory=base,
         softhsm2_conf=conf,

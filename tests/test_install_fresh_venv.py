@@ -36,8 +36,8 @@ REPO = Path(__file__).resolve().parent.parent
 PACKAGES = REPO / "packages"
 RUNTIME = ("snn-sign", "snn-token-bridge", "snn-edxml", "snn-office-convert")
 TESTKIT = "snn-sign-testkit"
-# Declared only by the bridge server (and the test kit); pyHanko itself requires aiohttp too.
-BRIDGE_ONLY = {"aiohttp", "python-pkcs11"}
+# Declared only by the bridge server (and the test kit): the token's PKCS#11 binding.
+BRIDGE_ONLY = {"python-pkcs11"}
 
 # Generated trees that a copy of a package's source must not carry.
 _NOT_COPIED = shutil.ignore_patterns("build", "dist", "*.egg-info", "__pycache__", "*.pyc")
@@ -115,9 +115,10 @@ def test_fresh_venv_sees_only_its_own_install(fresh_venv, tmp_path):
     assert "odoo" not in listed
     assert set(RUNTIME) <= listed  # the distributions' own names
     assert BRIDGE_ONLY <= listed  # brought by snn-token-bridge ...
-    # ... python-pkcs11 never by snn-sign; aiohttp does come with it, but as pyHanko's own
-    # dependency (its HTTP client for OCSP, CRLs and timestamps), not one snn-sign declares
+    # ... python-pkcs11 never by snn-sign; aiohttp comes with it (pyHanko's HTTP client for
+    # OCSP, CRLs and timestamps, whose session snn_sign.longterm opens and closes)
     assert "snn-sign" in sign_only and "python-pkcs11" not in sign_only
+    assert "aiohttp" in sign_only
     assert TESTKIT not in listed and TESTKIT not in sign_only
     r = _run([venv / "bin" / "python", "-c", "import snn_sign_testkit"], cwd=tmp_path)
     assert r.returncode != 0 and "snn_sign_testkit" in r.stderr

@@ -32,16 +32,20 @@ from __future__ import annotations
 
 __all__ = [
     "DetachedReport",
+    "LongTermPolicy",
     "TrustCertificate",
+    "add_document_timestamp",
     "async_sign_detached",
     "async_sign_pdf",
     "async_verify_detached",
     "async_verify_pdf",
+    "check_revocation",
     "default_certificates",
     "default_intermediates",
     "default_roots",
     "number_pages",
     "received_state",
+    "renew_archive_timestamp",
     "sign_detached",
     "sign_pdf",
     "stamp_pdf",
@@ -66,6 +70,10 @@ _WHERE = {
     "verify_detached": "snn_sign.detached",
     "async_verify_detached": "snn_sign.detached",
     "DetachedReport": "snn_sign.detached",
+    "LongTermPolicy": "snn_sign.longterm",
+    "check_revocation": "snn_sign.longterm",
+    "add_document_timestamp": "snn_sign.longterm",
+    "renew_archive_timestamp": "snn_sign.longterm",
 }
 
 

@@ -16,11 +16,13 @@ from typing import Literal
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, Signer
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from . import appearance as ap
 from .errors import BadInputError, SnnSignError
+from .longterm import LongTermPolicy, online, signing_refusal
 from .pdfinput import Point, check_png, open_pdf, zero_based_point
 from .vntime import iso_vn, now_vn, to_vn
 
@@ -45,8 +47,13 @@ def sign_pdf(
     tsa_url: str | None = None,
     signing_time: dt.datetime | None = None,
     field_name: str | None = None,
+    long_term: LongTermPolicy | None = None,
 ) -> bytes:
     """Sign ``pdf``; returns the signed PDF (the input is a byte prefix of it).
+
+    ``long_term``: check the signer's certificate with the CA while signing (revoked is refused,
+    unreachable as the policy says), embed the answers in the DSS (B-LT) and, with a TSA, a
+    signature timestamp (B-T); see :mod:`snn_sign.longterm`. ``tsa_url`` alone: B-T only.
 
     Blocking wrapper around :func:`async_sign_pdf`; inside an event loop, await that instead.
     """
@@ -68,6 +75,7 @@ def sign_pdf(
         tsa_url=tsa_url,
         signing_time=signing_time,
         field_name=field_name,
+        long_term=long_term,
     )
     return asyncio.run(_boxed(coro)).value
 
@@ -98,6 +106,7 @@ async def async_sign_pdf(
     tsa_url: str | None = None,
     signing_time: dt.datetime | None = None,
     field_name: str | None = None,
+    long_term: LongTermPolicy | None = None,
 ) -> bytes:
     """See :func:`sign_pdf`. ``at`` = (1-based page, x, y) of the field's lower left corner."""
     if appearance not in DEFAULT_FIELDS:
@@ -131,23 +140,35 @@ async def async_sign_pdf(
         place = ap.attachment_placement(reader, code or "", iso_vn(when), at=at0)
 
     name = field_name or _free_field_name(reader, DEFAULT_FIELDS[appearance])
-    meta = signers.PdfSignatureMetadata(
-        field_name=name,
-        md_algorithm="sha256",
-        subfilter=SigSeedSubFilter.PADES,
-        name=common_name or None,
-    )
-    pdf_signer = signers.PdfSigner(
-        meta,
-        signer,
-        timestamper=HTTPTimeStamper(tsa_url) if tsa_url else None,
-        stamp_style=place.stamp_style(),
-        new_field_spec=fields.SigFieldSpec(
-            sig_field_name=name, on_page=place.page_ix, box=place.box
-        ),
-    )
     writer = IncrementalPdfFileWriter.from_reader(reader)
-    return await _sign_at(pdf_signer, writer, when)
+
+    def pdf_signer(validation_context=None, timestamper=None):
+        meta = signers.PdfSignatureMetadata(
+            field_name=name,
+            md_algorithm="sha256",
+            subfilter=SigSeedSubFilter.PADES,
+            name=common_name or None,
+            validation_context=validation_context,
+            embed_validation_info=validation_context is not None,
+        )
+        return signers.PdfSigner(
+            meta,
+            signer,
+            timestamper=timestamper,
+            stamp_style=place.stamp_style(),
+            new_field_spec=fields.SigFieldSpec(
+                sig_field_name=name, on_page=place.page_ix, box=place.box
+            ),
+        )
+
+    if long_term is None:
+        timestamper = HTTPTimeStamper(tsa_url) if tsa_url else None
+        return await _sign_at(pdf_signer(timestamper=timestamper), writer, when)
+    async with online(long_term) as (context, timestamper):
+        try:
+            return await _sign_at(pdf_signer(context, timestamper), writer, when)
+        except SigningError as exc:
+            raise signing_refusal(exc, common_name or "?") from exc
 
 
 async def _sign_at(pdf_signer: signers.PdfSigner, writer, when: dt.datetime) -> bytes:

@@ -18,10 +18,15 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from asn1crypto import algos, keys, pem
+from asn1crypto import crl as asn1_crl
+from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.decode_limits import DecodePurpose
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import (
@@ -109,6 +114,18 @@ class SignatureReport:
     # root, expired, weak algorithm) or "invalid" (content changed, bad signature value,
     # illegal modification, revoked); see signature_state.
     state: str = ""
+    # What makes it last (snn_sign.longterm): the PAdES level "b_b", "b_t", "b_lt" or "b_lta";
+    # the CA's answer about the signer's certificate kept in the file: "good", "revoked",
+    # "unknown" (kept, but not about this certificate or unreadable) or "not_checked" (none
+    # kept); the signature timestamp's time (Vietnam, ISO 8601) and its authority.
+    level: str = "b_b"
+    revocation: str = "not_checked"
+    revocation_detail: str = ""
+    timestamp_time: str | None = None
+    timestamp_authority: str = ""
+    # Checked as of the signature timestamp's time with the validation data in the file (the
+    # signer's certificate has expired since; the timestamp proves it was valid then).
+    as_of_timestamp: bool = False
 
     @property
     def ok(self) -> bool:
@@ -175,10 +192,15 @@ def load_roots(roots: list[bytes]) -> list[asn1_x509.Certificate]:
 
 
 def verify_pdf(
-    pdf: bytes, trust_roots: list[bytes], intermediates: Iterable[bytes] = ()
+    pdf: bytes,
+    trust_roots: list[bytes],
+    intermediates: Iterable[bytes] = (),
+    *,
+    at: dt.datetime | None = None,
 ) -> VerifyReport:
     """Verify every signature in ``pdf`` against ``trust_roots`` (PEM or DER bytes);
     ``intermediates`` (PEM or DER) help build chains and are not trusted by themselves.
+    ``at``: verify as of that moment (default now), e.g. years after a certificate expired.
 
     Blocking; inside an event loop, await :func:`async_verify_pdf` instead.
     """
@@ -188,18 +210,24 @@ def verify_pdf(
         pass
     else:
         raise RuntimeError("verify_pdf() called inside an event loop: await async_verify_pdf()")
-    return asyncio.run(async_verify_pdf(pdf, trust_roots, intermediates))
+    return asyncio.run(async_verify_pdf(pdf, trust_roots, intermediates, at=at))
 
 
 async def async_verify_pdf(
-    pdf: bytes, trust_roots: list[bytes], intermediates: Iterable[bytes] = ()
+    pdf: bytes,
+    trust_roots: list[bytes],
+    intermediates: Iterable[bytes] = (),
+    *,
+    at: dt.datetime | None = None,
 ) -> VerifyReport:
     """See :func:`verify_pdf`."""
     report = VerifyReport()
     roots = load_roots(trust_roots)
     others = _load_certs(intermediates, "Chứng thư CA trung gian", "An intermediate CA certificate")
     try:
-        embedded = list(open_pdf(pdf).embedded_signatures)
+        reader = open_pdf(pdf)
+        embedded = list(reader.embedded_regular_signatures)
+        stamps = list(reader.embedded_timestamp_signatures)
     except BadInputError as exc:
         report.problems.append(str(exc))
         return report
@@ -212,9 +240,39 @@ async def async_verify_pdf(
     if not embedded:
         report.problems.append(NO_SIGNATURE)
         return report
+    proven = await _document_timestamps(stamps, roots, others, at, report)
     for sig in embedded:
-        report.signatures.append(await _check(sig, roots, others))
+        signature = await _check(sig, roots, others, at)
+        if signature.level == "b_lta" and not any(
+            stamp.signed_revision > sig.signed_revision for stamp in proven
+        ):
+            signature.level = "b_lt"  # its archive timestamps do not hold: not proven
+        report.signatures.append(signature)
     return report
+
+
+async def _document_timestamps(stamps, roots, intermediates, at, report) -> list:
+    """The document timestamps (B-LTA) that hold: intact, valid and from a trusted TSA. One that
+    is broken is a problem of the file; one from a TSA not trusted here proves nothing."""
+    proven = []
+    for stamp in stamps:
+        try:
+            status = await async_validate_pdf_timestamp(
+                stamp, validation_context=validation_context(roots, intermediates, moment=at)
+            )
+        except Exception as exc:  # pyHanko raises for structurally broken tokens
+            report.problems.append(
+                f"Dấu thời gian tài liệu hỏng / A document timestamp is broken: {exc}"
+            )
+            continue
+        if not (status.intact and status.valid):
+            report.problems.append(
+                "Dấu thời gian tài liệu không khớp nội dung (tệp bị sửa) / A document timestamp "
+                "does not match the content (the file was changed)"
+            )
+        elif status.trusted:
+            proven.append(stamp)
+    return proven
 
 
 def received_state(report: VerifyReport) -> str:
@@ -334,8 +392,8 @@ def validation_context(
     )
 
 
-async def _check(sig, roots, intermediates=()) -> SignatureReport:
-    context = validation_context(roots, intermediates)
+async def _check(sig, roots, intermediates=(), at=None) -> SignatureReport:
+    context = validation_context(roots, intermediates, moment=at)
     when = sig.self_reported_timestamp
     base = {
         "field": sig.field_name,
@@ -358,6 +416,12 @@ async def _check(sig, roots, intermediates=()) -> SignatureReport:
             reasons=[f"Chữ ký hỏng / Broken signature: {exc}"],
             state="invalid",
         )
+    facts = long_term_facts(sig, status)
+    as_of_timestamp = False
+    if _expired_since(status) and facts["revinfo"] is not None:
+        later = await _validate_as_of_timestamp(sig, status, roots, intermediates, facts, at=at)
+        if later is not None:
+            status, as_of_timestamp = later, True
     level = status.modification_level
     rep = SignatureReport(
         **base,
@@ -367,9 +431,19 @@ async def _check(sig, roots, intermediates=()) -> SignatureReport:
         modification_level=level.name if level is not None else None,
         bottom_line=bool(status.bottom_line),
         timestamped=status.timestamp_validity is not None,
+        level=facts["level"],
+        revocation=facts["revocation"],
+        revocation_detail=facts["revocation_detail"],
+        timestamp_time=facts["timestamp_time"],
+        timestamp_authority=facts["timestamp_authority"],
+        as_of_timestamp=as_of_timestamp,
     )
     rep.reasons = _reasons(status, level)
+    if facts["revocation"] == "revoked":
+        rep.reasons.append(facts["revocation_detail"])
     rep.state = _state(status, level, rep)
+    if facts["revocation"] == "revoked":
+        rep.state = "invalid"
     return rep
 
 
@@ -451,3 +525,148 @@ def _reasons(status, level) -> list[str]:
             "The signature fails pyHanko's overall check"
         )
     return reasons
+
+
+# ---------------------------------------------------------------------- long-term facts
+
+
+def long_term_facts(sig, status) -> dict:
+    """Level, revocation answer and timestamp of one signature, read from the file alone: the
+    signature timestamp (B-T), the CA's answers about the signer's certificate in the DSS
+    (B-LT), a document timestamp after it (B-LTA). ``revinfo``: the DSS's (certificates, OCSP
+    responses, CRLs), or None without a DSS."""
+    ts = status.timestamp_validity
+    facts = {
+        "timestamp_time": iso_vn(ts.timestamp) if ts is not None else None,
+        "timestamp_authority": (
+            _first(ts.signing_cert.subject, "common_name") if ts is not None else ""
+        ),
+        "revocation": "not_checked",
+        "revocation_detail": "",
+        "revinfo": None,
+        "level": "b_t" if ts is not None else "b_b",
+    }
+    try:
+        dss = DocumentSecurityStore.read_dss(sig.reader)
+    except NoDSSFoundError:
+        return facts
+    certs = list(dss.load_certs())
+    ocsps = [
+        _stream_object(ref, asn1_ocsp.OCSPResponse, DecodePurpose.OCSP_RESPONSE)
+        for ref in dss.ocsps
+    ]
+    crls = [_stream_object(ref, asn1_crl.CertificateList, DecodePurpose.CRL) for ref in dss.crls]
+    facts["revinfo"] = (
+        certs,
+        [o for o in ocsps if o is not None],
+        [c for c in crls if c is not None],
+    )
+    answer = _answer_about(sig.signer_cert, facts["revinfo"][1], facts["revinfo"][2])
+    if answer is None:
+        if ocsps or crls:
+            facts["revocation"] = "unknown"
+            facts["revocation_detail"] = (
+                "Tệp có dữ liệu thu hồi nhưng không về chứng thư này / "
+                "The file keeps revocation data, but not about this certificate"
+            )
+        return facts
+    facts["revocation"], facts["revocation_detail"] = answer
+    if ts is not None:
+        facts["level"] = "b_lt"
+        if any(
+            stamp.signed_revision > sig.signed_revision
+            for stamp in sig.reader.embedded_timestamp_signatures
+        ):
+            facts["level"] = "b_lta"
+    return facts
+
+
+def _stream_object(ref, kind, purpose):
+    try:
+        return kind.load(ref.get_object().read_data(purpose))
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _answer_about(cert, ocsps, crls) -> tuple[str, str] | None:
+    """("good" | "revoked", words) from an OCSP response, else a CRL, about ``cert``."""
+    serial, issuer = cert.serial_number, cert.issuer
+    for response in ocsps:
+        try:
+            basic = response["response_bytes"]["response"].parsed
+            singles = basic["tbs_response_data"]["responses"]
+        except (KeyError, ValueError, TypeError):
+            continue
+        for single in singles:
+            if single["cert_id"]["serial_number"].native != serial:
+                continue
+            status = single["cert_status"]
+            produced = iso_vn(basic["tbs_response_data"]["produced_at"].native)
+            if status.name == "good":
+                return "good", (f"OCSP lúc {produced}: còn hiệu lực / OCSP at {produced}: good")
+            if status.name == "revoked":
+                when = iso_vn(status.chosen["revocation_time"].native)
+                return "revoked", (
+                    f"OCSP: chứng thư bị thu hồi lúc {when} / OCSP: the certificate was "
+                    f"revoked at {when}"
+                )
+    for crl in crls:
+        tbs = crl["tbs_cert_list"]
+        if tbs["issuer"] != issuer:
+            continue
+        issued = iso_vn(tbs["this_update"].native)
+        for entry in tbs["revoked_certificates"] or []:
+            if entry["user_certificate"].native == serial:
+                when = iso_vn(entry["revocation_date"].native)
+                return "revoked", (
+                    f"CRL ngày {issued}: chứng thư bị thu hồi lúc {when} / CRL of {issued}: "
+                    f"the certificate was revoked at {when}"
+                )
+        return "good", f"CRL ngày {issued}: không bị thu hồi / CRL of {issued}: not revoked"
+    return None
+
+
+EXPIRED_SINCE = {AdESIndeterminate.OUT_OF_BOUNDS_NO_POE, AdESIndeterminate.NO_POE}
+
+
+def _expired_since(status) -> bool:
+    """Intact, signed with a trusted timestamp, and refused only because the certificate is no
+    longer valid now: what the file's validation data can still prove as of the timestamp."""
+    ts = status.timestamp_validity
+    return bool(
+        status.intact
+        and status.valid
+        and not status.trusted
+        and status.trust_problem_indic in EXPIRED_SINCE
+        and ts is not None
+        and ts.intact
+        and ts.valid
+        and ts.trusted
+    )
+
+
+async def _validate_as_of_timestamp(sig, status, roots, intermediates, facts, *, at):
+    """The signature again, its certificate checked as of the signature timestamp's time with
+    the certificates and CA answers kept in the file (offline; none fetched). None when that
+    does not validate either."""
+    certs, ocsps, crls = facts["revinfo"]
+    context = ValidationContext(
+        trust_roots=roots,
+        other_certs=[*intermediates, *certs],
+        ocsps=ocsps,
+        crls=crls,
+        allow_fetching=False,
+        revinfo_policy=REVOCATION,
+        algorithm_usage_policy=algorithm_policy(),
+        moment=status.timestamp_validity.timestamp,
+    )
+    try:
+        again = await async_validate_pdf_signature(
+            sig,
+            signer_validation_context=context,
+            ts_validation_context=validation_context(roots, [*intermediates, *certs], at),
+            key_usage_settings=KEY_USAGE,
+        )
+    except Exception:  # the first verdict stands
+        return None
+    return again if again.bottom_line else None

@@ -99,6 +99,7 @@ def cmd_sign(args) -> int:
     open_pdf(pdf)
     check_png(image)
     secret = read_secret_file(args.secret_file)
+    long_term = _long_term_policy(args) if args.long_term else None
     with BridgeClient(args.bridge, args.client, secret) as client:
         signer = BridgeSigner(client, args.key)
         out = sign_pdf(
@@ -112,9 +113,40 @@ def cmd_sign(args) -> int:
             seal_size_mm=args.seal_size_mm,
             tsa_url=args.tsa,
             field_name=args.field,
+            long_term=long_term,
         )
     _write_atomic(args.output, out)
     print(f"Đã ký / signed ({args.appearance}): {args.output}")
+    return 0
+
+
+def _long_term_policy(args):
+    """--trust/--intermediate/--tsa/--revocation as a snn_sign.longterm.LongTermPolicy."""
+    from snn_sign.longterm import LongTermPolicy  # noqa: PLC0415
+
+    if not args.trust:
+        raise BadInputError(
+            "Cần chỉ CA gốc tin cậy (--trust ROOT.pem) để kiểm tra thu hồi chứng thư.",
+            "A trusted root (--trust ROOT.pem) is needed to check revocation.",
+        )
+    return LongTermPolicy(
+        trust_roots=tuple(_read(path, "trust root") for path in args.trust),
+        intermediates=tuple(_read(path, "intermediate CA") for path in args.intermediate or ()),
+        tsa_url=args.tsa,
+        unreachable=args.revocation,
+    )
+
+
+def cmd_timestamp(args) -> int:
+    from snn_sign.longterm import add_document_timestamp, renew_archive_timestamp  # noqa: PLC0415
+
+    policy = _long_term_policy(args)
+    pdf = _read(args.input)
+    out = (
+        renew_archive_timestamp(pdf, policy) if args.renew else add_document_timestamp(pdf, policy)
+    )
+    _write_atomic(args.output, out)
+    print(f"Đã đóng dấu thời gian tài liệu / document timestamp added: {args.output}")
     return 0
 
 
@@ -156,9 +188,27 @@ def _print_report(report) -> None:
             f"tin cậy / trusted: {sig.trusted}; sửa đổi / modifications: "
             f"{sig.modification_level}; bottom line: {sig.bottom_line}"
         )
+        print(f"  mức / level: {LEVELS[sig.level]}")
+        print(f"  thu hồi / revocation: {sig.revocation} {sig.revocation_detail}".rstrip())
+        if sig.timestamp_time:
+            print(f"  dấu thời gian / timestamp: {sig.timestamp_time} ({sig.timestamp_authority})")
+        if sig.as_of_timestamp:
+            print(
+                "  kiểm tra theo thời điểm dấu thời gian, với dữ liệu lưu trong tệp / checked as "
+                "of the timestamp, with the validation data kept in the file"
+            )
         for reason in sig.reasons:
             print(f"  lý do / reason: {reason}")
     print("KẾT QUẢ / RESULT:", "OK" if report.ok else "THẤT BẠI / FAILED")
+
+
+# What each PAdES level proves, as `snn-sign verify` says it.
+LEVELS = {
+    "b_b": "B-B (chữ ký cơ bản / basic signature)",
+    "b_t": "B-T (có dấu thời gian / with a signature timestamp)",
+    "b_lt": "B-LT (có dữ liệu kiểm tra lâu dài / with long-term validation data)",
+    "b_lta": "B-LTA (có dấu thời gian lưu trữ / with an archive timestamp)",
+}
 
 
 def cmd_demo_pki(args) -> int:
@@ -233,6 +283,13 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--seal-size-mm", type=float, default=36.0)
     g.add_argument("--field", help="signature field name")
     g.add_argument("--tsa", metavar="URL", help="RFC 3161 timestamp authority")
+    g.add_argument(
+        "--long-term",
+        action="store_true",
+        help="check the certificate with its CA (OCSP/CRL) first and embed the answers (B-LT); "
+        "needs --trust",
+    )
+    _long_term_arguments(g)
     g.set_defaults(func=cmd_sign)
 
     v = sub.add_parser("verify", help="verify every signature (exit 0 only when all are fine)")
@@ -253,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=cmd_verify)
 
+    _add_timestamp_parser(sub)
+
     d = sub.add_parser("demo-pki", help="test CA, signer and seal certificates, SoftHSM2 token")
     d.add_argument("directory")
     d.add_argument("--pin", help="user PIN of the new token (generated and shown if omitted)")
@@ -261,6 +320,33 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--signer", help="signer's full name")
     d.set_defaults(func=cmd_demo_pki)
     return p
+
+
+def _add_timestamp_parser(sub) -> None:
+    t = sub.add_parser(
+        "timestamp", help="document timestamp with validation data (B-LTA), or --renew it"
+    )
+    t.add_argument("input")
+    t.add_argument("output")
+    t.add_argument("--tsa", metavar="URL", required=True, help="RFC 3161 timestamp authority")
+    t.add_argument("--renew", action="store_true", help="renew the last archive timestamp")
+    _long_term_arguments(t)
+    t.set_defaults(func=cmd_timestamp)
+
+
+def _long_term_arguments(parser) -> None:
+    parser.add_argument(
+        "--trust", action="append", metavar="ROOT.pem", help="trusted root (repeat)"
+    )
+    parser.add_argument(
+        "--intermediate", action="append", metavar="FILE", help="intermediate CA (repeat)"
+    )
+    parser.add_argument(
+        "--revocation",
+        choices=("refuse", "record"),
+        default="refuse",
+        help="when the CA's OCSP/CRL cannot be reached: refuse (default) or sign anyway",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

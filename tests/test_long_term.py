@@ -1,0 +1,258 @@
+"""Signatures that can still be checked in twenty years (snn_sign.longterm), end to end with real
+protocols on 127.0.0.1: the demo CA's OCSP responder, CRL and time-stamping authority
+(snn_sign_testkit.trust_services, standing in for VGCA's, which cannot be reached from here),
+the keys on a SoftHSM2 token behind a real token bridge; the files read back by pyHanko
+(snn-sign verify) and by poppler's pdfsig."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import secrets
+
+import pytest
+from cryptography import x509
+from helpers_bridge import start_bridge
+from helpers_sign import pdfsig, run_cli, signer_args
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from snn_sign import verify_pdf
+from snn_sign.bridge.signer import BridgeSigner
+from snn_sign.longterm import (
+    LongTermPolicy,
+    RevocationUnavailableError,
+    RevokedCertificateError,
+    TimestampError,
+    add_document_timestamp,
+    check_revocation,
+    last_archive_timestamp_expiry,
+    renew_archive_timestamp,
+    require_not_revoked,
+)
+from snn_sign.signing import sign_pdf
+from snn_sign_testkit.pki import create_demo_pki
+from snn_sign_testkit.sample_letter import make_letter_pdf
+from snn_sign_testkit.trust_services import TrustServices
+
+
+@pytest.fixture(scope="module")
+def ltv(tmp_path_factory):
+    """A demo PKI whose certificates name running services, a bridge on its token, and the
+    policy an organisation would configure (its roots, the TSA, refuse when unreachable)."""
+    services = TrustServices.bind()
+    pki = create_demo_pki(
+        tmp_path_factory.mktemp("ltv-pki"),
+        token_label="snn-ltv",
+        pin=f"P-{secrets.token_hex(6)}",
+        services_url=services.url,
+    )
+    services.serve(pki)
+    bridge = start_bridge(tmp_path_factory.mktemp("ltv-bridge"), pki)
+
+    class Ltv:
+        pass
+
+    env = Ltv()
+    env.services, env.pki, env.bridge = services, pki, bridge
+    env.root = pki.ca_cert.read_bytes()
+    env.policy = LongTermPolicy(trust_roots=(env.root,), tsa_url=services.tsa_url, timeout=5)
+    env.signer = BridgeSigner(bridge.client, "signer")
+    env.seal = BridgeSigner(bridge.client, "seal")
+    env.signer_serial = x509.load_pem_x509_certificate(pki.signer_cert.read_bytes()).serial_number
+    yield env
+    bridge.stop()
+    services.stop()
+
+
+def sign_both(ltv, pdf: bytes, policy: LongTermPolicy | None = None) -> bytes:
+    """The director's signature, then the seal, each with its CA check, DSS and timestamp."""
+    policy = policy or ltv.policy
+    signed = sign_pdf(
+        pdf,
+        ltv.signer,
+        appearance="signer",
+        image_png=ltv.pki.signature_png.read_bytes(),
+        long_term=policy,
+    )
+    return sign_pdf(
+        signed,
+        ltv.seal,
+        appearance="seal",
+        image_png=ltv.pki.seal_png.read_bytes(),
+        long_term=policy,
+    )
+
+
+@pytest.fixture(scope="module")
+def lta_file(ltv):
+    """(approved bytes, B-LTA file): both signatures, then a document timestamp."""
+    approved = make_letter_pdf()
+    return approved, add_document_timestamp(sign_both(ltv, approved), ltv.policy)
+
+
+def test_a_good_signer_gives_a_b_lta_file_that_says_what_it_proves(ltv, lta_file):
+    approved, lta = lta_file
+    assert lta.startswith(approved), "the approved bytes stay a prefix of the issued file"
+    report = verify_pdf(lta, [ltv.root])
+    assert report.ok, report.to_dict()
+    assert len(report.signatures) == 2
+    for signature in report.signatures:
+        assert signature.level == "b_lta"
+        assert signature.revocation == "good"
+        assert "OCSP" in signature.revocation_detail
+        assert signature.timestamp_time and signature.timestamp_time.endswith("+07:00")
+        assert signature.timestamp_authority.startswith("SNN Demo TSA")
+        assert not signature.as_of_timestamp
+
+
+def test_pdfsig_still_accepts_the_signatures(ltv, lta_file, tmp_path):
+    path = tmp_path / "lta.pdf"
+    path.write_bytes(lta_file[1])
+    out = pdfsig(path).stdout
+    assert out.count("Signature Validation: Signature is Valid.") == 2, out
+    # The document timestamp (ETSI.RFC3161) is listed; poppler does not validate that type.
+    assert out.count("Signature #") == 3
+
+
+def test_without_a_tsa_no_timestamp_and_no_b_lta(ltv):
+    policy = LongTermPolicy(trust_roots=(ltv.root,), tsa_url=None)
+    signed = sign_both(ltv, make_letter_pdf(), policy)
+    report = verify_pdf(signed, [ltv.root])
+    assert report.ok
+    assert [s.level for s in report.signatures] == ["b_b", "b_b"]
+    assert {s.revocation for s in report.signatures} == {"good"}  # checked and kept all the same
+    with pytest.raises(Exception, match="No time-stamping authority"):
+        add_document_timestamp(signed, policy)
+
+
+def test_a_revoked_signer_is_refused_before_and_while_signing(ltv):
+    ltv.services.revoke(ltv.signer_serial)
+    try:
+        check = check_revocation(ltv.pki.signer_cert.read_bytes(), ltv.policy)
+        assert check.status == "revoked"
+        with pytest.raises(RevokedCertificateError) as refused:
+            require_not_revoked(check, ltv.policy, "Nguyễn Công Hàm")
+        assert "đã bị thu hồi" in refused.value.vi and "is revoked" in refused.value.en
+        # And if a caller skipped the check, signing itself refuses.
+        with pytest.raises(RevokedCertificateError):
+            sign_both(ltv, make_letter_pdf())
+        # The seal's certificate is still good.
+        assert check_revocation(ltv.pki.seal_cert.read_bytes(), ltv.policy).status == "good"
+    finally:
+        ltv.services.reinstate(ltv.signer_serial)
+    assert check_revocation(ltv.pki.signer_cert.read_bytes(), ltv.policy).status == "good"
+
+
+def test_ocsp_and_crl_down_follow_the_policy(ltv):
+    ltv.services.set_down(True, ["/ocsp", "/crl"])
+    try:
+        check = check_revocation(ltv.pki.signer_cert.read_bytes(), ltv.policy)
+        assert check.status == "unknown"
+        assert "could not be asked" in check.detail
+        with pytest.raises(RevocationUnavailableError):
+            require_not_revoked(check, ltv.policy, "Nguyễn Công Hàm")
+        with pytest.raises(RevocationUnavailableError):
+            sign_both(ltv, make_letter_pdf())
+        # "record": signed all the same, timestamped; the file says nothing was checked.
+        record = LongTermPolicy(
+            trust_roots=(ltv.root,), tsa_url=ltv.services.tsa_url, unreachable="record"
+        )
+        require_not_revoked(check, record, "Nguyễn Công Hàm")  # no refusal
+        report = verify_pdf(sign_both(ltv, make_letter_pdf(), record), [ltv.root])
+        assert report.ok
+        assert [s.revocation for s in report.signatures] == ["not_checked", "not_checked"]
+        assert [s.level for s in report.signatures] == ["b_t", "b_t"]
+    finally:
+        ltv.services.set_down(False)
+
+
+def test_a_tsa_that_does_not_answer_is_said_so(ltv):
+    ltv.services.set_down(True, ["/tsa"])
+    try:
+        with pytest.raises(TimestampError) as failed:
+            add_document_timestamp(sign_both(ltv, make_letter_pdf(), _no_tsa(ltv)), ltv.policy)
+        assert "dấu thời gian" in failed.value.vi
+    finally:
+        ltv.services.set_down(False)
+
+
+def _no_tsa(ltv) -> LongTermPolicy:
+    return LongTermPolicy(trust_roots=(ltv.root,))
+
+
+def test_after_the_certificates_expired_the_embedded_data_still_proves_it(ltv, lta_file):
+    """Verified offline (the services stopped answering) years after the signer's and the
+    seal's certificates expired (730 days): each is checked as of its signature timestamp."""
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=900)
+    ltv.services.set_down(True)
+    try:
+        report = verify_pdf(lta_file[1], [ltv.root], at=later)
+    finally:
+        ltv.services.set_down(False)
+    assert report.ok, report.to_dict()
+    assert all(s.as_of_timestamp for s in report.signatures)
+    assert {s.level for s in report.signatures} == {"b_lta"}
+
+
+def test_without_the_embedded_data_an_expired_signature_is_not_accepted(ltv):
+    """The control of the test above: a B-T file (no DSS) cannot prove it later."""
+    signed = sign_pdf(
+        make_letter_pdf(),
+        ltv.signer,
+        appearance="signer",
+        image_png=ltv.pki.signature_png.read_bytes(),
+        tsa_url=ltv.services.tsa_url,
+    )
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=900)
+    report = verify_pdf(signed, [ltv.root], at=later)
+    assert not report.ok
+    assert report.signatures[0].state == "untrusted"
+
+
+def test_the_archive_timestamp_is_renewed_and_the_old_file_stays_a_prefix(ltv, lta_file):
+    lta = lta_file[1]
+    expiry = last_archive_timestamp_expiry(lta)
+    tsa_cert = x509.load_pem_x509_certificate(ltv.pki.tsa_cert.read_bytes())
+    assert expiry == tsa_cert.not_valid_after_utc
+    renewed = renew_archive_timestamp(lta, ltv.policy)
+    assert renewed.startswith(lta)
+
+
+    assert len(PdfFileReader(io.BytesIO(renewed)).embedded_timestamp_signatures) == 2
+    report = verify_pdf(renewed, [ltv.root])
+    assert report.ok, report.to_dict()
+    assert {s.level for s in report.signatures} == {"b_lta"}
+    with pytest.raises(Exception, match="no document timestamp"):
+        renew_archive_timestamp(make_letter_pdf(), ltv.policy)
+
+
+def test_a_tampered_b_lta_file_is_not_intact(ltv, lta_file):
+    approved, lta = lta_file
+    at = approved.index(b"stream") + 20  # inside the first page's content, signed by both
+    tampered = lta[:at] + bytes([lta[at] ^ 0x01]) + lta[at + 1 :]
+    report = verify_pdf(tampered, [ltv.root])
+    assert not report.ok
+    assert not any(s.intact for s in report.signatures)
+    assert {s.state for s in report.signatures} == {"invalid"}
+
+
+def test_the_commands_sign_long_term_timestamp_and_say_the_level(ltv, tmp_path):
+    src, signed, lta = tmp_path / "in.pdf", tmp_path / "signed.pdf", tmp_path / "lta.pdf"
+    src.write_bytes(make_letter_pdf())
+    trust = ["--trust", ltv.pki.ca_cert]
+    r = run_cli(
+        *signer_args(ltv.bridge, src, signed, "--long-term", *trust, "--tsa", ltv.services.tsa_url)
+    )
+    assert r.returncode == 0, r.stderr
+    r = run_cli("timestamp", signed, lta, "--tsa", ltv.services.tsa_url, *trust)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("verify", lta, *trust)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "B-LTA" in r.stdout
+    assert "thu hồi / revocation: good OCSP" in r.stdout
+    assert "SNN Demo TSA" in r.stdout
+    # Without a root, no revocation check can be made: said, nothing written.
+    r = run_cli(*signer_args(ltv.bridge, src, tmp_path / "x.pdf", "--long-term"))
+    assert r.returncode != 0
+    assert "--trust ROOT.pem" in r.stderr
+    assert not (tmp_path / "x.pdf").exists()

@@ -237,12 +237,23 @@ def assert_letter(pdf: bytes, pages: int = 1) -> None:
             assert cell in text
 
 
+@pytest.fixture
+def own_temp_dir(tmp_path, monkeypatch):
+    """A temp dir of this test's own (tempfile's default while it runs): what it leaves is
+    told apart from the conversions other processes make at the same time (Odoo's runner runs
+    beside pytest)."""
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
+    return private
+
+
 def leftovers() -> tuple[list[str], str]:
     """Our temporary directories still in the temp dir, and soffice processes using one."""
     tmp = Path(tempfile.gettempdir())
     dirs = sorted(p.name for p in tmp.glob(f"{TEMP_PREFIX}*"))
     found = subprocess.run(
-        ["pgrep", "-af", TEMP_PREFIX], check=False, capture_output=True, text=True
+        ["pgrep", "-af", str(tmp / TEMP_PREFIX)], check=False, capture_output=True, text=True
     )
     procs = "\n".join(line for line in found.stdout.splitlines() if "pgrep" not in line)
     return dirs, procs
@@ -365,7 +376,7 @@ def test_page_breaks_give_pages(office_docs):
 
 @needs_soffice
 @pytest.mark.slow
-def test_damaged_docx_is_a_conversion_error_and_leaves_nothing(office_docs):
+def test_damaged_docx_is_a_conversion_error_and_leaves_nothing(office_docs, own_temp_dir):
     before = leftovers()
     damaged = office_docs["docx"][: len(office_docs["docx"]) // 2]
     assert sniff(damaged) == "docx"
@@ -387,7 +398,7 @@ def _sleeping_soffice(tmp_path: Path) -> tuple[Path, Path]:
     return script, pid_file
 
 
-def test_time_limit_kills_the_process_group(tmp_path):
+def test_time_limit_kills_the_process_group(tmp_path, own_temp_dir):
     before = leftovers()
     script, pid_file = _sleeping_soffice(tmp_path)
     started = time.monotonic()

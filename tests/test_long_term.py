@@ -11,10 +11,14 @@ import io
 import secrets
 
 import pytest
+from asn1crypto import ocsp as asn1_ocsp
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509 import ocsp
 from helpers_bridge import start_bridge
 from helpers_sign import pdfsig, run_cli, signer_args
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 from snn_sign import verify_pdf
 from snn_sign.bridge.signer import BridgeSigner
@@ -217,7 +221,6 @@ def test_the_archive_timestamp_is_renewed_and_the_old_file_stays_a_prefix(ltv, l
     renewed = renew_archive_timestamp(lta, ltv.policy)
     assert renewed.startswith(lta)
 
-
     assert len(PdfFileReader(io.BytesIO(renewed)).embedded_timestamp_signatures) == 2
     report = verify_pdf(renewed, [ltv.root])
     assert report.ok, report.to_dict()
@@ -256,3 +259,41 @@ def test_the_commands_sign_long_term_timestamp_and_say_the_level(ltv, tmp_path):
     assert r.returncode != 0
     assert "--trust ROOT.pem" in r.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_certificate_that_names_no_service_is_not_checked_and_not_refused(ltv, pki):
+    """The session's demo PKI names no OCSP responder or CRL: nobody to ask, said as such."""
+    policy = LongTermPolicy(trust_roots=(pki.ca_cert.read_bytes(),))
+    check = check_revocation(pki.signer_cert.read_bytes(), policy)
+    assert check.status == "not_checked"
+    assert "names no OCSP responder or CRL" in check.detail
+    require_not_revoked(check, policy, "Nguyễn Công Hàm")  # nothing to refuse
+
+
+def test_a_revoked_answer_kept_in_a_file_makes_its_signature_invalid(ltv):
+    """A file another system signed although its CA said "revoked" (the answer kept in the
+    DSS): verify reads the answer from the file and refuses the signature."""
+    signed = sign_pdf(
+        make_letter_pdf(),
+        ltv.signer,
+        appearance="signer",
+        image_png=ltv.pki.signature_png.read_bytes(),
+    )
+    cert = x509.load_pem_x509_certificate(ltv.pki.signer_cert.read_bytes())
+    issuer = x509.load_pem_x509_certificate(ltv.pki.ca_cert.read_bytes())
+    request = ocsp.OCSPRequestBuilder().add_certificate(cert, issuer, hashes.SHA256()).build()
+    ltv.services.revoke(ltv.signer_serial)
+    try:
+        answer = ltv.services.ocsp_response(request.public_bytes(serialization.Encoding.DER))
+    finally:
+        ltv.services.reinstate(ltv.signer_serial)
+    contents = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0].pkcs7_content
+    output = io.BytesIO(signed)
+    DocumentSecurityStore.add_dss(
+        output, contents, ocsps=[asn1_ocsp.OCSPResponse.load(answer)], force_write=True
+    )
+    report = verify_pdf(output.getvalue(), [ltv.root])
+    (signature,) = report.signatures
+    assert signature.revocation == "revoked"
+    assert "revoked at" in signature.revocation_detail
+    assert signature.state == "invalid" and not report.ok

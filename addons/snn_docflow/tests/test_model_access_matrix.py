@@ -74,6 +74,8 @@ ALLOWED_WRITES = {
             "snn_trust_roots",
             "snn_esign_trial_date",
             "snn_esign_mandatory_date",
+            "snn_tsa_url",
+            "snn_revocation_policy",
             "snn_organ_id",
             "snn_exchange_url",
             "snn_exchange_system_id",

@@ -1,9 +1,12 @@
+from urllib.parse import urlsplit
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.snn_docflow.engine_words import engine_words
 
 from snn_sign.errors import SnnSignError
+from snn_sign.longterm import LongTermPolicy
 from snn_sign.verify import load_roots
 
 from .res_users import check_image, check_managed, manager_sets_up_signing
@@ -16,8 +19,14 @@ SIGNING_FIELDS = frozenset(
         "snn_trust_roots",
         "snn_esign_trial_date",
         "snn_esign_mandatory_date",
+        "snn_tsa_url",
+        "snn_revocation_policy",
     }
 )
+REVOCATION_POLICIES = [
+    ("refuse", "Refuse to sign"),
+    ("record", "Sign and record “revocation not checked”"),
+]
 
 
 class ResCompany(models.Model):
@@ -44,6 +53,23 @@ class ResCompany(models.Model):
         groups="snn_docflow.group_manager",
         help="PEM of the root certificates that verification trusts (e.g. the VGCA roots).",
     )
+    snn_tsa_url = fields.Char(
+        string="Time-Stamping Authority (TSA)",
+        groups="snn_docflow.group_manager",
+        help="RFC 3161 address of the time-stamping service (http or https). With it each "
+        "signature is timestamped and every issued file gets an archive timestamp (PAdES "
+        "B-LTA); without it the files carry the CA's answers but no timestamp.",
+    )
+    snn_revocation_policy = fields.Selection(
+        REVOCATION_POLICIES,
+        string="When the CA Cannot Be Asked",
+        default="refuse",
+        required=True,
+        groups="snn_docflow.group_manager",
+        help="Before signing, the signer's and the seal's certificates are checked with the "
+        "CA's OCSP responder or CRL, as the certificates name them. Revoked is always refused; "
+        "this says what happens when the CA does not answer.",
+    )
     snn_esign_trial_date = fields.Date(
         string="E-signing Trial From",
         help="From this date the clerk chooses e-signed (default) or paper.",
@@ -60,6 +86,15 @@ class ResCompany(models.Model):
             if trial and mandatory and mandatory < trial:
                 raise ValidationError(
                     self.env._("E-signing becomes mandatory after its trial starts, not before.")
+                )
+
+    @api.constrains("snn_tsa_url")
+    def _check_tsa_url(self):
+        for company in self.sudo():
+            url = (company.snn_tsa_url or "").strip()
+            if url and urlsplit(url).scheme not in ("http", "https"):
+                raise ValidationError(
+                    self.env._("The time-stamping authority's address starts with http or https.")
                 )
 
     @api.constrains("snn_seal_bridge_id", "snn_seal_key", "snn_seal_image", "snn_trust_roots")
@@ -102,3 +137,12 @@ class ResCompany(models.Model):
 
     def _trust_roots(self):
         return [self.sudo().snn_trust_roots.encode()] if self.sudo().snn_trust_roots else []
+
+    def _long_term_policy(self):
+        """What signing asks of the CA and the TSA for this organisation (snn_sign.longterm)."""
+        company = self.sudo()
+        return LongTermPolicy(
+            trust_roots=tuple(company._trust_roots()),
+            tsa_url=(company.snn_tsa_url or "").strip() or None,
+            unreachable=company.snn_revocation_policy or "refuse",
+        )

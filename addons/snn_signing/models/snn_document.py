@@ -129,7 +129,12 @@ class SnnDocument(models.Model):
                         "trusted": signature.trusted,
                         "valid": signature.ok,
                         "modification_level": signature.modification_level,
-                        "revocation_checked": False,  # offline: see README "Verification"
+                        "revocation_checked": signature.revocation in ("good", "revoked"),
+                        "level": signature.level,
+                        "revocation": signature.revocation,
+                        "revocation_detail": signature.revocation_detail or False,
+                        "timestamp_time": Signature._utc_from_iso(signature.timestamp_time),
+                        "timestamp_authority": signature.timestamp_authority or False,
                         "reasons": "\n".join(signature.reasons) or False,
                         "verified_at": now,
                     }

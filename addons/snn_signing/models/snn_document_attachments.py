@@ -12,6 +12,7 @@ from odoo.addons.snn_docflow.exceptions import RememberedRefusal
 from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
 
 from snn_sign import sign_pdf, verify_pdf
+from snn_sign.longterm import add_document_timestamp
 from snn_sign.pdfinput import looks_like_pdf
 
 
@@ -72,6 +73,7 @@ class SnnDocument(models.Model):
         seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
         signing_time = workflow.vietnam_now()
         # Numbered in their order (sequence), not as the records happen to be cached.
+        long_term = company._long_term_policy()
         for index, attachment in enumerate(self.attachment_ids.sorted(), 1):
             sealed = sign_pdf(
                 attachment._file_bytes(),
@@ -79,7 +81,10 @@ class SnnDocument(models.Model):
                 appearance="attachment",
                 code=self.code,
                 signing_time=signing_time,
+                long_term=long_term,
             )
+            if long_term.tsa_url:  # B-LTA, as the main file
+                sealed = add_document_timestamp(sealed, long_term)
             report = verify_pdf(sealed, company._trust_roots())
             if not report.ok:
                 reasons = [*report.problems, *(r for s in report.signatures for r in s.reasons)]

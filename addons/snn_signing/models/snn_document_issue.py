@@ -21,6 +21,7 @@ from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
 from snn_sign import sign_pdf, stamp_pdf, verify_pdf
 from snn_sign.detached import sign_detached
 from snn_sign.errors import SnnSignError
+from snn_sign.longterm import add_document_timestamp, check_revocation, require_not_revoked
 
 
 class SnnDocument(models.Model):
@@ -153,6 +154,28 @@ class SnnDocument(models.Model):
         company.snn_seal_bridge_id._check_key(
             company.snn_seal_key, [company.name, company.snn_org_full_name]
         )
+        self._check_not_revoked()
+
+    def _check_not_revoked(self):
+        """Both certificates asked of their CA (OCSP, else CRL, as they name them) before the
+        register is locked: revoked is refused; no answer as the organisation's policy says
+        (refused, or signed and said on the document, see _note_revocation_unknown)."""
+        person, company = self.signer_id.sudo(), self.company_id.sudo()
+        policy = company._long_term_policy()
+        keys = (
+            (person.name, person.snn_sign_bridge_id, person.snn_sign_key),
+            (company.name, company.snn_seal_bridge_id, company.snn_seal_key),
+        )
+        unanswered = self.env.cr.cache.setdefault("snn_revocation_unknown", {})
+        for holder, bridge, key_label in keys:
+            certificate = bridge._signer(key_label).signing_cert.dump()
+            check = check_revocation(certificate, policy)
+            try:
+                require_not_revoked(check, policy, holder)
+            except SnnSignError as error:
+                raise UserError(engine_words(self.env, error)) from None
+            if check.status == "unknown":
+                unanswered.setdefault(self.id, []).append((holder, check.detail))
 
     # ------------------------------------------------------------------ effects
 
@@ -183,12 +206,14 @@ class SnnDocument(models.Model):
         stamped = stamp_pdf(approved, self.code, self.issue_date, place=company.snn_place or None)
         personal = person.snn_sign_bridge_id._signer(person.snn_sign_key)
         seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
+        long_term = company._long_term_policy()
         signed = sign_pdf(
             stamped,
             personal,
             appearance="signer",
             image_png=base64.b64decode(person.snn_signature_image),
             signing_time=signing_time,
+            long_term=long_term,
         )
         sealed = sign_pdf(
             signed,
@@ -197,7 +222,11 @@ class SnnDocument(models.Model):
             image_png=base64.b64decode(company.snn_seal_image),
             org_name=company.snn_org_full_name or company.name,
             signing_time=signing_time,
+            long_term=long_term,
         )
+        if long_term.tsa_url:  # B-LTA: an archive timestamp over both signatures
+            sealed = add_document_timestamp(sealed, long_term)
+        self._note_revocation_unknown()
         report = verify_pdf(sealed, company._trust_roots())
         if not report.ok:
             reasons = [*report.problems, *(r for s in report.signatures for r in s.reasons)]
@@ -212,6 +241,20 @@ class SnnDocument(models.Model):
             "signed_sha256": hashlib.sha256(sealed).hexdigest(),
             "signature_ids": self._signature_records(report, self._signed_keys()),
         }
+
+    def _note_revocation_unknown(self):
+        """Signed although the CA did not answer (the organisation's policy allows it): said on
+        the document, never silent."""
+        unanswered = self.env.cr.cache.get("snn_revocation_unknown", {}).pop(self.id, [])
+        for holder, detail in unanswered:
+            self.message_post(
+                body=self.env._(
+                    "Signed without the CA's answer about the certificate of %(holder)s "
+                    "(revocation not checked): %(why)s",
+                    holder=holder,
+                    why=line_words(self.env, detail),
+                )
+            )
 
     def _anchor_trail(self):
         """Sign the trail's head with the organisation's key: proof outside the database."""

@@ -11,6 +11,20 @@ KINDS = [
     ("organization", "Organisation (seal)"),
     ("attachment", "Attachment (organisation)"),
 ]
+# PAdES baseline levels (ETSI EN 319 142-1), what each adds to the one before.
+LEVELS = [
+    ("b_b", "B-B (basic signature)"),
+    ("b_t", "B-T (with a signature timestamp)"),
+    ("b_lt", "B-LT (with the validation data)"),
+    ("b_lta", "B-LTA (with an archive timestamp)"),
+]
+# The CA's answer about the certificate, as kept in the signed file (snn_sign.verify).
+REVOCATION = [
+    ("good", "Not revoked"),
+    ("revoked", "Revoked"),
+    ("unknown", "Unknown"),
+    ("not_checked", "Not checked"),
+]
 # The modification levels (pyHanko's names) that a signed document allows after a signature.
 ALLOWED_LEVELS = frozenset(level.name for level in verify.ALLOWED_LEVELS)
 
@@ -59,8 +73,19 @@ class SnnSignature(models.Model):
     valid = fields.Boolean(help="Intact, trusted, and no change after signing that is not allowed.")
     modification_level = fields.Char()
     revocation_checked = fields.Boolean(
-        help="Whether revocation (CRL/OCSP) was checked. Offline verification does not check it."
+        help="Whether the file keeps the CA's answer (OCSP or CRL) about the certificate."
     )
+    level = fields.Selection(LEVELS, string="PAdES Level", default="b_b")
+    revocation = fields.Selection(
+        REVOCATION,
+        default="not_checked",
+        help="The CA's answer about the certificate at signing, as the file keeps it.",
+    )
+    revocation_detail = fields.Char(string="CA's Answer")
+    timestamp_time = fields.Datetime(
+        string="Timestamped At", help="The signature timestamp's time (from the TSA)."
+    )
+    timestamp_authority = fields.Char(string="Time-Stamping Authority")
     verdict = fields.Char(compute="_compute_verdict")
     reasons = fields.Text()
     verified_at = fields.Datetime()
@@ -68,7 +93,8 @@ class SnnSignature(models.Model):
     status = fields.Char(string="Signature Status", compute="_compute_panel")
     signed_by = fields.Char(compute="_compute_panel")
     verdict_text = fields.Char(string="Verdict in Words", compute="_compute_panel")
-    revocation_text = fields.Char(string="Not Checked", compute="_compute_panel")
+    revocation_text = fields.Char(string="Revocation", compute="_compute_panel")
+    long_term_text = fields.Char(string="Lasting Proof", compute="_compute_panel")
     reasons_text = fields.Text(string="Reasons in Your Language", compute="_compute_panel")
     modification_text = fields.Char(string="Changes After Signing", compute="_compute_panel")
     verified_text = fields.Char(string="Verified", compute="_compute_panel")
@@ -99,6 +125,11 @@ class SnnSignature(models.Model):
         "valid",
         "modification_level",
         "revocation_checked",
+        "revocation",
+        "revocation_detail",
+        "level",
+        "timestamp_time",
+        "timestamp_authority",
         "reasons",
         "verified_at",
     )
@@ -110,17 +141,38 @@ class SnnSignature(models.Model):
             signature.signed_by = signature._signed_by_text()
             signature.verdict_text = signature._verdict_text(status)
             signature.revocation_text = (
-                self.env._(
-                    "Not checked: whether the certificate has been revoked (the check is offline)."
-                )
-                if status != "broken" and not signature.revocation_checked
-                else False
+                signature._revocation_text() if status != "broken" else False
             )
+            signature.long_term_text = signature._long_term_text()
             signature.reasons_text = signature._reasons_in_user_language()
             signature.modification_text = signature._modification_text()
             signature.verified_text = signature.verified_at and self.env._(
                 "Verified %(when)s", when=signature._when(signature.verified_at)
             )
+
+    def _revocation_text(self):
+        """The CA's answer kept in the file, in the user's language."""
+        if self.revocation == "good":
+            return self.env._("Not revoked: the CA's answer at signing is kept in the file.")
+        if self.revocation == "revoked":
+            return self.env._("Revoked: the CA says the certificate was revoked.")
+        return self.env._(
+            "Not checked: whether the certificate has been revoked (the file keeps no answer "
+            "of its CA)."
+        )
+
+    def _long_term_text(self):
+        """ "PAdES B-LTA; timestamp at 09:30 on 18/02/2019 by <TSA>": how long it can be
+        proven (what each level adds: the README's "Lasting signatures")."""
+        level = dict(self._fields["level"]._description_selection(self.env)).get(self.level)
+        if not self.timestamp_time:
+            return level or False
+        return self.env._(
+            "%(level)s; timestamp %(when)s by %(tsa)s",
+            level=level,
+            when=self._when(self.timestamp_time),
+            tsa=self.timestamp_authority or "?",
+        )
 
     def _status(self):
         """valid, warning (intact and unchanged, but the certificate is not trusted) or broken."""

@@ -12,3 +12,4 @@ from . import test_engine_words
 from . import test_attachments
 from . import test_attachment_parts
 from . import test_attachment_upload
+from . import test_long_term_issue

@@ -174,7 +174,9 @@ class TestIssueFailures(SigningCase):
         self.env.invalidate_all()
         self.issue_works_again(document)
 
-    def test_verification_fails(self):
+    def test_a_certificate_the_trusted_roots_do_not_vouch_for_is_refused(self):
+        """Checked with the organisation's roots while signing (snn_sign.longterm), so refused
+        before any signature is kept; verification after signing would refuse it too."""
         document = self.walk(self.make_letter(), "approved")
         roots = self.company.snn_trust_roots
         with tempfile.TemporaryDirectory() as tmp:
@@ -184,7 +186,7 @@ class TestIssueFailures(SigningCase):
             other = other_ca.public_bytes(serialization.Encoding.PEM).decode()
             Path(tmp).joinpath("x").write_text(other)
         self.company.snn_trust_roots = other
-        self.issue_refused(document, "does not verify")
+        self.issue_refused(document, "does not chain to a trusted root of the organisation")
         self.company.snn_trust_roots = roots
         self.issue_works_again(document)
 

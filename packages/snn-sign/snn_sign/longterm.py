@@ -114,10 +114,11 @@ async def online(policy: LongTermPolicy, *, hard: bool | None = None):
 
 @dataclass(frozen=True)
 class RevocationCheck:
-    """The CA's answer for one certificate: "good", "revoked" or "unknown" (with why, in
-    both languages), and when it was asked (Vietnam time, ISO 8601)."""
+    """The CA's answer for one certificate: "good", "revoked", "unknown" (asked, but no answer)
+    or "not_checked" (the certificate names no OCSP responder or CRL: there is nobody to ask),
+    with why in both languages, and when it was asked (Vietnam time, ISO 8601)."""
 
-    status: Literal["good", "revoked", "unknown"]
+    status: Literal["good", "revoked", "unknown", "not_checked"]
     detail: str
     checked_at: str
 
@@ -137,7 +138,7 @@ async def async_check_revocation(certificate: bytes, policy: LongTermPolicy) -> 
     checked_at = iso_vn(dt.datetime.now(dt.timezone.utc))
     if not _declares_revocation_sources(cert):
         return RevocationCheck(
-            "unknown",
+            "not_checked",
             "Chứng thư không ghi nơi tra cứu thu hồi (OCSP, CRL) / "
             "The certificate names no OCSP responder or CRL",
             checked_at,
@@ -202,7 +203,13 @@ def signing_refusal(exc: Exception, who: str) -> SnnSignError:
             f"Chưa kiểm tra được tình trạng thu hồi chứng thư của {who}: {cause}",
             f"The revocation status of the certificate of {who} could not be checked: {cause}",
         )
-    if isinstance(cause, (PathBuildingError, PathValidationError)):
+    if isinstance(cause, PathBuildingError):
+        return SnnSignError(
+            f"Chứng thư số của {who} không dẫn tới chứng thư gốc tin cậy nào của cơ quan: {cause}",
+            f"The certificate of {who} does not chain to a trusted root of the organisation: "
+            f"{cause}",
+        )
+    if isinstance(cause, PathValidationError):
         return SnnSignError(
             f"Chứng thư số của {who} không hợp lệ: {cause}",
             f"The certificate of {who} is not valid: {cause}",

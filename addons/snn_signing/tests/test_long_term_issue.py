@@ -1,0 +1,146 @@
+"""The clerk's issue asks the CA before anything is numbered and makes files that last (PAdES
+B-LTA): with a demo PKI whose certificates name an OCSP responder and a CRL, and a
+time-stamping authority, all on 127.0.0.1 (snn_sign_testkit.trust_services: real protocols,
+standing in for VGCA's services, which cannot be reached from here), keys on a SoftHSM2 token
+behind a real token bridge."""
+
+import base64
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+
+from cryptography import x509
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from snn_sign import verify_pdf
+from snn_sign_testkit.demo_bridge import start_bridge
+from snn_sign_testkit.pki import create_demo_pki
+from snn_sign_testkit.trust_services import TrustServices
+
+from .common import (
+    BRIDGE_SECRET,
+    SigningCase,
+    bridge_values,
+    company_signing_values,
+    director_signing_values,
+    pdfsig,
+    put_secret,
+)
+
+
+@tagged("post_install", "-at_install")
+class TestLongTermIssue(SigningCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        workdir = Path(tempfile.mkdtemp(prefix="snn-long-term-"))
+        cls.addClassCleanup(shutil.rmtree, workdir, ignore_errors=True)
+        cls.services = TrustServices.bind()
+        cls.addClassCleanup(cls.services.stop)
+        cls.pki = create_demo_pki(
+            workdir / "pki",
+            token_label="snn-ltv",
+            pin=f"P-{secrets.token_hex(6)}",
+            services_url=cls.services.url,
+        )
+        cls.services.serve(cls.pki)
+        cls.ltv_bridge = start_bridge(workdir / "bridge", cls.pki)
+        cls.addClassCleanup(cls.ltv_bridge.stop)
+        put_secret(cls.secrets_dir, cls.company, BRIDGE_SECRET, cls.ltv_bridge.secret_file)
+        bridge = cls.env["snn.sign.bridge"].create(bridge_values(cls.ltv_bridge))
+        cls.company.write(
+            {
+                **company_signing_values(bridge, cls.pki),
+                "snn_tsa_url": cls.services.tsa_url,
+                "snn_revocation_policy": "refuse",
+            }
+        )
+        cls.director.write(director_signing_values(bridge, cls.pki))
+        cls.signer_serial = x509.load_pem_x509_certificate(
+            cls.pki.signer_cert.read_bytes()
+        ).serial_number
+        cls.seal_serial = x509.load_pem_x509_certificate(
+            cls.pki.seal_cert.read_bytes()
+        ).serial_number
+
+    def approved(self):
+        return self.walk(self.make_letter(), "approved")
+
+    def refused_issue(self, document):
+        """Issue as the clerk: refused, nothing numbered, the refusal in the trail."""
+        before = len(document.approval_ids)
+        try:  # no assertRaises savepoint: the refusal row shares this test's transaction
+            document.with_user(self.clerk).action_issue()
+        except UserError as error:
+            message = str(error)
+        else:
+            self.fail("issued although it should have been refused")
+        self.assertEqual(document.state, "approved")
+        self.assertFalse(document.number or document.code or document.signed_file)
+        refusal = document.approval_ids[before:]
+        self.assertEqual(refusal.mapped("action"), ["refuse"])
+        return message
+
+    def test_a_good_signer_issues_a_b_lta_file_and_the_panel_says_so(self):
+        document = self.approved()
+        approved = base64.b64decode(document.file)
+        document.with_user(self.clerk).action_issue()
+        self.assertEqual(document.state, "issued")
+        signed = base64.b64decode(document.signed_file)
+        self.assertTrue(signed.startswith(approved))
+        report = verify_pdf(signed, [self.pki.ca_cert.read_bytes()])
+        self.assertTrue(report.ok, report.to_dict())
+        output, code = pdfsig(signed)
+        self.assertEqual(code, 0, output)
+        self.assertEqual(output.count("Signature is Valid."), 2, output)
+        personal, seal = document.signature_ids.sorted("sequence")
+        for signature in (personal, seal):
+            self.assertEqual(signature.level, "b_lta")
+            self.assertEqual(signature.revocation, "good")
+            self.assertTrue(signature.revocation_checked)
+            self.assertTrue(signature.timestamp_time)
+            self.assertTrue(signature.timestamp_authority.startswith("SNN Demo TSA"))
+        self.assertEqual(personal.verdict, "Valid")
+        self.assertIn("Not revoked", personal.revocation_text)
+        self.assertIn("B-LTA", personal.long_term_text)
+        self.assertIn("SNN Demo TSA", personal.long_term_text)
+        # "Verify again" reads the same from the file alone.
+        document.action_verify_signatures()
+        self.assertEqual(document.signature_ids.mapped("level"), ["b_lta", "b_lta"])
+        self.assertTrue(document.trail_intact, document._trail_problems())
+
+    def test_a_revoked_signer_or_seal_is_refused_and_nothing_is_numbered(self):
+        for serial, whose in ((self.signer_serial, "Nguyễn"), (self.seal_serial, "Sở")):
+            with self.subTest(whose=whose):
+                self.services.revoke(serial)
+                try:
+                    document = self.approved()
+                    message = self.refused_issue(document)
+                finally:
+                    self.services.reinstate(serial)
+                self.assertIn("is revoked", message)
+                self.assertIn("still approved", message)
+        # Reinstated: the same clerk issues, the first number.
+        document = self.approved()
+        document.with_user(self.clerk).action_issue()
+        self.assertEqual(document.number, 1)
+
+    def test_a_ca_that_does_not_answer_follows_the_policy(self):
+        self.services.set_down(True, ["/ocsp", "/crl"])
+        try:
+            document = self.approved()
+            message = self.refused_issue(document)
+            self.assertIn("could not be checked", message)
+            self.company.snn_revocation_policy = "record"
+            document.with_user(self.clerk).action_issue()
+        finally:
+            self.services.set_down(False)
+            self.company.snn_revocation_policy = "refuse"
+        self.assertEqual(document.state, "issued")
+        self.assertEqual(document.signature_ids.mapped("revocation"), ["not_checked"] * 2)
+        self.assertEqual(document.signature_ids.mapped("level"), ["b_t", "b_t"])
+        said = document.message_ids.filtered(lambda m: "revocation not checked" in (m.body or ""))
+        self.assertEqual(len(said), 2, "both certificates, said on the document")

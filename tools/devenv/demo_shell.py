@@ -57,6 +57,11 @@ def configure_signing(data, info):
     else:
         name = data["bridge_name"]
         bridge = bridges.create({"name": name, "company_id": company.id, **connection})
+    # The demo CA's time-stamping authority (the bridge's process serves it): B-LTA files.
+    tsa = {"snn_tsa_url": info["tsa_url"]} if info.get("tsa_url") else {}
+    if tsa and company.snn_tsa_url != tsa["snn_tsa_url"]:
+        company.write(tsa)
+        changed["snn_tsa_url"] = tsa["snn_tsa_url"]
     if new_token:
         seal = pathlib.Path(info["seal_png"]).read_bytes()
         signature = pathlib.Path(info["signature_png"]).read_bytes()

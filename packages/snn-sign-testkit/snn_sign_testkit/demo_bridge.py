@@ -9,10 +9,12 @@ the bench. Test keys only; never for real certificates.
 ``python -m snn_sign_testkit.demo_bridge DIR [--port N] [--org NAME] [--signer NAME]`` (what
 ``make run`` starts) makes a demo PKI in DIR/pki, or reuses the one there when it names the
 same organisation and signer and its certificates are still valid; starts the bridge with a
-fresh client secret (DIR/bridge/client.secret, mode 0600); prints one JSON line (url,
-client_name, secret_file, ca_cert, signature_png, seal_png, org_name, signer_name, pid, log)
-and nothing more on stdout; and stays in the foreground until SIGTERM or Ctrl-C, which stop
-the bridge. The PIN and the secret stay in their 0600 files; nothing prints them.
+fresh client secret (DIR/bridge/client.secret, mode 0600); serves the demo CA's OCSP
+responder, CRL and time-stamping authority (trust_services) on the loopback port its
+certificates name (DIR/pki/services.json); prints one JSON line (url, client_name,
+secret_file, ca_cert, signature_png, seal_png, org_name, signer_name, pid, log, tsa_url) and
+nothing more on stdout; and stays in the foreground until SIGTERM or Ctrl-C, which stop the
+bridge and the services. The PIN and the secret stay in their 0600 files; nothing prints them.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from snn_sign_testkit.pki import (
     DemoPki,
     create_demo_pki,
 )
+from snn_sign_testkit.trust_services import TrustServices
 
 
 def free_port() -> int:
@@ -225,6 +228,10 @@ def load_demo_pki(directory: Path, *, org_name: str, signer_name: str) -> DemoPk
         }
     except ValueError:
         return None
+    services = _services_port(base)
+    tsa_cert, tsa_key = base / "tsa_cert.pem", base / "tsa_key.pem"
+    if services is None or not (tsa_cert.is_file() and tsa_key.is_file()):
+        return None  # made before the demo had its CA's services: made again
     soon = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=7)
     fits = (
         pin
@@ -245,8 +252,20 @@ def load_demo_pki(directory: Path, *, org_name: str, signer_name: str) -> DemoPk
         signer_name=signer_name,
         pin=pin,
         pin_file=pin_file,
+        tsa_cert=tsa_cert,
+        tsa_key=tsa_key,
         **paths,
     )
+
+
+_SERVICES_FILE = "services.json"  # the port its certificates name for OCSP, CRL and the TSA
+
+
+def _services_port(base: Path) -> int | None:
+    try:
+        return int(json.loads((base / _SERVICES_FILE).read_text())["port"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def ensure_demo_pki(directory: Path, *, org_name: str, signer_name: str) -> DemoPki:
@@ -264,13 +283,17 @@ def ensure_demo_pki(directory: Path, *, org_name: str, signer_name: str) -> Demo
                 f"{directory} holds something other than a demo PKI; use another directory.",
             )
         shutil.rmtree(directory)
-    return create_demo_pki(
+    port = free_port()  # from now on the certificates name it: kept in services.json
+    pki = create_demo_pki(
         directory,
         token_label=_TOKEN_LABEL,
         pin=secrets.token_hex(8),
         org_name=org_name,
         signer_name=signer_name,
+        services_url=f"http://127.0.0.1:{port}",
     )
+    (pki.directory / _SERVICES_FILE).write_text(json.dumps({"port": port}) + "\n")
+    return pki
 
 
 def _stop_on_signal(signum, _frame):
@@ -296,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     base.chmod(0o700)  # the token, its PIN and the client secret are inside
     try:
         pki = ensure_demo_pki(base / "pki", org_name=args.org, signer_name=args.signer)
+        # The demo CA's OCSP responder, CRL and TSA, on the port its certificates name.
+        services = TrustServices.bind(_services_port(pki.directory)).serve(pki)
         running = start_bridge(
             base / "bridge", pki, client_name=args.client, port=args.port or None
         )
@@ -314,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
             "signer_name": pki.signer_name,
             "pid": running.process.pid,
             "log": str(running.log_path),
+            "tsa_url": services.tsa_url,
         }
         print(json.dumps(info), flush=True)
         # Nothing more on stdout: whoever read that line may have closed the pipe.
@@ -327,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         running.stop()
+        services.stop()
 
 
 if __name__ == "__main__":

@@ -297,3 +297,25 @@ def test_a_revoked_answer_kept_in_a_file_makes_its_signature_invalid(ltv):
     assert signature.revocation == "revoked"
     assert "revoked at" in signature.revocation_detail
     assert signature.state == "invalid" and not report.ok
+
+
+def test_a_tsa_that_asks_for_credentials_gets_them_from_the_policy(ltv):
+    signed = sign_both(ltv, make_letter_pdf(), _no_tsa(ltv))
+    password = secrets.token_urlsafe(12)
+    ltv.services.require_tsa_auth("snn", password)
+    try:
+        with pytest.raises(TimestampError):
+            add_document_timestamp(signed, ltv.policy)
+        wrong = LongTermPolicy(
+            trust_roots=(ltv.root,), tsa_url=ltv.services.tsa_url, tsa_auth=("snn", "wrong")
+        )
+        with pytest.raises(TimestampError):
+            add_document_timestamp(signed, wrong)
+        right = LongTermPolicy(
+            trust_roots=(ltv.root,), tsa_url=ltv.services.tsa_url, tsa_auth=("snn", password)
+        )
+        assert password not in repr(right)
+        lta = add_document_timestamp(signed, right)
+    finally:
+        ltv.services._tsa_auth = None
+    assert verify_pdf(lta, [ltv.root]).ok

@@ -13,6 +13,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/ir_rule.xml",
+        "data/ir_cron_data.xml",
         "views/snn_sign_bridge_views.xml",
         "views/snn_signature_views.xml",
         "views/snn_document_views.xml",

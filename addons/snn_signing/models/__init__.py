@@ -7,3 +7,5 @@ from . import snn_document
 from . import snn_document_issue
 from . import snn_document_attachment
 from . import snn_document_attachments
+from . import snn_document_archive
+from . import snn_approval

@@ -1,7 +1,7 @@
 from urllib.parse import urlsplit
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.snn_docflow.engine_words import engine_words
 
@@ -10,6 +10,7 @@ from snn_sign.longterm import LongTermPolicy
 from snn_sign.verify import load_roots
 
 from .res_users import check_image, check_managed, manager_sets_up_signing
+from .secret_file import check_secret_name, read_secret, reason
 
 SIGNING_FIELDS = frozenset(
     {
@@ -21,6 +22,9 @@ SIGNING_FIELDS = frozenset(
         "snn_esign_mandatory_date",
         "snn_tsa_url",
         "snn_revocation_policy",
+        "snn_archive_renewal_days",
+        "snn_tsa_username",
+        "snn_tsa_secret_file",
     }
 )
 REVOCATION_POLICIES = [
@@ -60,6 +64,17 @@ class ResCompany(models.Model):
         "signature is timestamped and every issued file gets an archive timestamp (PAdES "
         "B-LTA); without it the files carry the CA's answers but no timestamp.",
     )
+    snn_tsa_username = fields.Char(
+        string="TSA User",
+        groups="snn_docflow.group_manager",
+        help="When the time-stamping authority asks for HTTP basic authentication.",
+    )
+    snn_tsa_secret_file = fields.Char(
+        string="TSA Password File",
+        groups="snn_docflow.group_manager",
+        help="The NAME of the file holding the TSA password, in this company's directory of "
+        "the server's secrets directory (as a token bridge's secret): never in the database.",
+    )
     snn_revocation_policy = fields.Selection(
         REVOCATION_POLICIES,
         string="When the CA Cannot Be Asked",
@@ -69,6 +84,13 @@ class ResCompany(models.Model):
         help="Before signing, the signer's and the seal's certificates are checked with the "
         "CA's OCSP responder or CRL, as the certificates name them. Revoked is always refused; "
         "this says what happens when the CA does not answer.",
+    )
+    snn_archive_renewal_days = fields.Integer(
+        string="Renew Archive Timestamps (Days Before)",
+        default=180,
+        groups="snn_docflow.group_manager",
+        help="An issued file's archive timestamp is renewed this many days before its "
+        "time-stamping authority's certificate expires.",
     )
     snn_esign_trial_date = fields.Date(
         string="E-signing Trial From",
@@ -88,9 +110,14 @@ class ResCompany(models.Model):
                     self.env._("E-signing becomes mandatory after its trial starts, not before.")
                 )
 
-    @api.constrains("snn_tsa_url")
+    @api.constrains("snn_tsa_url", "snn_archive_renewal_days", "snn_tsa_secret_file")
     def _check_tsa_url(self):
         for company in self.sudo():
+            check_secret_name(self.env, company.snn_tsa_secret_file)
+            if company.snn_archive_renewal_days < 0:
+                raise ValidationError(
+                    self.env._("The renewal margin is a number of days, 0 or more.")
+                )
             url = (company.snn_tsa_url or "").strip()
             if url and urlsplit(url).scheme not in ("http", "https"):
                 raise ValidationError(
@@ -145,4 +172,22 @@ class ResCompany(models.Model):
             trust_roots=tuple(company._trust_roots()),
             tsa_url=(company.snn_tsa_url or "").strip() or None,
             unreachable=company.snn_revocation_policy or "refuse",
+            tsa_auth=company._tsa_auth(),
         )
+
+    def _tsa_auth(self):
+        """(user, password) for the TSA, the password read from the company's secret file;
+        None without a user. A file that cannot be read is said, not skipped."""
+        if not self.snn_tsa_username:
+            return None
+        try:
+            password = read_secret(self.env, self, self.snn_tsa_secret_file)
+        except OSError as error:
+            raise UserError(
+                self.env._(
+                    "The TSA password file “%(file)s” cannot be read: %(why)s",
+                    file=self.snn_tsa_secret_file or "",
+                    why=reason(error),
+                )
+            ) from None
+        return self.snn_tsa_username, password.decode("utf-8", "replace")

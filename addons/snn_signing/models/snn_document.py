@@ -22,6 +22,7 @@ SIGNING_RESULTS = frozenset(
         "signed_sha256",
         "signature_ids",
         "anchor_ids",
+        "archive_expiry",
     }
 )
 

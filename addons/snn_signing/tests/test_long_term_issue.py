@@ -5,12 +5,17 @@ standing in for VGCA's services, which cannot be reached from here), keys on a S
 behind a real token bridge."""
 
 import base64
+import datetime as dt
+import hashlib
+import io
 import secrets
 import shutil
 import tempfile
 from pathlib import Path
 
 from cryptography import x509
+from freezegun import freeze_time
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -144,3 +149,66 @@ class TestLongTermIssue(SigningCase):
         self.assertEqual(document.signature_ids.mapped("level"), ["b_t", "b_t"])
         said = document.message_ids.filtered(lambda m: "revocation not checked" in (m.body or ""))
         self.assertEqual(len(said), 2, "both certificates, said on the document")
+
+    def test_the_archive_timestamp_is_renewed_before_it_expires(self):
+        document = self.approved()
+        document.with_user(self.clerk).action_issue()
+        tsa = x509.load_pem_x509_certificate(self.pki.tsa_cert.read_bytes())
+        self.assertEqual(document.archive_expiry, tsa.not_valid_after_utc.replace(tzinfo=None))
+        issued = base64.b64decode(document.signed_file)
+        Document = self.env["snn.document"]
+        Document._cron_renew_archive_timestamps(commit=False)  # years away: nothing to do
+        self.assertEqual(base64.b64decode(document.signed_file), issued)
+        self.company.snn_archive_renewal_days = 4000  # the TSA's 10 years fall inside it
+        Document._cron_renew_archive_timestamps(commit=False)
+        renewed = base64.b64decode(document.signed_file)
+        self.assertTrue(renewed.startswith(issued) and renewed != issued)
+        self.assertEqual(document.signed_sha256, hashlib.sha256(renewed).hexdigest())
+        self.assertEqual(len(PdfFileReader(io.BytesIO(renewed)).embedded_timestamp_signatures), 2)
+        row = document.approval_ids.sorted("id")[-1]
+        self.assertEqual(row.action, "archive_timestamp")
+        self.assertEqual(row.file_sha256, document.signed_sha256)
+        self.assertEqual(len(document.anchor_ids), 2, "the new head signed by the seal")
+        self.assertFalse(document._trail_problems())
+        self.assertEqual(document.signature_ids.mapped("level"), ["b_lta", "b_lta"])
+        self.assertTrue(all(document.signature_ids.mapped("valid")))
+        # Nobody else writes the issued file: still frozen outside the renewal.
+        with self.assertRaises(UserError):
+            document.with_user(self.manager).write({"signed_file": base64.b64encode(issued)})
+
+    def test_verify_again_holds_after_the_certificates_expired(self):
+        """Years later (the director's and the seal's certificates ended after 730 days) and
+        with the CA's services gone: Verify Again proves both from the data kept in the file."""
+        document = self.approved()
+        document.with_user(self.clerk).action_issue()
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(days=900)
+        self.services.set_down(True)
+        try:
+            with freeze_time(later):
+                document.with_user(self.drafter).action_verify_signatures()
+        finally:
+            self.services.set_down(False)
+        self.assertTrue(
+            all(document.signature_ids.mapped("valid")), document.signature_ids.mapped("reasons")
+        )
+        self.assertEqual(document.signature_ids.mapped("level"), ["b_lta", "b_lta"])
+
+    def test_a_tsa_that_asks_for_credentials_reads_them_from_the_secrets_directory(self):
+        password = secrets.token_urlsafe(12)
+        self.services.require_tsa_auth("snn-tsa", password)
+        try:
+            self.company.snn_tsa_username = "snn-tsa"
+            document = self.approved()
+            self.company.snn_tsa_secret_file = "tsa.secret"  # not there yet
+            message = self.refused_issue(document)
+            self.assertIn("tsa.secret", message)
+            secret = Path(self.secrets_dir) / "tsa-source"
+            secret.write_text(password + "\n")
+            put_secret(self.secrets_dir, self.company, "tsa.secret", secret)
+            document.with_user(self.clerk).action_issue()
+        finally:
+            self.services._tsa_auth = None
+            self.company.write({"snn_tsa_username": False, "snn_tsa_secret_file": False})
+        self.assertEqual(document.state, "issued")
+        self.assertEqual(document.signature_ids.mapped("level"), ["b_lta", "b_lta"])
+        self.assertNotIn(password, str(self.company.sudo().read()[0]))

@@ -10,6 +10,7 @@ B-LT/B-LTA files and their renewal run for real, offline.
     services.revoke(serial)                             # OCSP says revoked, the CRL lists it
     services.set_down(True)                             # every request answers 503
     services.set_down(True, ["/ocsp", "/crl"])          # only revocation out of order
+    services.require_tsa_auth("user", "password")       # the TSA asks for basic auth
     services.stop()
 
 ``python -m snn_sign_testkit.trust_services PKI_DIR --port N`` serves a demo PKI made with
@@ -25,6 +26,7 @@ asked, with the current time: the CRL is valid for a day, an OCSP answer for an 
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import json
 import os
@@ -100,6 +102,7 @@ class TrustServices:
         self._revoked: dict[int, tuple[dt.datetime, x509.ReasonFlags]] = {}
         self._down: frozenset[str] = frozenset()
         self._thread: threading.Thread | None = None
+        self._tsa_auth: str | None = None  # the Authorization header the TSA asks for
         self.requests: list[str] = []  # the paths asked, in order (tests count round trips)
 
     @classmethod
@@ -160,6 +163,13 @@ class TrustServices:
         """From now on OCSP answers "revoked at ``at``" for ``serial`` and the CRL lists it."""
         with self._lock:
             self._revoked[serial] = ((at or _now()).replace(microsecond=0), reason)
+
+    def require_tsa_auth(self, user: str, password: str) -> None:
+        """From now on the TSA answers 401 unless the request carries these credentials
+        (HTTP basic authentication, as some commercial TSAs ask)."""
+        token = base64.b64encode(f"{user}:{password}".encode()).decode()
+        with self._lock:
+            self._tsa_auth = f"Basic {token}"
 
     def reinstate(self, serial: int) -> None:
         """Undo :meth:`revoke` (for the next test of a shared PKI)."""
@@ -317,6 +327,10 @@ class _Handler(BaseHTTPRequestHandler):
             if path == OCSP_PATH:
                 answer, kind = self.services.ocsp_response(body), "application/ocsp-response"
             elif path == TSA_PATH:
+                wanted = self.services._tsa_auth
+                if wanted and self.headers.get("Authorization") != wanted:
+                    self._answer(HTTPStatus.UNAUTHORIZED, b"credentials needed")
+                    return
                 answer, kind = self.services.timestamp_response(body), "application/timestamp-reply"
             else:
                 self._answer(HTTPStatus.NOT_FOUND)

@@ -21,9 +21,10 @@ Network I/O is pyHanko's (aiohttp); each check or timestamp waits at most ``time
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Literal
 
@@ -76,6 +77,8 @@ class LongTermPolicy:
     tsa_url: str | None = None
     unreachable: Unreachable = "refuse"
     timeout: float = 15.0
+    # (user, password) when the TSA asks for HTTP basic authentication; never printed.
+    tsa_auth: tuple[str, str] | None = field(default=None, repr=False)
 
     def validation_context(self, session=None, *, hard: bool | None = None):
         """pyHanko's context for these roots, fetching OCSP/CRL online through ``session`` (an
@@ -98,9 +101,15 @@ class LongTermPolicy:
     def timestamper(self, session=None) -> HTTPTimeStamper | None:
         if not self.tsa_url:
             return None
+        headers = None
+        if self.tsa_auth:  # HTTP basic authentication (RFC 7617), as a header
+            token = base64.b64encode(":".join(self.tsa_auth).encode()).decode()
+            headers = {"Authorization": f"Basic {token}"}
         if session is None:
-            return HTTPTimeStamper(self.tsa_url, timeout=int(self.timeout))
-        return HTTPTimeStamper(self.tsa_url, session=session, timeout=int(self.timeout))
+            return HTTPTimeStamper(self.tsa_url, timeout=int(self.timeout), headers=headers)
+        return HTTPTimeStamper(
+            self.tsa_url, session=session, timeout=int(self.timeout), headers=headers
+        )
 
 
 @contextlib.asynccontextmanager

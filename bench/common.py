@@ -126,22 +126,33 @@ def exchange_registry(args):
 
 
 @contextlib.contextmanager
-def signing_registry(config_file: Path, dbname: str, name: str):
+def signing_registry(config_file: Path, dbname: str, name: str, *, services: bool = False):
     """In a child run: (registry, running bridge): a demo PKI on SoftHSM2 and a token bridge on
     it, set up before the registry loads (this process's PKCS#11 module reads the PKI's
-    environment once), stopped and removed at the end."""
+    environment once), stopped and removed at the end. ``services``: the PKI's certificates
+    name an OCSP responder and a CRL, served with a TSA on loopback (trust_services), as
+    ``running.services``; signing_company() then timestamps (PAdES B-LTA)."""
     from snn_sign_testkit.demo_bridge import start_bridge  # noqa: PLC0415
     from snn_sign_testkit.pki import create_demo_pki  # noqa: PLC0415
+    from snn_sign_testkit.trust_services import TrustServices  # noqa: PLC0415
 
     logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset" per signature
+    trust = TrustServices.bind() if services else None
     with tempfile.TemporaryDirectory(prefix=f"snn-{name}-pki-") as tmp:
-        pki = create_demo_pki(Path(tmp) / "pki", pin=secrets.token_hex(4))
+        pki = create_demo_pki(
+            Path(tmp) / "pki", pin=secrets.token_hex(4), services_url=trust and trust.url
+        )
+        if trust:
+            trust.serve(pki)
         os.environ.update(pki.env())
         running = start_bridge(Path(tmp) / "bridge", pki)
+        running.services = trust
         try:
             yield odoo_registry(config_file, dbname), running
         finally:
             running.stop()
+            if trust:
+                trust.stop()
 
 
 def issue_committed(registry, clerk_id: int, document_id: int) -> None:
@@ -277,6 +288,8 @@ def signing_company(env, running, tag: str):
         {**bridge_values(running), "name": "Token bridge (bench)", "company_id": company.id}
     )
     company.write(company_signing_values(bridge, running.pki))
+    if getattr(running, "services", None):
+        company.write({"snn_tsa_url": running.services.tsa_url})
     return company, bridge
 
 

@@ -7,8 +7,9 @@ validation data of that timestamp and a new archive timestamp: an incremental up
 issued file stays a byte prefix of the renewed one. Each renewal is a row of the trail (with the
 new file's SHA-256) whose head the seal signs again.
 
-The signed file is frozen once issued; only this step unfreezes it, for the document it
-renews, through a context variable of this process (not a context key a client could send).
+The signed file (and each sealed appendix) is frozen once issued; only this step unfreezes it,
+for the document it renews, through a context variable of this process (not a context key a
+client could send). Sealed appendices are renewed with their document, in the same step.
 """
 
 import base64
@@ -100,21 +101,53 @@ class SnnDocument(models.Model):
                     "; ".join(line_words(self.env, reason) for reason in reasons),
                 )
             )
+        appendices = self._renewed_attachments(company)
         with self._renewing():
+            # The main file's signature records anew; the appendices' are their own.
+            self.signature_ids.filtered(lambda s: not s.attachment_id).unlink()
+            for attachment, values in appendices:
+                attachment.write(values)
             self._record_step(
                 "archive_timestamp",
                 {
                     "signed_file": base64.b64encode(renewed),
                     "signed_sha256": hashlib.sha256(renewed).hexdigest(),
                     "archive_expiry": _naive_utc(last_archive_timestamp_expiry(renewed)),
-                    "signature_ids": [
-                        fields.Command.clear(),
-                        *self._signature_records(report, self._signed_keys()),
-                    ],
+                    "signature_ids": self._signature_records(report, self._signed_keys()),
                 },
                 comment=self.env._("Archive timestamp renewed."),
             )
         self._anchor_trail()
+
+    def _renewed_attachments(self, company):
+        """(attachment, values) for each sealed appendix with an archive timestamp: its next
+        one, checked as the main file's (the old file a prefix, verifying)."""
+        renewed = []
+        policy = company._long_term_policy()
+        for attachment in self.attachment_ids.sorted().filtered("sealed_file"):
+            sealed = attachment._file_bytes("sealed_file")
+            if last_archive_timestamp_expiry(sealed) is None:
+                continue
+            if hashlib.sha256(sealed).hexdigest() != attachment.sealed_sha256:
+                raise UserError(self.env._("The stored file was changed."))
+            again = renew_archive_timestamp(sealed, policy)
+            report = verify_pdf(again, company._trust_roots())
+            if not (again.startswith(sealed) and report.ok):
+                raise UserError(self.env._("The renewed file does not verify: %s", attachment.name))
+            renewed.append(
+                (
+                    attachment,
+                    {
+                        "sealed_file": base64.b64encode(again),
+                        "sealed_sha256": hashlib.sha256(again).hexdigest(),
+                        "signature_ids": [
+                            fields.Command.clear(),
+                            *attachment._signature_commands(self, report),
+                        ],
+                    },
+                )
+            )
+        return renewed
 
     @contextlib.contextmanager
     def _renewing(self):
@@ -130,3 +163,13 @@ def _naive_utc(moment):
     if moment is None:
         return False
     return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+class SnnDocumentAttachment(models.Model):
+    _inherit = "snn.document.attachment"
+
+    def _frozen_file_fields(self):
+        frozen = super()._frozen_file_fields()
+        if self.document_id.id in _RENEWING.get():
+            frozen = frozen - {"sealed_file"}
+        return frozen

@@ -17,12 +17,14 @@ from cryptography import x509
 from freezegun import freeze_time
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from snn_sign import verify_pdf
 from snn_sign_testkit.demo_bridge import start_bridge
 from snn_sign_testkit.pki import create_demo_pki
+from snn_sign_testkit.sample_letter import make_letter_pdf
 from snn_sign_testkit.trust_services import TrustServices
 
 from .common import (
@@ -151,8 +153,23 @@ class TestLongTermIssue(SigningCase):
         self.assertEqual(len(said), 2, "both certificates, said on the document")
 
     def test_the_archive_timestamp_is_renewed_before_it_expires(self):
-        document = self.approved()
+        appendix = make_letter_pdf() + b"%appendix\n"
+        document = self.make_letter(
+            attachment_ids=[
+                Command.create(
+                    {
+                        "name": "Phụ lục I",
+                        "file": base64.b64encode(appendix),
+                        "file_name": "phu-luc-1.pdf",
+                    }
+                )
+            ]
+        )
+        document = self.walk(document, "approved").with_env(self.env)
         document.with_user(self.clerk).action_issue()
+        attachment = document.attachment_ids
+        sealed = attachment._file_bytes("sealed_file")
+        self.assertEqual(len(PdfFileReader(io.BytesIO(sealed)).embedded_timestamp_signatures), 1)
         tsa = x509.load_pem_x509_certificate(self.pki.tsa_cert.read_bytes())
         self.assertEqual(document.archive_expiry, tsa.not_valid_after_utc.replace(tzinfo=None))
         issued = base64.b64decode(document.signed_file)
@@ -170,8 +187,16 @@ class TestLongTermIssue(SigningCase):
         self.assertEqual(row.file_sha256, document.signed_sha256)
         self.assertEqual(len(document.anchor_ids), 2, "the new head signed by the seal")
         self.assertFalse(document._trail_problems())
-        self.assertEqual(document.signature_ids.mapped("level"), ["b_lta", "b_lta"])
+        main = document.signature_ids.filtered(lambda s: not s.attachment_id)
+        self.assertEqual(main.mapped("kind"), ["personal", "organization"])
+        self.assertEqual(main.mapped("level"), ["b_lta", "b_lta"])
         self.assertTrue(all(document.signature_ids.mapped("valid")))
+        # The sealed appendix too, its old bytes a prefix, still verifying.
+        resealed = attachment._file_bytes("sealed_file")
+        self.assertTrue(resealed.startswith(sealed) and resealed != sealed)
+        self.assertEqual(attachment.sealed_sha256, hashlib.sha256(resealed).hexdigest())
+        self.assertEqual(attachment.signature_ids.mapped("level"), ["b_lta"])
+        self.assertTrue(attachment.signature_ids.valid)
         # Nobody else writes the issued file: still frozen outside the renewal.
         with self.assertRaises(UserError):
             document.with_user(self.manager).write({"signed_file": base64.b64encode(issued)})

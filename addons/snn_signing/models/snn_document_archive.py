@@ -89,18 +89,7 @@ class SnnDocument(models.Model):
         self.ensure_one()
         company = self.company_id.sudo()
         current = base64.b64decode(self.with_context(bin_size=False).signed_file)
-        if hashlib.sha256(current).hexdigest() != self.signed_sha256:
-            raise UserError(self.env._("The stored file was changed."))
-        renewed = renew_archive_timestamp(current, company._long_term_policy())
-        report = verify_pdf(renewed, company._trust_roots())
-        if not (renewed.startswith(current) and report.ok):
-            reasons = [*report.problems, *(r for s in report.signatures for r in s.reasons)]
-            raise UserError(
-                self.env._(
-                    "The renewed file does not verify: %s",
-                    "; ".join(line_words(self.env, reason) for reason in reasons),
-                )
-            )
+        renewed, report = self._renewed_bytes(company, current, self.signed_sha256)
         appendices = self._renewed_attachments(company)
         with self._renewing():
             # The main file's signature records anew; the appendices' are their own.
@@ -123,17 +112,11 @@ class SnnDocument(models.Model):
         """(attachment, values) for each sealed appendix with an archive timestamp: its next
         one, checked as the main file's (the old file a prefix, verifying)."""
         renewed = []
-        policy = company._long_term_policy()
         for attachment in self.attachment_ids.sorted().filtered("sealed_file"):
             sealed = attachment._file_bytes("sealed_file")
             if last_archive_timestamp_expiry(sealed) is None:
                 continue
-            if hashlib.sha256(sealed).hexdigest() != attachment.sealed_sha256:
-                raise UserError(self.env._("The stored file was changed."))
-            again = renew_archive_timestamp(sealed, policy)
-            report = verify_pdf(again, company._trust_roots())
-            if not (again.startswith(sealed) and report.ok):
-                raise UserError(self.env._("The renewed file does not verify: %s", attachment.name))
+            again, report = self._renewed_bytes(company, sealed, attachment.sealed_sha256)
             renewed.append(
                 (
                     attachment,
@@ -148,6 +131,23 @@ class SnnDocument(models.Model):
                 )
             )
         return renewed
+
+    def _renewed_bytes(self, company, current, stored_sha256):
+        """(renewed bytes, verify report) of one stored file: unchanged since stored, renewed,
+        ``current`` a prefix of the result, every signature verifying; UserError otherwise."""
+        if hashlib.sha256(current).hexdigest() != stored_sha256:
+            raise UserError(self.env._("The stored file was changed."))
+        renewed = renew_archive_timestamp(current, company._long_term_policy())
+        report = verify_pdf(renewed, company._trust_roots())
+        if not (renewed.startswith(current) and report.ok):
+            reasons = [*report.problems, *(r for s in report.signatures for r in s.reasons)]
+            raise UserError(
+                self.env._(
+                    "The renewed file does not verify: %s",
+                    "; ".join(line_words(self.env, reason) for reason in reasons),
+                )
+            )
+        return renewed, report
 
     @contextlib.contextmanager
     def _renewing(self):

@@ -44,6 +44,7 @@ from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBacken
 
 from .errors import BadInputError, SnnSignError
 from .pdfinput import open_pdf
+from .verify import _load_certs, algorithm_policy
 from .vntime import iso_vn
 
 Unreachable = Literal["refuse", "record"]
@@ -84,8 +85,6 @@ class LongTermPolicy:
         """pyHanko's context for these roots, fetching OCSP/CRL online through ``session`` (an
         aiohttp session the caller closes; see :func:`online`), failing when a declared source
         does not answer if ``hard`` (by default as ``unreachable`` says)."""
-        from .verify import _load_certs, algorithm_policy  # noqa: PLC0415 - verify imports us
-
         hard = self.unreachable == "refuse" if hard is None else hard
         return ValidationContext(
             trust_roots=_load_certs(self.trust_roots, "Chứng thư gốc", "A root certificate"),
@@ -141,8 +140,6 @@ def check_revocation(certificate: bytes, policy: LongTermPolicy) -> RevocationCh
 
 async def async_check_revocation(certificate: bytes, policy: LongTermPolicy) -> RevocationCheck:
     """See :func:`check_revocation`."""
-    from .verify import _load_certs  # noqa: PLC0415
-
     (cert,) = _load_certs([certificate], "Chứng thư của người ký", "The signer's certificate")
     checked_at = iso_vn(dt.datetime.now(dt.timezone.utc))
     if not _declares_revocation_sources(cert):

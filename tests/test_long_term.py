@@ -6,9 +6,11 @@ the keys on a SoftHSM2 token behind a real token bridge; the files read back by 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import secrets
+import socket
 
 import pytest
 from asn1crypto import ocsp as asn1_ocsp
@@ -22,6 +24,7 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 from snn_sign import verify_pdf
 from snn_sign.bridge.signer import BridgeSigner
+from snn_sign.errors import BadInputError
 from snn_sign.longterm import (
     LongTermPolicy,
     RevocationUnavailableError,
@@ -34,6 +37,7 @@ from snn_sign.longterm import (
     require_not_revoked,
 )
 from snn_sign.signing import sign_pdf
+from snn_sign_testkit.http_proxy import ForwardProxy
 from snn_sign_testkit.pki import create_demo_pki
 from snn_sign_testkit.sample_letter import make_letter_pdf
 from snn_sign_testkit.trust_services import TrustServices
@@ -319,3 +323,44 @@ def test_a_tsa_that_asks_for_credentials_gets_them_from_the_policy(ltv):
     finally:
         ltv.services._tsa_auth = None
     assert verify_pdf(lta, [ltv.root]).ok
+
+
+def test_a_configured_proxy_carries_every_ca_and_tsa_request(ltv, tmp_path):
+    """A server that may not reach the CA directly asks through the company's proxy: the OCSP
+    and TSA requests go there, and a proxy that does not answer means the CA was not asked."""
+    proxy = ForwardProxy.start()
+    try:
+        via_proxy = dataclasses.replace(ltv.policy, proxy=proxy.url)
+        assert check_revocation(ltv.pki.signer_cert.read_bytes(), via_proxy).status == "good"
+        signed = sign_both(ltv, make_letter_pdf(), via_proxy)
+        (tmp_path / "signed.pdf").write_bytes(signed)
+        args = ["--tsa", ltv.services.tsa_url, "--trust", ltv.pki.ca_cert, "--proxy", proxy.url]
+        r = run_cli("timestamp", tmp_path / "signed.pdf", tmp_path / "lta.pdf", *args)
+        assert r.returncode == 0, r.stderr
+    finally:
+        proxy.stop()
+    lta = (tmp_path / "lta.pdf").read_bytes()
+    assert {s.level for s in verify_pdf(lta, [ltv.root]).signatures} == {"b_lta"}
+    assert f"{ltv.services.url}/ocsp" in proxy.seen
+    # Each signature's timestamp and the archive timestamp (pyHanko also asks the TSA once per
+    # signature to size the signature's room in the file).
+    assert proxy.seen.count(ltv.services.tsa_url) >= 3
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    dead_proxy = dataclasses.replace(ltv.policy, proxy=f"http://127.0.0.1:{port}")
+    check = check_revocation(ltv.pki.signer_cert.read_bytes(), dead_proxy)
+    assert check.status == "unknown"  # the CA itself is up: only the proxy was asked
+    with pytest.raises(RevocationUnavailableError):
+        require_not_revoked(check, dead_proxy, "Nguyễn Công Hàm")
+
+
+@pytest.mark.parametrize(
+    "address", ["http://user:secret@proxy.example:3128", "ftp://proxy.example", "proxy:3128"]
+)
+def test_a_proxy_address_with_credentials_or_no_http_is_refused(address):
+    with pytest.raises(BadInputError) as refused:
+        LongTermPolicy(trust_roots=(), proxy=address)
+    assert "proxy" in refused.value.vi and "proxy" in refused.value.en
+    assert "secret" not in str(refused.value)  # a password is never echoed into a log

@@ -79,6 +79,7 @@ ALLOWED_WRITES = {
             "snn_archive_renewal_days",
             "snn_tsa_username",
             "snn_tsa_secret_file",
+            "snn_ca_proxy_url",
             "snn_organ_id",
             "snn_exchange_url",
             "snn_exchange_system_id",

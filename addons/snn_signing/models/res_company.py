@@ -6,7 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.snn_docflow.engine_words import engine_words
 
 from snn_sign.errors import SnnSignError
-from snn_sign.longterm import LongTermPolicy
+from snn_sign.longterm import LongTermPolicy, check_proxy_url
 from snn_sign.verify import load_roots
 
 from .res_users import check_image, check_managed, manager_sets_up_signing
@@ -25,6 +25,7 @@ SIGNING_FIELDS = frozenset(
         "snn_archive_renewal_days",
         "snn_tsa_username",
         "snn_tsa_secret_file",
+        "snn_ca_proxy_url",
     }
 )
 REVOCATION_POLICIES = [
@@ -85,6 +86,14 @@ class ResCompany(models.Model):
         "CA's OCSP responder or CRL, as the certificates name them. Revoked is always refused; "
         "this says what happens when the CA does not answer.",
     )
+    snn_ca_proxy_url = fields.Char(
+        string="Proxy to the CA and TSA",
+        groups="snn_docflow.group_manager",
+        help="An HTTP proxy (http://host:port) through which the server asks the CA's OCSP "
+        "responders and CRLs and the time-stamping authority, when it may not reach them "
+        "directly: the province's proxy, or a mirror of the CA's services behind one. Empty: "
+        "directly, at the addresses the certificates name. No user or password in it.",
+    )
     snn_archive_renewal_days = fields.Integer(
         string="Renew Archive Timestamps (Days Before)",
         default=180,
@@ -110,10 +119,16 @@ class ResCompany(models.Model):
                     self.env._("E-signing becomes mandatory after its trial starts, not before.")
                 )
 
-    @api.constrains("snn_tsa_url", "snn_archive_renewal_days", "snn_tsa_secret_file")
+    @api.constrains(
+        "snn_tsa_url", "snn_archive_renewal_days", "snn_tsa_secret_file", "snn_ca_proxy_url"
+    )
     def _check_tsa_url(self):
         for company in self.sudo():
             check_secret_name(self.env, company.snn_tsa_secret_file)
+            try:
+                check_proxy_url((company.snn_ca_proxy_url or "").strip() or None)
+            except SnnSignError as error:
+                raise ValidationError(engine_words(self.env, error)) from None
             if company.snn_archive_renewal_days < 0:
                 raise ValidationError(
                     self.env._("The renewal margin is a number of days, 0 or more.")
@@ -173,6 +188,7 @@ class ResCompany(models.Model):
             tsa_url=(company.snn_tsa_url or "").strip() or None,
             unreachable=company.snn_revocation_policy or "refuse",
             tsa_auth=company._tsa_auth(),
+            proxy=(company.snn_ca_proxy_url or "").strip() or None,
         )
 
     def _tsa_auth(self):

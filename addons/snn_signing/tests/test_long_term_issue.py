@@ -10,19 +10,23 @@ import hashlib
 import io
 import secrets
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 
 from cryptography import x509
 from freezegun import freeze_time
+from lxml import etree
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from snn_sign import verify_pdf
 from snn_sign_testkit.demo_bridge import start_bridge
+from snn_sign_testkit.http_proxy import ForwardProxy
 from snn_sign_testkit.pki import create_demo_pki
 from snn_sign_testkit.sample_letter import make_letter_pdf
 from snn_sign_testkit.trust_services import TrustServices
@@ -151,6 +155,11 @@ class TestLongTermIssue(SigningCase):
         self.assertEqual(document.signature_ids.mapped("level"), ["b_t", "b_t"])
         said = document.message_ids.filtered(lambda m: "revocation not checked" in (m.body or ""))
         self.assertEqual(len(said), 2, "both certificates, said on the document")
+        # And findable: the clerk's search filter "Revocation Not Checked" lists it.
+        documents = self.env["snn.document"].with_user(self.clerk)
+        arch = documents.get_views([(False, "search")])["views"]["search"]["arch"]
+        (found,) = etree.fromstring(arch).xpath("//filter[@name='revocation_not_checked']")
+        self.assertIn(document, documents.search(safe_eval(found.get("domain"))))
 
     def test_the_archive_timestamp_is_renewed_before_it_expires(self):
         appendix = make_letter_pdf() + b"%appendix\n"
@@ -237,3 +246,29 @@ class TestLongTermIssue(SigningCase):
         self.assertEqual(document.state, "issued")
         self.assertEqual(document.signature_ids.mapped("level"), ["b_lta", "b_lta"])
         self.assertNotIn(password, str(self.company.sudo().read()[0]))
+
+    def test_the_company_proxy_carries_the_ca_and_tsa_requests(self):
+        """A server that may not reach the CA directly: the manager names the province's proxy;
+        a proxy that does not answer refuses the issue (the CA was not asked), the proxy that
+        answers carries the OCSP and TSA requests of the issue."""
+        with self.assertRaises(ValidationError):
+            self.company.snn_ca_proxy_url = "http://user:secret@proxy.example:3128"
+        closed = socket.socket()
+        closed.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        closed.close()
+        proxy = ForwardProxy.start()
+        try:
+            self.company.with_user(self.manager).snn_ca_proxy_url = dead
+            document = self.approved()
+            self.assertIn("could not be checked", self.refused_issue(document))
+            self.company.with_user(self.manager).snn_ca_proxy_url = proxy.url
+            document.with_user(self.clerk).action_issue()
+        finally:
+            proxy.stop()
+            self.company.snn_ca_proxy_url = False
+        self.assertEqual(document.state, "issued")
+        self.assertEqual(document.signature_ids.mapped("level"), ["b_lta", "b_lta"])
+        self.assertEqual(document.signature_ids.mapped("revocation"), ["good", "good"])
+        self.assertIn(f"{self.services.url}/ocsp", proxy.seen)
+        self.assertIn(self.services.tsa_url, proxy.seen)

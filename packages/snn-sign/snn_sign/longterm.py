@@ -27,6 +27,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Literal
+from urllib.parse import urlsplit
 
 import aiohttp
 from asn1crypto import x509 as asn1_x509
@@ -71,7 +72,10 @@ class LongTermPolicy:
     roots are trusted; intermediates only build chains). ``tsa_url``: the time-stamping
     authority (None: no timestamps, B-B or B-LT at most). ``unreachable``: when the CA's
     services cannot answer, "refuse" to sign, or "record" (sign; the revocation is then
-    "unknown" and the caller says so on the document)."""
+    "unknown" and the caller says so on the document). ``proxy``: an HTTP proxy that every
+    OCSP, CRL, certificate (AIA) and TSA request goes through, for a server that may not reach
+    the CA directly (the province's proxy, or a mirror of the CA's services behind one); no
+    user or password in it (they would sit in clear wherever the address is kept)."""
 
     trust_roots: tuple[bytes, ...]
     intermediates: tuple[bytes, ...] = ()
@@ -80,6 +84,10 @@ class LongTermPolicy:
     timeout: float = 15.0
     # (user, password) when the TSA asks for HTTP basic authentication; never printed.
     tsa_auth: tuple[str, str] | None = field(default=None, repr=False)
+    proxy: str | None = None
+
+    def __post_init__(self):
+        check_proxy_url(self.proxy)
 
     def validation_context(self, session=None, *, hard: bool | None = None):
         """pyHanko's context for these roots, fetching OCSP/CRL online through ``session`` (an
@@ -116,8 +124,30 @@ async def online(policy: LongTermPolicy, *, hard: bool | None = None):
     """(validation context, timestamper or None) sharing one aiohttp session, closed on exit:
     every OCSP, CRL and TSA request of one signing or timestamping step."""
     timeout = aiohttp.ClientTimeout(total=policy.timeout)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
+    async with aiohttp.ClientSession(timeout=timeout, proxy=policy.proxy or None) as session:
         yield policy.validation_context(session, hard=hard), policy.timestamper(session)
+
+
+def check_proxy_url(url: str | None) -> None:
+    """Refuse a proxy address that is not http(s)://host[:port] or that carries credentials.
+    The address is not repeated in the message: it may hold a password, and messages are logged."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        parts = parts._replace(netloc="")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadInputError(
+            "Địa chỉ proxy phải có dạng http://máy:cổng.",
+            "The proxy's address must look like http://host:port.",
+        )
+    if parts.username is not None or parts.password is not None:
+        raise BadInputError(
+            "Địa chỉ proxy không được chứa tên đăng nhập hay mật khẩu.",
+            "The proxy's address must not contain a user name or password.",
+        )
 
 
 @dataclass(frozen=True)

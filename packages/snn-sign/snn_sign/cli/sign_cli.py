@@ -121,7 +121,7 @@ def cmd_sign(args) -> int:
 
 
 def _long_term_policy(args):
-    """--trust/--intermediate/--tsa/--revocation as a snn_sign.longterm.LongTermPolicy."""
+    """--trust/--intermediate/--tsa/--revocation/--proxy as a snn_sign.longterm.LongTermPolicy."""
     from snn_sign.longterm import LongTermPolicy  # noqa: PLC0415
 
     if not args.trust:
@@ -134,6 +134,7 @@ def _long_term_policy(args):
         intermediates=tuple(_read(path, "intermediate CA") for path in args.intermediate or ()),
         tsa_url=args.tsa,
         unreachable=args.revocation,
+        proxy=args.proxy,
     )
 
 
@@ -346,6 +347,11 @@ def _long_term_arguments(parser) -> None:
         choices=("refuse", "record"),
         default="refuse",
         help="when the CA's OCSP/CRL cannot be reached: refuse (default) or sign anyway",
+    )
+    parser.add_argument(
+        "--proxy",
+        metavar="URL",
+        help="HTTP proxy for the OCSP, CRL and TSA requests (http://host:port, no credentials)",
     )
 
 

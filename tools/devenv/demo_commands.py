@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -32,6 +33,10 @@ from .odoo_source import find_odoo
 from .postgres import demo_data_dirs, demo_server, existing_demo_cluster
 from .python_env import ensure_venv
 
+# The demo database's modules were installed or last updated from this code (modules_fingerprint).
+DEMO_FINGERPRINT = RUN / "demo-modules.sha256"
+LOADED_SUFFIXES = frozenset({".py", ".xml", ".csv", ".po", ".pot"})
+
 
 def prepare_demo() -> tuple[Site, Path]:
     """Venv, packages, Odoo, database server and config shared by run and reset-demo."""
@@ -60,13 +65,38 @@ def prepare_demo() -> tuple[Site, Path]:
 
 
 def ensure_demo_database(site: Site, conf: Path) -> None:
-    """Create snn_demo with demo data and every module, or add modules it still lacks."""
+    """Create snn_demo with demo data and every module, add modules it still lacks, and update
+    the installed ones when their code changed since (a `git pull`): without that Odoo would
+    serve new code on the old tables and fail on the first new column."""
     modules = project_modules()
     if not modules:
         raise Fail(f"no Odoo module in {ADDONS}: nothing to demonstrate")
-    missing = [m for m in modules if m not in installed_modules(site, DEMO_DB, modules)]
+    installed = installed_modules(site, DEMO_DB, modules)
+    missing = [m for m in modules if m not in installed]
+    log = RUN / "install-demo.log"
+    fingerprint = modules_fingerprint(ADDONS, modules)
+    # No fingerprint yet: a database made before they were kept, updated once to be sure.
+    known = DEMO_FINGERPRINT.read_text() if DEMO_FINGERPRINT.is_file() else None
+    if installed and known != fingerprint:
+        install_modules(site, conf, DEMO_DB, sorted(installed), log=log, update=True)
     if missing:
-        install_modules(site, conf, DEMO_DB, missing, log=RUN / "install-demo.log", demo=True)
+        install_modules(site, conf, DEMO_DB, missing, log=log, demo=True)
+    DEMO_FINGERPRINT.write_text(fingerprint)
+
+
+def modules_fingerprint(addons: Path, modules: list) -> str:
+    """SHA-256 over what an update of ``modules`` would load (Python, XML, CSV, translations,
+    manifests); tests, static assets and documentation change nothing in the database."""
+    digest = hashlib.sha256()
+    for module in sorted(modules):
+        for path in sorted((addons / module).rglob("*")):
+            relative = path.relative_to(addons)
+            if not path.is_file() or path.suffix not in LOADED_SUFFIXES:
+                continue
+            if {"tests", "static", "readme"} & set(relative.parts):
+                continue
+            digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def cmd_run(_args: list) -> int:

@@ -122,14 +122,24 @@ def drop_database(site: Site, dbname: str) -> None:
 
 
 def install_modules(
-    site: Site, conf: Path, dbname: str, modules: list, *, log: Path, demo: bool = False
+    site: Site,
+    conf: Path,
+    dbname: str,
+    modules: list,
+    *,
+    log: Path,
+    demo: bool = False,
+    update: bool = False,
 ) -> None:
-    """Install modules with Odoo and refuse any ERROR/CRITICAL in its log (Odoo exits 0 then)."""
+    """Install modules (or ``update`` installed ones: their new fields, views, data) with Odoo
+    and refuse any ERROR/CRITICAL in its log (Odoo exits 0 then)."""
     # Warnings and worse only: the log is shown live and scanned; INFO would bury the problems.
-    args = ["-d", dbname, "-i", ",".join(modules), "--stop-after-init", "--log-level=warn"]
+    option = "-u" if update else "-i"
+    args = ["-d", dbname, option, ",".join(modules), "--stop-after-init", "--log-level=warn"]
     if demo:
         args.append("--with-demo")  # Odoo 19 installs no demo data unless asked
-    with step(f"installing {', '.join(modules)} into database {dbname}"):
+    doing = "updating" if update else "installing"
+    with step(f"{doing} {', '.join(modules)} in database {dbname}"):
         rc = stream_to_log(site.odoo_command(conf, *args), log, site.odoo.env())
     lines = log.read_text().splitlines()
     problems = [line for line in lines if ODOO_LOG_PROBLEM.match(line)]

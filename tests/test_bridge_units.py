@@ -239,6 +239,7 @@ class _FakeSession:
 def test_an_ec_key_on_the_token_is_listed_not_fatal():
     worker = TokenWorker("unused.so", "unused", None)
     worker._session = _FakeSession()
+    worker.logged_in = True  # private keys are listed once logged in
     try:
         keys = worker.list_keys()
     finally:

@@ -107,12 +107,17 @@ def _chain_file(path: Path) -> list[x509.Certificate]:
 
 
 def _refuse_duplicates(
-    label: str, token_keys: list[TokenKey], certificates: list[tuple[str, bytes]]
+    label: str,
+    token_keys: list[TokenKey],
+    certificates: list[tuple[str, bytes]],
+    *,
+    keys_visible: bool = True,
 ) -> None:
     """Two objects with a configured label: whichever one a lookup returned first would sign,
-    perhaps with the wrong person's key or an old certificate. Refuse rather than guess."""
+    perhaps with the wrong person's key or an old certificate. Refuse rather than guess.
+    ``keys_visible`` False: not logged in, the private keys are checked at each signature."""
     n_keys = sum(1 for key in token_keys if key.label == label)
-    if n_keys > 1:
+    if keys_visible and n_keys > 1:
         raise TokenError(
             f"Token có {n_keys} khóa riêng cùng nhãn {label!r}; bridge không đoán dùng khóa nào "
             "nên dừng. Hãy đổi nhãn hoặc xóa khóa thừa.",
@@ -137,8 +142,10 @@ def load_keys(
     stops the bridge at start with a clear error."""
     token_keys = worker.list_keys()
     certificates = worker.list_certificates()
+    # Before login (the PIN typed for each signature) the token shows certificates only.
+    keys_visible = getattr(worker, "logged_in", True)
     for conf in configured:
-        _refuse_duplicates(conf.label, token_keys, certificates)
+        _refuse_duplicates(conf.label, token_keys, certificates, keys_visible=keys_visible)
     on_token = {k.label: k for k in token_keys}
     pool = [_token_certificate(label, der) for label, der in certificates]
     for path in extra_chain:
@@ -146,6 +153,12 @@ def load_keys(
     result = {}
     for conf in configured:
         token_key = on_token.get(conf.label)
+        if token_key is None and not keys_visible:
+            raise TokenError(
+                f"Token không có chứng thư nhãn {conf.label!r} đã khai báo trong cấu hình.",
+                f"The token has no certificate labelled {conf.label!r} declared in the "
+                "configuration.",
+            )
         if token_key is None:
             raise TokenError(
                 f"Token không có khóa {conf.label!r} đã khai báo trong cấu hình.",

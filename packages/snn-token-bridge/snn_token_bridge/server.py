@@ -25,78 +25,15 @@ from snn_sign.errors import SnnSignError, TokenError
 from snn_token_bridge.config import BridgeConfig, ClientConfig
 from snn_token_bridge.keys import BridgeKey, load_keys
 from snn_token_bridge.payload import PayloadError, SignRequest, parse_sign_request
+from snn_token_bridge.responses import API_VERSION, Refusal, error, json_errors, json_response
 from snn_token_bridge.token import TokenWorker, UnknownKeyError
 
 log = logging.getLogger("snn_token_bridge")
-API_VERSION = 1
 
 WORKER: web.AppKey[TokenWorker] = web.AppKey("worker", TokenWorker)
 KEYS: web.AppKey[dict[str, BridgeKey]] = web.AppKey("keys", dict)
 AUTH: web.AppKey[Authenticator] = web.AppKey("auth", Authenticator)
 CLIENTS: web.AppKey[dict[str, ClientConfig]] = web.AppKey("clients", dict)
-
-
-def _error(
-    status: int, code: str, vi: str, en: str, *, headers: dict[str, str] | None = None
-) -> web.Response:
-    body = {"error": f"{vi} / {en}", "error_vi": vi, "error_en": en, "code": code}
-    return web.Response(
-        status=status,
-        body=json.dumps(body, ensure_ascii=False).encode(),
-        content_type="application/json",
-        headers=headers,
-    )
-
-
-def _json(data: dict) -> web.Response:
-    return web.Response(
-        body=json.dumps(data, ensure_ascii=False).encode(), content_type="application/json"
-    )
-
-
-def _refused(request: web.Request, status: int, reason: str, client: str = "-") -> None:
-    log.warning(
-        "refused status=%d reason=%s client=%s path=%s remote=%s",
-        status,
-        reason,
-        client,
-        request.path,
-        request.remote,
-    )
-
-
-class _Refusal(Exception):
-    """A request the bridge will not serve: status, reason (log and ``code``), bilingual text."""
-
-    def __init__(self, status: int, reason: str, vi: str, en: str, client: str = "-"):
-        super().__init__(reason)
-        self.status, self.reason, self.vi, self.en = status, reason, vi, en
-        self.client = client
-
-
-@web.middleware
-async def json_errors(request: web.Request, handler):
-    """Refusals, and aiohttp's own errors (404 route, 405, 413 too large), as bilingual JSON."""
-    try:
-        return await handler(request)
-    except _Refusal as refusal:
-        _refused(request, refusal.status, refusal.reason, refusal.client)
-        if refusal.status == 401:  # one code for every authentication failure (no oracle)
-            return _error(
-                401,
-                "unauthorized",
-                refusal.vi,
-                refusal.en,
-                headers={"WWW-Authenticate": "SNN-HMAC"},
-            )
-        return _error(refusal.status, refusal.reason.replace("-", "_"), refusal.vi, refusal.en)
-    except web.HTTPRequestEntityTooLarge:
-        _refused(request, 413, "body-too-large")
-        return _error(413, "too_large", "Yêu cầu quá lớn.", "Request body too large.")
-    except web.HTTPException as exc:
-        if exc.status < 400:
-            raise
-        return _error(exc.status, "http", f"Lỗi HTTP {exc.status}.", f"HTTP error {exc.status}.")
 
 
 async def _authenticate(request: web.Request) -> tuple[str, bytes]:
@@ -106,19 +43,19 @@ async def _authenticate(request: web.Request) -> tuple[str, bytes]:
             request.headers.get("Authorization"), request.method, request.raw_path, body
         )
     except AuthError as exc:
-        raise _Refusal(401, exc.reason, exc.vi, exc.en) from None
+        raise Refusal(401, exc.reason, exc.vi, exc.en) from None
     return client, body
 
 
 async def health(request: web.Request) -> web.Response:
-    return _json({"status": "ok", "api": API_VERSION})
+    return json_response({"status": "ok", "api": API_VERSION})
 
 
 async def keys(request: web.Request) -> web.Response:
     client, _ = await _authenticate(request)
     allowed = request.app[CLIENTS][client]
     now = dt.datetime.now(dt.timezone.utc)
-    return _json(
+    return json_response(
         {
             "keys": [
                 k.public_info(now) for k in request.app[KEYS].values() if allowed.may_use(k.label)
@@ -130,19 +67,19 @@ async def keys(request: web.Request) -> web.Response:
 def _checked_request(
     app: web.Application, client: str, body: bytes
 ) -> tuple[SignRequest, BridgeKey]:
-    """Parse and check a signing request; raise _Refusal for anything not to be signed."""
+    """Parse and check a signing request; raise Refusal for anything not to be signed."""
     try:
         sign_request = parse_sign_request(json.loads(body))
     except (ValueError, UnicodeDecodeError):
-        raise _Refusal(
+        raise Refusal(
             400, "not-json", "Nội dung không phải JSON.", "The body is not JSON."
         ) from None
     except PayloadError as exc:
-        raise _Refusal(400, "bad-payload", exc.vi, exc.en) from None
+        raise Refusal(400, "bad-payload", exc.vi, exc.en) from None
     # Before the lookup: the same 403 for a key that exists and one that does not, so a
     # restricted client cannot probe which other keys the bridge holds.
     if not app[CLIENTS][client].may_use(sign_request.key):
-        raise _Refusal(
+        raise Refusal(
             403,
             "key-not-allowed",
             f"Client {client} không được dùng khóa {sign_request.key!r}.",
@@ -150,7 +87,7 @@ def _checked_request(
         )
     key = app[KEYS].get(sign_request.key)
     if key is None:
-        raise _Refusal(
+        raise Refusal(
             404,
             "unknown-key",
             f"Không có khóa {sign_request.key!r}.",
@@ -158,14 +95,14 @@ def _checked_request(
         )
     problem = key.validity_problem(dt.datetime.now(dt.timezone.utc))
     if problem == "expired":
-        raise _Refusal(
+        raise Refusal(
             409,
             "certificate-expired",
             f"Chứng thư của khóa {key.label!r} đã hết hạn ({key.not_after:%Y-%m-%d}).",
             f"The certificate of key {key.label!r} expired ({key.not_after:%Y-%m-%d}).",
         )
     if problem is not None:
-        raise _Refusal(
+        raise Refusal(
             409,
             "certificate-not-yet-valid",
             f"Chứng thư của khóa {key.label!r} chưa có hiệu lực ({key.not_before:%Y-%m-%d}).",
@@ -184,7 +121,7 @@ async def sign(request: web.Request) -> web.Response:
         try:
             signature = await asyncio.wrap_future(future)
         except UnknownKeyError as exc:
-            raise _Refusal(404, "key-not-on-token", exc.vi, exc.en) from None
+            raise Refusal(404, "key-not-on-token", exc.vi, exc.en) from None
         if not key.signature_ok(
             signature, sign_request.signed_attrs, sign_request.digest_algorithm
         ):
@@ -193,12 +130,12 @@ async def sign(request: web.Request) -> web.Response:
                 f"The token returned a signature that does not match key {key.label!r}'s "
                 "certificate.",
             )
-    except _Refusal as refusal:
+    except Refusal as refusal:
         refusal.client = client
         raise
     except TokenError as exc:
         log.error("token failure client=%s key=%s: %s", client, key.label, exc.en)
-        return _error(503, "token_error", exc.vi, exc.en)
+        return error(503, "token_error", exc.vi, exc.en)
     log.info(
         "signed client=%s key=%s digest_algorithm=%s digest=%s remote=%s",
         client,
@@ -207,7 +144,7 @@ async def sign(request: web.Request) -> web.Response:
         sign_request.message_digest.hex(),
         request.remote,
     )
-    return _json(
+    return json_response(
         {
             "signature": base64.b64encode(signature).decode("ascii"),
             "key": key.label,

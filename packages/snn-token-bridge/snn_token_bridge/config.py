@@ -2,6 +2,11 @@
 
 Secrets (the token PIN, the clients' HMAC secrets) are never in the TOML itself: they come from
 an environment variable or a file, and the PIN may be typed at start on a terminal.
+
+Two profiles. ``server`` (the default): Odoo's server calls the bridge, authenticated by HMAC
+([[clients]]). ``local``: the bridge runs on an official's PC, the Odoo web client in that PC's
+browser hands it requests Odoo signed (``odoo_request_key``, the public half only) and the
+official confirms each one on a page the bridge serves; loopback only, no [[clients]].
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ except ModuleNotFoundError:  # Python 3.10
 # A secret file is read the same way by both ends (snn-sign's --secret-file, the clients here),
 # so read_secret_file lives on the caller side, in snn_sign.
 from snn_sign.bridge.auth import MIN_SECRET_BYTES, read_secret_file
+from snn_sign.bridge.local_request import load_public_key, normalise_origin
 from snn_sign.errors import BadInputError
 
 PURPOSES = ("personal", "organization")
+PROFILES = ("server", "local")
 
 
 def _bad(vi: str, en: str) -> BadInputError:
@@ -104,6 +111,13 @@ class BridgeConfig:
     max_body_bytes: int = 64 * 1024
     auth_window: int = 300
     chain_files: tuple[Path, ...] = ()  # issuer certificates not stored on the token
+    profile: str = "server"
+    # The local profile's: browser origins of the Odoo web client, Odoo's public request key,
+    # consecutive wrong PINs before the bridge stops trying, requests awaiting confirmation.
+    allowed_origins: tuple[str, ...] = ()
+    odoo_request_key: str | None = None
+    max_pin_attempts: int = 3
+    max_pending: int = 20
 
     @property
     def loopback(self) -> bool:
@@ -236,6 +250,66 @@ def _check_client_keys(clients: tuple[ClientConfig, ...], keys: tuple[KeyConfig,
                 )
 
 
+def _profile(data: dict) -> str:
+    profile = _typed(data, "", "profile", str, "server")
+    if profile not in PROFILES:
+        raise _bad(
+            f"profile phải là một trong {PROFILES}, không phải {profile!r}",
+            f"profile must be one of {PROFILES}, not {profile!r}",
+        )
+    if profile == "server":
+        for name in ("allowed_origins", "odoo_request_key", "max_pin_attempts", "max_pending"):
+            if name in data:
+                # Probably a local config missing its profile line: say so, do not ignore it.
+                raise _bad(
+                    f'{name} chỉ dùng với profile = "local"',
+                    f'{name} is only for profile = "local"',
+                )
+    return profile
+
+
+def _local_settings(data: dict, host: str, has_clients: bool) -> dict:
+    """The local profile's keys, checked: loopback only, no HMAC clients, origins and key."""
+    if not is_loopback(host):
+        # The page that confirms a signature must be reachable from this PC only.
+        raise _bad(
+            f'với profile = "local" bridge chỉ nghe trên loopback (127.0.0.1), không phải {host!r}',
+            f'with profile = "local" the bridge listens on loopback (127.0.0.1) only, not {host!r}',
+        )
+    if has_clients:
+        raise _bad(
+            'profile = "local" không dùng [[clients]] (Odoo ký từng yêu cầu bằng odoo_request_key)',
+            'profile = "local" takes no [[clients]] (Odoo signs each request, see '
+            "odoo_request_key)",
+        )
+    origins = _typed(data, "", "allowed_origins", list, [])
+    if not origins or not all(isinstance(origin, str) for origin in origins):
+        raise _bad(
+            'allowed_origins phải liệt kê địa chỉ Odoo, ví dụ ["https://odoo.example.vn"]',
+            'allowed_origins must list Odoo\'s address, e.g. ["https://odoo.example.vn"]',
+        )
+    try:
+        allowed = tuple(normalise_origin(origin) for origin in origins)
+    except BadInputError as exc:
+        raise _bad(f"allowed_origins: {exc.vi}", f"allowed_origins: {exc.en}") from None
+    key = _typed(data, "", "odoo_request_key", str)
+    if not key:
+        raise _bad(
+            "thiếu odoo_request_key (khóa công khai ký yêu cầu của Odoo)",
+            "odoo_request_key (Odoo's public request key) is missing",
+        )
+    try:
+        load_public_key(key)
+    except BadInputError as exc:
+        raise _bad(exc.vi, exc.en) from None
+    return {
+        "allowed_origins": allowed,
+        "odoo_request_key": key.strip(),
+        "max_pin_attempts": _positive(data, "", "max_pin_attempts", 3),
+        "max_pending": _positive(data, "", "max_pending", 20),
+    }
+
+
 def load_config(path: str | os.PathLike[str], *, prompt_pin: bool = True) -> BridgeConfig:
     """Read and check the TOML file. Relative file paths are relative to the TOML's folder."""
     path = Path(path)
@@ -265,10 +339,19 @@ def load_config(path: str | os.PathLike[str], *, prompt_pin: bool = True) -> Bri
             f"[token] chain_files must be a list of paths, not {chain_files!r}",
         )
     keys = _read_keys(data)
-    clients = tuple(_read_client(entry, base) for entry in _tables(data, "clients"))
-    if not clients:
-        raise _bad("chưa khai báo client nào ([[clients]])", "no clients declared ([[clients]])")
-    _check_client_keys(clients, keys)
+    profile = _profile(data)
+    host = _typed(server, "[server] ", "host", str, "127.0.0.1")
+    local = {}
+    if profile == "local":
+        local = _local_settings(data, host, bool(_tables(data, "clients")))
+        clients = ()
+    else:
+        clients = tuple(_read_client(entry, base) for entry in _tables(data, "clients"))
+        if not clients:
+            raise _bad(
+                "chưa khai báo client nào ([[clients]])", "no clients declared ([[clients]])"
+            )
+        _check_client_keys(clients, keys)
     port = server.get("port", 8899)
     # 0 = any free port; bool is an int in Python, but `port = true` is not port 1.
     if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
@@ -276,12 +359,16 @@ def load_config(path: str | os.PathLike[str], *, prompt_pin: bool = True) -> Bri
     return BridgeConfig(
         module=module,
         token_label=token_label,
-        pin=_read_pin(token, base, prompt=prompt_pin),
-        host=_typed(server, "[server] ", "host", str, "127.0.0.1"),
+        # Local profile without pin_env / pin_file: the confirmation page asks for the PIN of
+        # each signature, so there is nothing to prompt for at start.
+        pin=_read_pin(token, base, prompt=prompt_pin and profile == "server"),
+        host=host,
         port=port,
         clients=clients,
         keys=keys,
         max_body_bytes=_positive(server, "[server] ", "max_body_bytes", 64 * 1024),
         auth_window=_positive(server, "[server] ", "auth_window_seconds", 300),
         chain_files=tuple(base / p for p in chain_files),
+        profile=profile,
+        **local,
     )

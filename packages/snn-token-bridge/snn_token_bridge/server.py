@@ -1,4 +1,5 @@
-"""The token bridge: a small aiohttp service next to a PKCS#11 token.
+"""The token bridge: a small aiohttp service next to a PKCS#11 token (the ``server`` profile;
+the ``local`` profile, on an official's PC, is local_server.py).
 
     GET  /v1/health   no authentication
     GET  /v1/keys     the configured keys with their certificate chains
@@ -24,6 +25,7 @@ from snn_sign.bridge.auth import Authenticator, AuthError
 from snn_sign.errors import SnnSignError, TokenError
 from snn_token_bridge.config import BridgeConfig, ClientConfig
 from snn_token_bridge.keys import BridgeKey, load_keys
+from snn_token_bridge.local_server import LOCAL_KEYS, create_local_app
 from snn_token_bridge.payload import PayloadError, SignRequest, parse_sign_request
 from snn_token_bridge.responses import API_VERSION, Refusal, error, json_errors, json_response
 from snn_token_bridge.token import TokenWorker, UnknownKeyError
@@ -185,9 +187,19 @@ def warn_if_exposed(host: str, loopback: bool) -> None:
 
 def run(config: BridgeConfig, worker: TokenWorker) -> None:
     """Serve until SIGINT/SIGTERM. ``worker`` must be started; it is closed at the end."""
-    app = create_app(config, worker)
-    warn_if_exposed(config.host, config.loopback)
-    for key in app[KEYS].values():
+    if config.profile == "local":
+        app = create_local_app(config, worker)
+        bridge_keys = app[LOCAL_KEYS]
+        log.info(
+            "local profile: web clients of %s; PIN %s",
+            ", ".join(config.allowed_origins),
+            "typed at start" if worker.logged_in else "asked on each confirmation page",
+        )
+    else:
+        app = create_app(config, worker)
+        bridge_keys = app[KEYS]
+        warn_if_exposed(config.host, config.loopback)
+    for key in bridge_keys.values():
         log.info(
             "key %s (%s) %s valid %s .. %s",
             key.label,

@@ -8,11 +8,12 @@ and the approved bytes stay a byte prefix of the result. The signing time writte
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Literal
 
+from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
@@ -21,6 +22,7 @@ from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, Signer
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from . import appearance as ap
+from .blocking import refuse_in_loop, run_boxed
 from .errors import BadInputError, SnnSignError
 from .longterm import LongTermPolicy, online, signing_refusal
 from .pdfinput import Point, check_png, open_pdf, zero_based_point
@@ -57,40 +59,23 @@ def sign_pdf(
 
     Blocking wrapper around :func:`async_sign_pdf`; inside an event loop, await that instead.
     """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:
-        raise RuntimeError("sign_pdf() called inside an event loop: await async_sign_pdf()")
-    coro = async_sign_pdf(
-        pdf,
-        signer,
-        appearance=appearance,
-        image_png=image_png,
-        code=code,
-        org_name=org_name,
-        at=at,
-        seal_size_mm=seal_size_mm,
-        tsa_url=tsa_url,
-        signing_time=signing_time,
-        field_name=field_name,
-        long_term=long_term,
+    refuse_in_loop("sign_pdf")
+    return run_boxed(
+        async_sign_pdf(
+            pdf,
+            signer,
+            appearance=appearance,
+            image_png=image_png,
+            code=code,
+            org_name=org_name,
+            at=at,
+            seal_size_mm=seal_size_mm,
+            tsa_url=tsa_url,
+            signing_time=signing_time,
+            field_name=field_name,
+            long_term=long_term,
+        )
     )
-    return asyncio.run(_boxed(coro)).value
-
-
-class _Box:
-    """Holds a result with a tiny repr. Python 3.12.1's asyncio.run builds repr(main task) when
-    it restores the SIGINT handler; with 13 MB of PDF bytes as the result that took 0.4 s."""
-
-    __slots__ = ("value",)
-
-
-async def _boxed(coro) -> _Box:
-    box = _Box()
-    box.value = await coro
-    return box
 
 
 async def async_sign_pdf(
@@ -109,6 +94,89 @@ async def async_sign_pdf(
     long_term: LongTermPolicy | None = None,
 ) -> bytes:
     """See :func:`sign_pdf`. ``at`` = (1-based page, x, y) of the field's lower left corner."""
+    plan = plan_signature(
+        pdf,
+        signer.signing_cert,
+        appearance=appearance,
+        image_png=image_png,
+        code=code,
+        org_name=org_name,
+        at=at,
+        seal_size_mm=seal_size_mm,
+        signing_time=signing_time,
+        field_name=field_name,
+    )
+    if long_term is None:
+        timestamper = HTTPTimeStamper(tsa_url) if tsa_url else None
+        return await _sign_at(plan, plan.pdf_signer(signer, timestamper=timestamper))
+    async with online(long_term) as (context, timestamper):
+        try:
+            return await _sign_at(plan, plan.pdf_signer(signer, context, timestamper))
+        except SigningError as exc:
+            raise signing_refusal(exc, plan.signer_name or "?") from exc
+
+
+@dataclass(frozen=True)
+class SignaturePlan:
+    """Where one signature goes and what it shows, worked out once from the PDF and the
+    signer's certificate: :func:`sign_pdf` and deferred signing (:mod:`snn_sign.deferred`)
+    both build their pyHanko ``PdfSigner`` from it, so a signature looks the same whichever
+    way its key is reached."""
+
+    writer: IncrementalPdfFileWriter
+    when: dt.datetime  # the signing time (/M, and what the seal shows), Vietnam time
+    field_name: str
+    signer_name: str  # the certificate's common name
+    placement: ap.Placement
+
+    def pdf_signer(
+        self, signer: Signer, validation_context=None, timestamper=None
+    ) -> signers.PdfSigner:
+        """PAdES, SHA-256, this plan's field and appearance; with a validation context the
+        certificate is checked with the CA before signing and the answers go to the DSS."""
+        meta = signers.PdfSignatureMetadata(
+            field_name=self.field_name,
+            md_algorithm="sha256",
+            subfilter=SigSeedSubFilter.PADES,
+            name=self.signer_name or None,
+            validation_context=validation_context,
+            embed_validation_info=validation_context is not None,
+        )
+        return signers.PdfSigner(
+            meta,
+            signer,
+            timestamper=timestamper,
+            stamp_style=self.placement.stamp_style(),
+            new_field_spec=fields.SigFieldSpec(
+                sig_field_name=self.field_name,
+                on_page=self.placement.page_ix,
+                box=self.placement.box,
+            ),
+        )
+
+    def signed_attributes(self, pdf_signer: signers.PdfSigner) -> PdfCMSSignedAttributes:
+        """The signed attributes' settings: the fixed signing time (pyHanko leaves it out
+        under PAdES, which forbids it; /M carries it) and the signer's CAdES options."""
+        return PdfCMSSignedAttributes(
+            signing_time=self.when,
+            cades_signed_attrs=pdf_signer.signature_meta.cades_signed_attr_spec,
+        )
+
+
+def plan_signature(
+    pdf: bytes,
+    signing_cert: asn1_x509.Certificate | None,
+    *,
+    appearance: Appearance,
+    image_png: bytes | None = None,
+    code: str | None = None,
+    org_name: str | None = None,
+    at: Point | None = None,
+    seal_size_mm: float = 36,
+    signing_time: dt.datetime | None = None,
+    field_name: str | None = None,
+) -> SignaturePlan:
+    """Check the inputs and place the signature (see :func:`sign_pdf` for the arguments)."""
     if appearance not in DEFAULT_FIELDS:
         raise BadInputError(
             f"Kiểu chữ ký không hợp lệ: {appearance!r} (signer, seal hoặc attachment)",
@@ -121,11 +189,11 @@ async def async_sign_pdf(
             "Thiếu ảnh chữ ký/con dấu (PNG).",
             "The signature or seal image (PNG) is missing.",
         )
-    if signer.signing_cert is None:
+    if signing_cert is None:
         raise SnnSignError("Bộ ký không có chứng thư số.", "The signer has no certificate.")
     when = to_vn(signing_time) if signing_time is not None else now_vn()
     when = when.replace(microsecond=0)
-    subject = signer.signing_cert.subject
+    subject = signing_cert.subject
     common_name = _attr(subject, "common_name")
     at0 = zero_based_point(at, reader) if at is not None else None
 
@@ -139,56 +207,38 @@ async def async_sign_pdf(
     else:
         place = ap.attachment_placement(reader, code or "", iso_vn(when), at=at0)
 
-    name = field_name or _free_field_name(reader, DEFAULT_FIELDS[appearance])
-    writer = IncrementalPdfFileWriter.from_reader(reader)
-
-    def pdf_signer(validation_context=None, timestamper=None):
-        meta = signers.PdfSignatureMetadata(
-            field_name=name,
-            md_algorithm="sha256",
-            subfilter=SigSeedSubFilter.PADES,
-            name=common_name or None,
-            validation_context=validation_context,
-            embed_validation_info=validation_context is not None,
-        )
-        return signers.PdfSigner(
-            meta,
-            signer,
-            timestamper=timestamper,
-            stamp_style=place.stamp_style(),
-            new_field_spec=fields.SigFieldSpec(
-                sig_field_name=name, on_page=place.page_ix, box=place.box
-            ),
-        )
-
-    if long_term is None:
-        timestamper = HTTPTimeStamper(tsa_url) if tsa_url else None
-        return await _sign_at(pdf_signer(timestamper=timestamper), writer, when)
-    async with online(long_term) as (context, timestamper):
-        try:
-            return await _sign_at(pdf_signer(context, timestamper), writer, when)
-        except SigningError as exc:
-            raise signing_refusal(exc, common_name or "?") from exc
+    return SignaturePlan(
+        writer=IncrementalPdfFileWriter.from_reader(reader),
+        when=when,
+        field_name=field_name or _free_field_name(reader, DEFAULT_FIELDS[appearance]),
+        signer_name=common_name,
+        placement=place,
+    )
 
 
-async def _sign_at(pdf_signer: signers.PdfSigner, writer, when: dt.datetime) -> bytes:
-    """pyHanko's ``PdfSigner.async_sign_pdf`` with the session clock set to ``when``.
+async def digest_at(plan: SignaturePlan, pdf_signer: signers.PdfSigner):
+    """pyHanko's ``PdfSigner`` steps up to the document digest, with the session clock set to
+    the plan's signing time: -> (PdfTBSDocument, PreparedByteRangeDigest, output BytesIO).
 
-    pyHanko takes the signing time from its own clock; Decree 30 wants it to match the issue date,
-    and tests need an injectable clock, so we run the same steps with ``system_time`` set.
+    pyHanko takes the signing time from its own clock; Decree 30 wants it to match the issue
+    date, and tests need an injectable clock, so we run its steps with ``system_time`` set.
+    With a validation context, the CA is asked here (a revoked certificate stops it).
     """
-    session = pdf_signer.init_signing_session(writer)
-    session.system_time = when
-    validation_info = await session.perform_presign_validation(writer)
+    session = pdf_signer.init_signing_session(plan.writer)
+    session.system_time = plan.when
+    validation_info = await session.perform_presign_validation(plan.writer)
     reserved = await session.estimate_signature_container_size(validation_info, tight=False)
     tbs = session.prepare_tbs_document(validation_info=validation_info, bytes_reserved=reserved)
     prepared, output = tbs.digest_tbs_document(output=BytesIO())
+    return tbs, prepared, output
+
+
+async def _sign_at(plan: SignaturePlan, pdf_signer: signers.PdfSigner) -> bytes:
+    """pyHanko's ``PdfSigner.async_sign_pdf`` with the session clock set to the plan's time."""
+    tbs, prepared, output = await digest_at(plan, pdf_signer)
     post = await tbs.perform_signature(
         document_digest=prepared.document_digest,
-        pdf_cms_signed_attrs=PdfCMSSignedAttributes(
-            signing_time=when,
-            cades_signed_attrs=pdf_signer.signature_meta.cades_signed_attr_spec,
-        ),
+        pdf_cms_signed_attrs=plan.signed_attributes(pdf_signer),
     )
     await post.post_signature_processing(output)
     return output.getvalue()

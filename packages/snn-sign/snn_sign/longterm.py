@@ -228,7 +228,15 @@ def require_not_revoked(check: RevocationCheck, policy: LongTermPolicy, who: str
 def signing_refusal(exc: Exception, who: str) -> SnnSignError:
     """What pyHanko's refusal to sign (a SigningError, its cause the validator's) means for
     the person signing."""
-    cause = exc.__cause__
+    refusal = validation_refusal(exc.__cause__, who)
+    if refusal is not None:
+        return refusal
+    return SnnSignError(f"Không ký được: {exc}", f"The document could not be signed: {exc}")
+
+
+def validation_refusal(cause: BaseException | None, who: str) -> SnnSignError | None:
+    """What the certificate validator's error means for the person signing; None when
+    ``cause`` is not one of its errors."""
     if isinstance(cause, RevokedError):
         return RevokedCertificateError(
             f"Chứng thư số của {who} đã bị thu hồi: không ký được. {cause}",
@@ -250,7 +258,7 @@ def signing_refusal(exc: Exception, who: str) -> SnnSignError:
             f"Chứng thư số của {who} không hợp lệ: {cause}",
             f"The certificate of {who} is not valid: {cause}",
         )
-    return SnnSignError(f"Không ký được: {exc}", f"The document could not be signed: {exc}")
+    return None
 
 
 def add_document_timestamp(pdf: bytes, policy: LongTermPolicy) -> bytes:
@@ -270,7 +278,7 @@ async def async_add_document_timestamp(pdf: bytes, policy: LongTermPolicy) -> by
                 writer, "sha256", validation_context=context, output=BytesIO()
             )
         except Exception as exc:
-            raise _timestamp_error(exc) from exc
+            raise timestamp_error(exc) from exc
     return output.getvalue()
 
 
@@ -297,7 +305,7 @@ async def async_renew_archive_timestamp(pdf: bytes, policy: LongTermPolicy) -> b
                 reader, context, in_place=False, output=BytesIO()
             )
         except Exception as exc:
-            raise _timestamp_error(exc) from exc
+            raise timestamp_error(exc) from exc
     return output.getvalue()
 
 
@@ -324,7 +332,8 @@ def _required_tsa(policy: LongTermPolicy) -> None:
         )
 
 
-def _timestamp_error(exc: Exception) -> SnnSignError:
+def timestamp_error(exc: Exception) -> SnnSignError:
+    """A failure to get a timestamp as the person signing reads it."""
     if isinstance(exc, SnnSignError):
         return exc
     return TimestampError(

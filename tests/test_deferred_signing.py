@@ -21,7 +21,12 @@ from pkcs11 import exceptions as p11e
 
 from snn_sign.deferred import PendingSignature, finish_signature, prepare_signature
 from snn_sign.errors import BadInputError
-from snn_sign.longterm import LongTermPolicy, RevokedCertificateError, add_document_timestamp
+from snn_sign.longterm import (
+    LongTermPolicy,
+    RevocationUnavailableError,
+    RevokedCertificateError,
+    add_document_timestamp,
+)
 from snn_sign.signing import sign_pdf
 from snn_sign.verify import verify_pdf
 from snn_sign.vntime import to_vn
@@ -344,3 +349,27 @@ def test_a_timestamp_at_finish_needs_the_policy_at_prepare_too(pki, token, long_
         finish_signature(pending, token("deferred-lt", pending.to_sign), long_term=long_term.policy)
     assert "prepare again with the same long-term policy" in refused.value.en
     assert "cùng chính sách lưu trữ dài hạn" in refused.value.vi
+
+
+def test_a_ca_that_does_not_answer_at_finish_follows_the_policy(pki, token, long_term, letter):
+    pending = prepare_signature(
+        letter,
+        long_term.chain,
+        appearance="signer",
+        image_png=pki.signature_png.read_bytes(),
+        long_term=long_term.policy,
+    )
+    value = token("deferred-lt", pending.to_sign)
+    long_term.services.set_down(True, ["/ocsp", "/crl"])
+    try:
+        with pytest.raises(RevocationUnavailableError):
+            finish_signature(pending, value, long_term=long_term.policy)
+        # "record": finished all the same, timestamped; the file says nothing was checked.
+        record = dataclasses.replace(long_term.policy, unreachable="record")
+        signed = finish_signature(pending, value, long_term=record)
+    finally:
+        long_term.services.set_down(False)
+    (signature,) = verify_pdf(signed, [long_term.root]).signatures
+    assert signature.ok
+    assert signature.revocation == "not_checked"
+    assert signature.level == "b_t"

@@ -43,11 +43,11 @@ from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_cms import ExternalSigner
 from pyhanko.sign.validation import async_add_validation_info
 from pyhanko_certvalidator import CertificateValidator
-from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
+from pyhanko_certvalidator.errors import PathError, ValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from .blocking import refuse_in_loop, run_boxed
-from .errors import BadInputError
+from .errors import BadInputError, SnnSignError
 from .longterm import (
     LongTermPolicy,
     online,
@@ -303,8 +303,8 @@ async def async_finish_signature(
         )
         try:
             await validator.async_validate_usage(set())
-        except (PathBuildingError, PathValidationError) as exc:
-            raise validation_refusal(exc, who) from exc
+        except (PathError, ValidationError) as exc:
+            raise _refusal(exc, who) from exc
         try:
             signature_cms = await signer.async_sign_prescribed_attributes(
                 pending.digest_algorithm, signed_attrs=attrs, timestamper=timestamper
@@ -315,9 +315,17 @@ async def async_finish_signature(
         embedded = _embedded(signed, pending.field_name)
         try:
             output = await async_add_validation_info(embedded, context, output=BytesIO())
-        except (PathBuildingError, PathValidationError) as exc:
-            raise validation_refusal(exc, who) from exc
+        except (PathError, ValidationError) as exc:
+            raise _refusal(exc, who) from exc
     return output.getvalue()
+
+
+def _refusal(exc: Exception, who: str) -> SnnSignError:
+    """The validator's verdict on the signer's certificate, as signing would say it."""
+    return validation_refusal(exc, who) or SnnSignError(
+        f"Chứng thư số của {who} không dùng để ký được: {exc}",
+        f"The certificate of {who} cannot be used for signing: {exc}",
+    )
 
 
 def _filled(pending: PendingSignature, signature_cms: cms.ContentInfo) -> bytes:

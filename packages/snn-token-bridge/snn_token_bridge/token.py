@@ -34,6 +34,13 @@ RSA_MECHANISMS = {
     "sha384": ("SHA384_RSA_PKCS", 48),
     "sha512": ("SHA512_RSA_PKCS", 64),
 }
+# The DER of DigestInfo (RFC 8017, 9.2, note 1) before the digest bytes: CKM_RSA_PKCS over
+# prefix + digest is the signature the mechanisms above make over the data itself.
+DIGEST_INFO_PREFIXES = {
+    "sha256": bytes.fromhex("3031300d060960864801650304020105000420"),
+    "sha384": bytes.fromhex("3041300d060960864801650304020205000430"),
+    "sha512": bytes.fromhex("3051300d060960864801650304020305000440"),
+}
 
 
 class UnknownKeyError(TokenError):
@@ -112,6 +119,13 @@ class TokenWorker:
         self, label: str, data: bytes, digest_algorithm: str = "sha256", pin: str | None = None
     ) -> bytes:
         return self._call(self._sign, label, data, digest_algorithm, pin)
+
+    def sign_digest(
+        self, label: str, digest: bytes, digest_algorithm: str = "sha256", pin: str | None = None
+    ) -> bytes:
+        """The same PKCS#1 v1.5 signature as :meth:`sign`, for a digest taken elsewhere (a CSC
+        ``signHash`` sends hashes, not data): CKM_RSA_PKCS over its DigestInfo."""
+        return self._call(self._sign_digest, label, digest, digest_algorithm, pin)
 
     def submit_sign(
         self, label: str, data: bytes, digest_algorithm: str = "sha256", pin: str | None = None
@@ -244,10 +258,24 @@ class TokenWorker:
         self._require_session()
         mechanism = self._mechanisms.get(digest_algorithm)
         if mechanism is None:
+            raise _unsupported(digest_algorithm)
+        return self._sign_by(label, data, mechanism, pin)
+
+    def _sign_digest(
+        self, label: str, digest: bytes, digest_algorithm: str, pin: str | None
+    ) -> bytes:
+        self._require_session()
+        prefix = DIGEST_INFO_PREFIXES.get(digest_algorithm)
+        if prefix is None:
+            raise _unsupported(digest_algorithm)
+        if len(digest) != RSA_MECHANISMS[digest_algorithm][1]:
             raise TokenError(
-                f"Thuật toán băm không được hỗ trợ: {digest_algorithm!r}.",
-                f"Unsupported digest algorithm: {digest_algorithm!r}.",
+                f"Độ dài giá trị băm {digest_algorithm} sai: {len(digest)} byte.",
+                f"Wrong {digest_algorithm} digest length: {len(digest)} bytes.",
             )
+        return self._sign_by(label, prefix + digest, pkcs11.Mechanism.RSA_PKCS, pin)
+
+    def _sign_by(self, label: str, data: bytes, mechanism, pin: str | None) -> bytes:
         if not self.logged_in:
             return self._sign_with_pin(label, data, mechanism, pin)
         key = self._keys.get(label)
@@ -323,6 +351,13 @@ class TokenWorker:
         if self._session is None:
             raise TokenError("Chưa mở phiên với token.", "No session with the token is open.")
         return self._session
+
+
+def _unsupported(digest_algorithm: str) -> TokenError:
+    return TokenError(
+        f"Thuật toán băm không được hỗ trợ: {digest_algorithm!r}.",
+        f"Unsupported digest algorithm: {digest_algorithm!r}.",
+    )
 
 
 def _sign_with_key(key, data: bytes, mechanism) -> bytes:

@@ -20,6 +20,10 @@ Public API (all on bytes, no temporary files)::
     async_verify_detached(...)   the same, to await inside an event loop
     number_pages(pdf, template="Trang {page}/{pages}", *, size=9.0, bottom_mm=8.0) -> bytes
                  page numbers at each page's bottom centre (wkhtmltopdf reports)
+    prepare_signature(pdf, certificate_chain, *, appearance, ...) -> PendingSignature
+    finish_signature(pending, signature_value, *, long_term=None) -> bytes
+                 deferred signing: the key signs ``pending.to_sign`` elsewhere (a token in the
+                 clerk's browser, a CSC remote-signing service: ``snn_sign.csc.CscClient``)
 
 The other products are their own distributions: the token bridge server (``snn_token_bridge``),
 edXML and the exchange client (``snn_edxml``), office conversion (``snn_office_convert``); the
@@ -33,8 +37,11 @@ from __future__ import annotations
 __all__ = [
     "DetachedReport",
     "LongTermPolicy",
+    "PendingSignature",
     "TrustCertificate",
     "add_document_timestamp",
+    "async_finish_signature",
+    "async_prepare_signature",
     "async_sign_detached",
     "async_sign_pdf",
     "async_verify_detached",
@@ -43,7 +50,9 @@ __all__ = [
     "default_certificates",
     "default_intermediates",
     "default_roots",
+    "finish_signature",
     "number_pages",
+    "prepare_signature",
     "received_state",
     "renew_archive_timestamp",
     "sign_detached",
@@ -74,6 +83,11 @@ _WHERE = {
     "check_revocation": "snn_sign.longterm",
     "add_document_timestamp": "snn_sign.longterm",
     "renew_archive_timestamp": "snn_sign.longterm",
+    "PendingSignature": "snn_sign.deferred",
+    "prepare_signature": "snn_sign.deferred",
+    "async_prepare_signature": "snn_sign.deferred",
+    "finish_signature": "snn_sign.deferred",
+    "async_finish_signature": "snn_sign.deferred",
 }
 
 

@@ -305,11 +305,14 @@ async def async_finish_signature(
             await validator.async_validate_usage(set())
         except (PathError, ValidationError) as exc:
             raise _refusal(exc, who) from exc
+        # With a TSA, the signature timestamp is fetched here: it covers the signature value.
         try:
             signature_cms = await signer.async_sign_prescribed_attributes(
                 pending.digest_algorithm, signed_attrs=attrs, timestamper=timestamper
             )
         except Exception as exc:
+            if timestamper is None:
+                raise
             raise timestamp_error(exc) from exc
         signed = _filled(pending, signature_cms)
         embedded = _embedded(signed, pending.field_name)

@@ -14,7 +14,11 @@
         "security/ir.model.access.csv",
         "security/ir_rule.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "views/snn_sign_bridge_views.xml",
+        "views/snn_csc_service_views.xml",
+        "views/snn_signature_request_views.xml",
+        "wizards/snn_document_reason_wizard_views.xml",
         "views/snn_signature_views.xml",
         "views/snn_document_views.xml",
         "views/snn_document_attachment_views.xml",
@@ -25,6 +29,8 @@
     "assets": {
         "web.assets_backend": [
             "snn_signing/static/src/scss/signature_panel.scss",
+            "snn_signing/static/src/authorize/authorize_signature.js",
+            "snn_signing/static/src/authorize/authorize_signature.xml",
         ],
         "web.assets_tests": [
             "snn_signing/static/tests/tours/snn_signing_tours.js",

@@ -38,6 +38,7 @@ SKIPPED_FIELDS = set(MAGIC_COLUMNS) | {"display_name"}
 # Models that hold an organisation's own settings: the generic record is the organisation's.
 ORGANISATION_SETTINGS = {
     "snn.sign.bridge",
+    "snn.csc.service",
     "snn.incoming.register",
     "snn.incoming.route",
     "snn.trust.certificate",

@@ -58,13 +58,22 @@ ALLOWED_WRITES = {
     ("snn.document.type", "own"): {"manager": "*"},
     ("snn.register", "own"): {"manager": "*"},
     ("snn.sign.bridge", "own"): {"manager": "*"},
+    ("snn.csc.service", "own"): {"manager": "*"},
     ("snn.incoming.register", "own"): {"manager": "*"},
     # The office's routing suggestions: its clerks keep them.
     ("snn.incoming.route", "own"): {"clerk": "*", "manager": "*"},
     # A shipped certificate is disabled or enabled, never changed.
     ("snn.trust.certificate", "own"): {"manager": {"active"}},
     ("res.users", "director"): {
-        "manager": {"snn_sign_bridge_id", "snn_sign_key", "snn_signature_image"}
+        "manager": {
+            "snn_sign_bridge_id",
+            "snn_sign_key",
+            "snn_signature_image",
+            "snn_sign_mode",
+            "snn_csc_service_id",
+            "snn_csc_credential",
+            "snn_csc_token_file",
+        }
     },
     ("res.company", "own"): {
         "manager": {
@@ -99,6 +108,7 @@ ALLOWED_CREATES = {
     "snn.document.type": {"manager"},
     "snn.register": {"manager"},
     "snn.sign.bridge": {"manager"},
+    "snn.csc.service": {"manager"},
     "snn.incoming.register": {"manager"},
     "snn.incoming.route": {"clerk", "manager"},
     "snn.trust.certificate": {"manager"},
@@ -117,6 +127,7 @@ ALLOWED_UNLINKS = {
     ("snn.document.attachment", "draft"): {"drafter", "manager"},
     ("snn.document.type", "own"): {"manager"},
     ("snn.sign.bridge", "own"): {"manager"},
+    ("snn.csc.service", "own"): {"manager"},
     ("snn.incoming.route", "own"): {"clerk", "manager"},
 }
 

@@ -8,9 +8,26 @@ from odoo.addons.snn_docflow.engine_words import engine_words
 from snn_sign.errors import SnnSignError
 from snn_sign.images import check_signature_image
 
+from .certificate_holder import check_certificate_holder
+from .secret_file import check_secret_name
+
 # What the outgoing-documents manager sets on a director (and may set without being an
 # administrator of users): see write().
-SIGNING_FIELDS = frozenset({"snn_sign_bridge_id", "snn_sign_key", "snn_signature_image"})
+SIGNING_FIELDS = frozenset(
+    {
+        "snn_sign_bridge_id",
+        "snn_sign_key",
+        "snn_signature_image",
+        "snn_sign_mode",
+        "snn_csc_service_id",
+        "snn_csc_credential",
+        "snn_csc_token_file",
+    }
+)
+SIGN_MODES = [
+    ("server", "Token bridge of the server"),
+    ("remote", "Remote signing service (CSC): the holder authorises each signature"),
+]
 
 
 def manager_sets_up_signing(records, vals, signing_fields):
@@ -90,19 +107,75 @@ class ResUsers(models.Model):
         groups="snn_docflow.group_manager",
         help="The handwritten signature, BLUE, PNG with a transparent background.",
     )
+    snn_sign_mode = fields.Selection(
+        SIGN_MODES,
+        string="Signing Mode",
+        default="server",
+        required=True,
+        groups="snn_docflow.group_manager",
+        help="Where the personal key is. Token bridge: the server signs when the clerk issues. "
+        "Remote signing service: the document waits until its holder authorises the "
+        "signature with their own PIN/OTP.",
+    )
+    snn_csc_service_id = fields.Many2one(
+        "snn.csc.service",
+        string="Remote Signing Service",
+        groups="snn_docflow.group_manager",
+        check_company=True,
+    )
+    snn_csc_credential = fields.Char(
+        string="Remote Credential ID",
+        groups="snn_docflow.group_manager",
+        help="The identifier of this person's key at the remote-signing service.",
+    )
+    snn_csc_token_file = fields.Char(
+        string="Remote Access Token File",
+        groups="snn_docflow.group_manager",
+        help="The NAME of the file holding this person's access token for the service, in the "
+        "company's directory of the server's secrets directory: never in the database.",
+    )
 
-    @api.constrains("snn_sign_bridge_id", "snn_sign_key", "snn_signature_image")
+    @api.constrains(
+        "snn_sign_bridge_id",
+        "snn_sign_key",
+        "snn_signature_image",
+        "snn_sign_mode",
+        "snn_csc_service_id",
+        "snn_csc_credential",
+        "snn_csc_token_file",
+    )
     def _check_signing_setup(self):
         # res.users checks its companies only when asked: the bridge is of the user's company.
-        self.sudo()._check_company(["snn_sign_bridge_id"])
+        self.sudo()._check_company(["snn_sign_bridge_id", "snn_csc_service_id"])
         for user in self.sudo().with_context(bin_size=False):
             check_image(self.env, user.snn_signature_image, "blue")
+            check_secret_name(self.env, user.snn_csc_token_file)
             if bool(user.snn_sign_bridge_id) != bool(user.snn_sign_key):
                 raise ValidationError(
                     self.env._("Set both the token bridge and the key label, or neither.")
                 )
             if user.snn_sign_bridge_id:
                 user.snn_sign_bridge_id._check_key(user.snn_sign_key, [user.name])
+            if user.snn_sign_mode == "remote":
+                user._check_remote_credential()
+
+    def _check_remote_credential(self):
+        """The service answers for this person's credential, and its certificate is valid now
+        and issued to them (sudo record)."""
+        if not (self.snn_csc_service_id and self.snn_csc_credential):
+            raise ValidationError(
+                self.env._(
+                    "Remote signing needs the service and the credential ID of %s.", self.name
+                )
+            )
+        info = self.snn_csc_service_id._credential(self)
+        check_certificate_holder(self.env, info.certificate_chain[0], [self.name])
+
+    def _personal_certificate(self):
+        """DER of this person's signing certificate, wherever their key is (sudo record)."""
+        if self.snn_sign_mode == "remote":
+            return self.snn_csc_service_id._credential(self).certificate_chain[0]
+        return self.snn_sign_bridge_id._signer(self.snn_sign_key).signing_cert.dump()
 
     @api.model
     def _guarded_file_fields(self):

@@ -98,8 +98,10 @@ class SnnDocument(models.Model):
     def _signed_keys(self):
         """Key labels of the signatures, in signing order (the verifier does not know them)."""
         company = self.company_id.sudo()
+        signer = self.signer_id.sudo()
+        personal = signer.snn_csc_credential if signer.snn_sign_mode == "remote" else None
         return [
-            ("personal", self.signer_id.sudo().snn_sign_key),
+            ("personal", personal or signer.snn_sign_key),
             ("organization", company.snn_seal_key),
         ]
 

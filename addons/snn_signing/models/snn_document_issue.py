@@ -19,9 +19,12 @@ from odoo.addons.snn_docflow.exceptions import RememberedRefusal
 from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
 
 from snn_sign import sign_pdf, stamp_pdf, verify_pdf
+from snn_sign.deferred import prepare_signature
 from snn_sign.detached import sign_detached
 from snn_sign.errors import SnnSignError
 from snn_sign.longterm import add_document_timestamp, check_revocation, require_not_revoked
+
+from .snn_signature_request import ACTIVITY_REMOTE_SIGN, REMOTE_SIGNED
 
 
 class SnnDocument(models.Model):
@@ -134,7 +137,10 @@ class SnnDocument(models.Model):
         organisation."""
         signer, company = self.signer_id.sudo(), self.company_id.sudo()
         missing = []
-        if not (signer.snn_sign_bridge_id and signer.snn_sign_key):
+        remote = signer.snn_sign_mode == "remote"
+        if remote and not (signer.snn_csc_service_id and signer.snn_csc_credential):
+            missing.append(self.env._("the remote-signing credential of %s", signer.name))
+        if not remote and not (signer.snn_sign_bridge_id and signer.snn_sign_key):
             missing.append(self.env._("the personal key of %s", signer.name))
         if not signer.snn_signature_image:
             missing.append(self.env._("the signature image of %s", signer.name))
@@ -150,7 +156,10 @@ class SnnDocument(models.Model):
                 + ", ".join(missing)
                 + "."
             )
-        signer.snn_sign_bridge_id._check_key(signer.snn_sign_key, [signer.name])
+        if remote:
+            signer._check_remote_credential()
+        else:
+            signer.snn_sign_bridge_id._check_key(signer.snn_sign_key, [signer.name])
         company.snn_seal_bridge_id._check_key(
             company.snn_seal_key, [company.name, company.snn_org_full_name]
         )
@@ -162,13 +171,13 @@ class SnnDocument(models.Model):
         (refused, or signed and said on the document, see _note_revocation_unknown)."""
         person, company = self.signer_id.sudo(), self.company_id.sudo()
         policy = company._long_term_policy()
+        seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
         keys = (
-            (person.name, person.snn_sign_bridge_id, person.snn_sign_key),
-            (company.name, company.snn_seal_bridge_id, company.snn_seal_key),
+            (person.name, person._personal_certificate()),
+            (company.name, seal.signing_cert.dump()),
         )
         unanswered = self.env.cr.cache.setdefault("snn_revocation_unknown", {})
-        for holder, bridge, key_label in keys:
-            certificate = bridge._signer(key_label).signing_cert.dump()
+        for holder, certificate in keys:
             check = check_revocation(certificate, policy)
             try:
                 require_not_revoked(check, policy, holder)
@@ -179,11 +188,33 @@ class SnnDocument(models.Model):
 
     # ------------------------------------------------------------------ effects
 
+    def action_issue(self):
+        """As snn_docflow's, but a document whose signer signs remotely is numbered and waits
+        for them: said so, not "Issued"."""
+        result = super().action_issue()
+        waiting = self.filtered(lambda d: d.state == "approved" and d.number)
+        if waiting:
+            return waiting[:1]._step_done(
+                self.env._(
+                    "%(code)s is numbered and waits for %(holder)s to sign it remotely.",
+                    code=waiting[:1].code,
+                    holder=waiting[:1].signer_id.name,
+                )
+            )
+        return result
+
     def _do_issue(self):
         esign, paper_reason = self._issue_mode()
         if not esign:
             self.write({"esign": False, "paper_reason": paper_reason})
             return super()._do_issue()
+        if self._signs_remotely() and self.id not in self.env.cr.cache.get(REMOTE_SIGNED, {}):
+            try:
+                with self.env.cr.savepoint():
+                    self._request_remote_signature()
+            except (UserError, SnnSignError) as error:
+                raise self._issue_refusal(error) from None
+            return None
         try:
             with self.env.cr.savepoint():
                 self.write({"esign": True, "paper_reason": False})
@@ -201,20 +232,9 @@ class SnnDocument(models.Model):
         if signing_time.date() != self.issue_date:
             raise UserError(self.env._("The day changed while issuing."))
         company = self.company_id.sudo().with_context(bin_size=False)
-        person = self.signer_id.sudo().with_context(bin_size=False)
-        approved = self._file_bytes()
-        stamped = stamp_pdf(approved, self.code, self.issue_date, place=company.snn_place or None)
-        personal = person.snn_sign_bridge_id._signer(person.snn_sign_key)
         seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
         long_term = company._long_term_policy()
-        signed = sign_pdf(
-            stamped,
-            personal,
-            appearance="signer",
-            image_png=base64.b64decode(person.snn_signature_image),
-            signing_time=signing_time,
-            long_term=long_term,
-        )
+        stamped, signed = self._personal_signature(signing_time, long_term)
         sealed = sign_pdf(
             signed,
             seal,
@@ -241,6 +261,95 @@ class SnnDocument(models.Model):
             "signed_sha256": hashlib.sha256(sealed).hexdigest(),
             "signature_ids": self._signature_records(report, self._signed_keys()),
         }
+
+    def _personal_signature(self, signing_time, long_term):
+        """(stamped, signed by the signer): the server's bridge signs now; a remote signature
+        is the one its holder just authorised for these very stamped bytes."""
+        company = self.company_id.sudo()
+        person = self.signer_id.sudo().with_context(bin_size=False)
+        if self._signs_remotely():
+            request, signed = self.env.cr.cache.get(REMOTE_SIGNED, {}).pop(self.id)
+            stamped = signed[: request.stamped_size]
+            if hashlib.sha256(stamped).hexdigest() != request.stamped_sha256:
+                raise UserError(self.env._("The remote signature is not over the stamped file."))
+            return stamped, signed
+        approved = self._file_bytes()
+        stamped = stamp_pdf(approved, self.code, self.issue_date, place=company.snn_place or None)
+        signed = sign_pdf(
+            stamped,
+            person.snn_sign_bridge_id._signer(person.snn_sign_key),
+            appearance="signer",
+            image_png=base64.b64decode(person.snn_signature_image),
+            signing_time=signing_time,
+            long_term=long_term,
+        )
+        return stamped, signed
+
+    def _signs_remotely(self):
+        return self.signer_id.sudo().snn_sign_mode == "remote"
+
+    def _request_remote_signature(self):
+        """The clerk's issue for a signer who signs remotely: number and date, stamp, prepare
+        the signature, and a request their holder alone completes, today."""
+        Request = self.env["snn.signature.request"]
+        waiting = Request.search([("document_id", "=", self.id), ("state", "=", "waiting")])
+        if waiting.filtered(lambda r: r.issue_date == workflow.vietnam_today()):
+            raise UserError(
+                self.env._(
+                    "“%(doc)s” already waits for %(holder)s to sign it.",
+                    doc=self.display_name,
+                    holder=waiting[:1].holder_id.name,
+                )
+            )
+        waiting.write({"state": "expired"})
+        today = workflow.vietnam_today()
+        if self.number and self.issue_date != today:  # a new try on a later day: today's date
+            if self.number_year != today.year:
+                raise UserError(
+                    self.env._(
+                        "%s was numbered last year and not signed: cancel it and draft it again.",
+                        self.code,
+                    )
+                )
+            values = {"issue_date": today}
+        else:
+            values = self._numbering_values()  # the number, or none when it has one already
+        self.write({"esign": True, "paper_reason": False, **values})
+        company = self.company_id.sudo().with_context(bin_size=False)
+        person = self.signer_id.sudo().with_context(bin_size=False)
+        stamped = stamp_pdf(
+            self._file_bytes(), self.code, self.issue_date, place=company.snn_place or None
+        )
+        signing_time = workflow.vietnam_now()
+        info = person.snn_csc_service_id._credential(person)
+        pending = prepare_signature(
+            stamped,
+            list(info.certificate_chain),
+            appearance="signer",
+            image_png=base64.b64decode(person.snn_signature_image),
+            signing_time=signing_time,
+            long_term=company._long_term_policy(),
+        )
+        Request.create(
+            {
+                "document_id": self.id,
+                "holder_id": person.id,
+                "requested_by_id": self.env.uid,
+                "code": self.code,
+                "issue_date": self.issue_date,
+                "expires_at": Request._end_of_day_utc(self.issue_date),
+                "to_sign_sha256": pending.to_sign_digest.hex(),
+                "stamped_size": len(stamped),
+                "stamped_sha256": hashlib.sha256(stamped).hexdigest(),
+                "pending_json": pending.to_json(),
+            }
+        )
+        self._record_step(
+            "await_signature",
+            {},
+            comment=self.env._("Waiting for %s to sign remotely.", person.name),
+        )
+        self._schedule(ACTIVITY_REMOTE_SIGN, person)
 
     def _note_revocation_unknown(self):
         """Signed although the CA did not answer (the organisation's policy allows it): said on

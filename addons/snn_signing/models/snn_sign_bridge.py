@@ -1,5 +1,3 @@
-import datetime as dt
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -9,12 +7,8 @@ from snn_sign.bridge.client import BridgeClient
 from snn_sign.bridge.signer import BridgeSigner
 from snn_sign.errors import SnnSignError
 
+from .certificate_holder import check_certificate_holder
 from .secret_file import check_secret_name, read_secret, reason
-
-
-def normalised(name):
-    """Names compared as people read them: case and spacing do not count, diacritics do."""
-    return " ".join((name or "").split()).casefold()
 
 
 class SnnSignBridge(models.Model):
@@ -134,32 +128,9 @@ class SnnSignBridge(models.Model):
         (default now) or does not name one of ``holder_names`` (the person, the
         organisation)."""
         info = self._key_info(key_label)
-        when = when or dt.datetime.now(dt.UTC)
-        not_before = dt.datetime.fromisoformat(info["not_before"])
-        not_after = dt.datetime.fromisoformat(info["not_after"])
-        if not not_before <= when <= not_after:
-            raise UserError(
-                self.env._(
-                    "The certificate of the key “%(key)s” is valid from %(start)s to %(end)s, "
-                    "not now: renew it with the certificate authority.",
-                    key=key_label,
-                    start=not_before.date(),
-                    end=not_after.date(),
-                )
-            )
-        subject = info.get("subject") or ""
-        wanted = {normalised(name) for name in holder_names if name}
-        named = {normalised(part.split("=", 1)[-1]) for part in subject.split(",")}
-        if not wanted & named:
-            raise UserError(
-                self.env._(
-                    "The certificate of the key “%(key)s” is issued to “%(subject)s”, not to "
-                    "%(holder)s.",
-                    key=key_label,
-                    subject=subject,
-                    holder=" / ".join(n for n in holder_names if n),
-                )
-            )
+        check_certificate_holder(
+            self.env, info["certificate"].encode(), holder_names, label=key_label, when=when
+        )
         return info
 
     def action_test_connection(self):

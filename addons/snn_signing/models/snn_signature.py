@@ -93,7 +93,7 @@ class SnnSignature(models.Model):
     status = fields.Char(string="Signature Status", compute="_compute_panel")
     signed_by = fields.Char(compute="_compute_panel")
     verdict_text = fields.Char(string="Verdict in Words", compute="_compute_panel")
-    revocation_text = fields.Char(string="Revocation", compute="_compute_panel")
+    revocation_text = fields.Char(string="Revocation in Words", compute="_compute_panel")
     long_term_text = fields.Char(string="Lasting Proof", compute="_compute_panel")
     reasons_text = fields.Text(string="Reasons in Your Language", compute="_compute_panel")
     modification_text = fields.Char(string="Changes After Signing", compute="_compute_panel")

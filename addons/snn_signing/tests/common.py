@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.tools import config
 
 from odoo.addons.snn_docflow.tests.common import DocflowCase
@@ -104,6 +105,41 @@ def director_signing_values(bridge, pki):
         "snn_sign_key": pki.signer_label,
         "snn_signature_image": base64.b64encode(pki.signature_png.read_bytes()),
     }
+
+
+def approved_letter(env, users, director, subject, tag, file_name="letter.pdf"):
+    """A letter approved by ``director``: drafted by ``users["drafter"]`` in a unit of its own
+    headed by ``users["head"]`` (who forwards it), numbered in a register of its own (so its
+    number is 01), all named after ``tag``; for the browser tests that start from it."""
+    from snn_sign_testkit.sample_letter import make_letter_pdf  # noqa: PLC0415
+
+    head = env["hr.employee"].create({"name": f"{tag} head", "user_id": users["head"].id})
+    unit = env["hr.department"].create(
+        {"name": "Văn phòng", "snn_code": "VP", "manager_id": head.id}
+    )
+    register = env["snn.register"].create({"name": f"Sổ đi ({tag})"})
+    letter = env["snn.document.type"].create(
+        {"name": f"Công văn ({tag})", "register_id": register.id}
+    )
+    document = (
+        env["snn.document"]
+        .with_user(users["drafter"])
+        .create(
+            {
+                "subject": subject,
+                "document_type_id": letter.id,
+                "department_id": unit.id,
+                "signer_id": director.id,
+                "file": base64.b64encode(make_letter_pdf() + secrets.token_hex(4).encode()),
+                "file_name": file_name,
+                "recipient_ids": [Command.create({"partner_id": env.company.partner_id.id})],
+            }
+        )
+    )
+    document.with_user(users["drafter"]).action_submit()
+    document.with_user(users["head"]).action_forward()
+    document.with_user(director).action_approve()
+    return document
 
 
 def pdfsig(pdf):

@@ -1,10 +1,7 @@
-import base64
-import secrets
-
-from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import (
+    approved_letter,
     bridge_values,
     company_signing_values,
     demo_pki,
@@ -31,36 +28,9 @@ class TestUiIssue(HttpCase):
         bridge = cls.env["snn.sign.bridge"].create(bridge_values(running))
         cls.env.company.write({"snn_org_code": "SNN", **company_signing_values(bridge, pki)})
         director.write(director_signing_values(bridge, pki))
-        head = cls.env["hr.employee"].create({"name": "Tour head", "user_id": users["head"].id})
-        unit = cls.env["hr.department"].create(
-            {"name": "Văn phòng", "snn_code": "VP", "manager_id": head.id}
+        document = approved_letter(
+            cls.env, users, director, "Tour: ký số văn bản đi", "tour ký số", file_name="218.pdf"
         )
-        register = cls.env["snn.register"].create({"name": "Sổ đi (tour ký số)"})
-        letter = cls.env["snn.document.type"].create(
-            {"name": "Công văn (tour ký số)", "register_id": register.id}
-        )
-        from snn_sign_testkit.sample_letter import make_letter_pdf  # noqa: PLC0415
-
-        document = (
-            cls.env["snn.document"]
-            .with_user(users["drafter"])
-            .create(
-                {
-                    "subject": "Tour: ký số văn bản đi",
-                    "document_type_id": letter.id,
-                    "department_id": unit.id,
-                    "signer_id": director.id,
-                    "file": base64.b64encode(make_letter_pdf() + secrets.token_hex(4).encode()),
-                    "file_name": "218.pdf",
-                    "recipient_ids": [
-                        Command.create({"partner_id": cls.env.company.partner_id.id})
-                    ],
-                }
-            )
-        )
-        document.with_user(users["drafter"]).action_submit()
-        document.with_user(users["head"]).action_forward()
-        document.with_user(director).action_approve()
         cls.document = document
 
     def test_the_clerk_issues_and_sees_the_signatures(self):

@@ -3,13 +3,10 @@ Chromium), as the clerk and the director read it, on a desktop and on a phone: w
 when in Vietnamese words and Vietnam time, the verdict as Adobe Reader words it, what was not
 checked, nothing raw (X.509 names, codes, ISO times, hashes) until the details are unfolded."""
 
-import base64
-import secrets
-
-from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import (
+    approved_letter,
     bridge_values,
     company_signing_values,
     demo_pki,
@@ -43,36 +40,14 @@ class SignaturePanelCase(HttpCase):
         bridge = cls.env["snn.sign.bridge"].create(bridge_values(running))
         cls.env.company.write({"snn_org_code": "SNN", **company_signing_values(bridge, pki)})
         director.write(director_signing_values(bridge, pki))
-        head = cls.env["hr.employee"].create({"name": "Panel head", "user_id": users["head"].id})
-        unit = cls.env["hr.department"].create(
-            {"name": "Văn phòng", "snn_code": "VP", "manager_id": head.id}
+        document = approved_letter(
+            cls.env,
+            users,
+            director,
+            "Bảng chữ ký: văn bản đã ký số",
+            "bảng chữ ký",
+            file_name="panel.pdf",
         )
-        register = cls.env["snn.register"].create({"name": "Sổ đi (bảng chữ ký)"})
-        letter = cls.env["snn.document.type"].create(
-            {"name": "Công văn (bảng chữ ký)", "register_id": register.id}
-        )
-        from snn_sign_testkit.sample_letter import make_letter_pdf  # noqa: PLC0415
-
-        document = (
-            cls.env["snn.document"]
-            .with_user(users["drafter"])
-            .create(
-                {
-                    "subject": "Bảng chữ ký: văn bản đã ký số",
-                    "document_type_id": letter.id,
-                    "department_id": unit.id,
-                    "signer_id": director.id,
-                    "file": base64.b64encode(make_letter_pdf() + secrets.token_hex(4).encode()),
-                    "file_name": "panel.pdf",
-                    "recipient_ids": [
-                        Command.create({"partner_id": cls.env.company.partner_id.id})
-                    ],
-                }
-            )
-        )
-        document.with_user(users["drafter"]).action_submit()
-        document.with_user(users["head"]).action_forward()
-        document.with_user(director).action_approve()
         document.with_user(users["clerk"]).action_issue()
         cls.document = document.with_env(cls.env)
 

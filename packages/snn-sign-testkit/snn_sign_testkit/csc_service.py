@@ -513,6 +513,51 @@ def _generalized(moment: dt.datetime) -> str:
 # -------------------------------------------------------------------- the demo
 
 
+def serve_spec(spec_path: Path) -> int:
+    """Serve the credentials a test's spec file names (csc_process.start_csc_service): the
+    token, its PIN file, and per credential its user, key label, certificate files, PIN and
+    OTP; one JSON line on stdout (url, each user's bearer token), OTPs on stderr."""
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    token = spec["token"]
+    os.environ["SOFTHSM2_CONF"] = token["softhsm2_conf"]  # before PKCS#11 is loaded
+    pin = Path(token["pin_file"]).read_text(encoding="utf-8").strip()
+
+    def sms(credential_id: str, otp: str) -> None:
+        print(f"OTP for {credential_id}: {otp}", file=sys.stderr, flush=True)
+
+    worker_pki = argparse.Namespace(module=token["module"], token_label=token["label"], pin=pin)
+    service = CscService.on_token(
+        worker_pki, on_otp=sms, sad_lifetime=spec.get("sad_lifetime", 300)
+    )
+    tokens = {}
+    for credential in spec["credentials"]:
+        user = credential["user"]
+        if user not in tokens:
+            tokens[user] = service.add_user(user)
+        service.add_credential(
+            credential["id"],
+            user=user,
+            key_label=credential["key_label"],
+            certificates=[Path(path).read_bytes() for path in credential["certificates"]],
+            pin=credential.get("pin"),
+            otp=credential.get("otp", False),
+        )
+    service.start()
+    print(json.dumps({"url": service.url, "tokens": tokens}), flush=True)
+    return _serve_until_stopped(service)
+
+
+def _serve_until_stopped(service: CscService) -> int:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    service.stop()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from snn_sign_testkit.demo_bridge import ensure_demo_pki  # noqa: PLC0415
     from snn_sign_testkit.pki import DEFAULT_ORG, DEFAULT_SIGNER  # noqa: PLC0415
@@ -521,11 +566,18 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m snn_sign_testkit.csc_service",
         description="A CSC API v1 remote-signing service on a demo token (test keys only).",
     )
-    parser.add_argument("directory", type=Path, help="the demo directory (its pki/ is used)")
+    parser.add_argument(
+        "directory", type=Path, nargs="?", help="the demo directory (its pki/ is used)"
+    )
     parser.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
     parser.add_argument("--org", default=DEFAULT_ORG)
     parser.add_argument("--signer", default=DEFAULT_SIGNER)
+    parser.add_argument("--spec", type=Path, help="serve what this spec file names (tests)")
     args = parser.parse_args(argv)
+    if args.spec:
+        return serve_spec(args.spec)
+    if args.directory is None:
+        parser.error("the demo directory is needed (or --spec)")
 
     base = args.directory.resolve()
     pki = ensure_demo_pki(base / "pki", org_name=args.org, signer_name=args.signer)
@@ -563,14 +615,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         flush=True,
     )
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
-    service.stop()
-    return 0
+    return _serve_until_stopped(service)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,48 @@
+"""Is this certificate fit to sign for this person or organisation, now?"""
+
+import datetime as dt
+
+from asn1crypto import pem, x509
+
+from odoo.exceptions import UserError
+
+
+def normalised(name):
+    """Names compared as people read them: case and spacing do not count, diacritics do."""
+    return " ".join((name or "").split()).casefold()
+
+
+def check_certificate_holder(env, certificate, holder_names, *, label=None, when=None):
+    """UserError unless ``certificate`` (DER or PEM) is valid ``when`` (default now) and one of
+    its subject's names (common name, organisation, …) is one of ``holder_names``; returns
+    the parsed certificate. ``label`` names the key in the messages."""
+    if pem.detect(certificate):
+        certificate = pem.unarmor(certificate)[2]
+    cert = x509.Certificate.load(certificate)
+    label = label or cert.subject.human_friendly
+    validity = cert["tbs_certificate"]["validity"]
+    not_before, not_after = validity["not_before"].native, validity["not_after"].native
+    when = when or dt.datetime.now(dt.UTC)
+    if not not_before <= when <= not_after:
+        raise UserError(
+            env._(
+                "The certificate of the key “%(key)s” is valid from %(start)s to %(end)s, "
+                "not now: renew it with the certificate authority.",
+                key=label,
+                start=not_before.date(),
+                end=not_after.date(),
+            )
+        )
+    wanted = {normalised(name) for name in holder_names if name}
+    named = {normalised(str(value)) for value in cert.subject.native.values()}
+    if not wanted & named:
+        raise UserError(
+            env._(
+                "The certificate of the key “%(key)s” is issued to “%(subject)s”, not to "
+                "%(holder)s.",
+                key=label,
+                subject=cert.subject.human_friendly,
+                holder=" / ".join(n for n in holder_names if n),
+            )
+        )
+    return cert

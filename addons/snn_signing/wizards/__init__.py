@@ -1,0 +1,1 @@
+from . import snn_document_reason_wizard

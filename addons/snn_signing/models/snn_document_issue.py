@@ -267,8 +267,11 @@ class SnnDocument(models.Model):
         is the one its holder just authorised for these very stamped bytes."""
         company = self.company_id.sudo()
         person = self.signer_id.sudo().with_context(bin_size=False)
-        if self._signs_remotely():
-            request, signed = self.env.cr.cache.get(REMOTE_SIGNED, {}).pop(self.id)
+        # The holder's authorisation, when this issue completes one (whatever the signer's
+        # mode says by now: a manager may have changed it while the document waited).
+        remote = self.env.cr.cache.get(REMOTE_SIGNED, {}).pop(self.id, None)
+        if remote:
+            request, signed = remote
             stamped = signed[: request.stamped_size]
             if hashlib.sha256(stamped).hexdigest() != request.stamped_sha256:
                 raise UserError(self.env._("The remote signature is not over the stamped file."))

@@ -124,9 +124,13 @@ class SnnSignatureRequest(models.Model):
             comment=self.env._("Remote signing service, authorised by %s", holder.name),
         )
         document.activity_feedback([ACTIVITY_REMOTE_SIGN], user_id=holder.id)
-        self.env.cr.cache.setdefault(REMOTE_SIGNED, {})[document.id] = (request, signed)
-        # The clerk's issue, completed as the clerk who asked (their step in the trail).
-        document.with_user(request.requested_by_id).sudo()._do_issue()
+        handed = self.env.cr.cache.setdefault(REMOTE_SIGNED, {})
+        handed[document.id] = (request, signed)
+        try:
+            # The clerk's issue, completed as the clerk who asked (their step in the trail).
+            document.with_user(request.requested_by_id).sudo()._do_issue()
+        finally:
+            handed.pop(document.id, None)  # used, or the issue failed: never left for another
         if document.state != "issued":
             raise UserError(self.env._("“%s” was not issued.", document.display_name))
         return document._step_done(self.env._("Signed and issued as %s.", document.code))

@@ -193,3 +193,26 @@ class TestRemoteSigning(SigningCase):
             self.authorize(document)
         self.assertEqual((document.state, document.code), ("issued", code))
         self.assertEqual(document.issue_date, tomorrow.date())
+
+    def test_the_authorised_signature_is_used_even_if_the_mode_changed_meanwhile(self):
+        """A manager switches the director back to the server's bridge while a document waits:
+        the director's authorisation still completes that document with the remote signature
+        (not a second signature by the bridge), and the next issue uses the bridge."""
+        now = workflow.vietnam_now()
+        # Prepared a little earlier today: the remote signature bears that time, a signature
+        # made by the bridge at completion would bear the time of completion.
+        since_midnight = now - now.replace(hour=0, minute=0, second=0)
+        earlier = now - min(dt.timedelta(seconds=90), since_midnight)
+        with patch.object(workflow, "vietnam_now", return_value=earlier):
+            document = self.numbered_and_waiting()
+        self.director.with_user(self.manager).snn_sign_mode = "server"
+        try:
+            self.authorize(document)
+            self.assertEqual(document.state, "issued")
+            personal = document.signature_ids.sorted("sequence")[0]
+            self.assertEqual(personal.signed_at, earlier.astimezone(dt.UTC).replace(tzinfo=None))
+            self.assertTrue(personal.valid)
+            trail = document.approval_ids.sorted("id").mapped("action")
+            self.assertEqual(trail[-2:], ["authorize_signature", "issue"])
+        finally:
+            self.director.with_user(self.manager).snn_sign_mode = "remote"

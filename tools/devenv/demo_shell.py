@@ -80,10 +80,36 @@ def configure_signing(data, info):
                 "snn_signature_image": base64.b64encode(signature),
             }
         )
+    remote = configure_remote_signing(company, director, info)
     env.cr.commit()
     if new_token:
-        return "keys, images, trusted root and e-signing period set"
+        return "keys, images, trusted root and e-signing period set" + remote
     return "bridge URL updated" if changed else "already configured"
+
+
+def configure_remote_signing(company, director, info):
+    """The demo's remote-signing service (CSC) and the director's credential there, their
+    access token in the secrets directory. The director's signing mode is left as it is: a
+    manager switches it to try remote signing (README, "Demo users")."""
+    if not info.get("csc_url"):
+        return ""
+    put_secret(company, "director.csc-token", info["csc_token_file"])
+    services = env["snn.csc.service"].with_context(active_test=False)
+    name = "Ký số từ xa (demo)"
+    service = services.search([("name", "=", name), ("company_id", "=", company.id)], limit=1)
+    values = {"service_url": info["csc_url"], "active": True}
+    if service:
+        service.write(values)
+    else:
+        service = services.create({"name": name, "company_id": company.id, **values})
+    director.write(
+        {
+            "snn_csc_service_id": service.id,
+            "snn_csc_credential": info["csc_credential"],
+            "snn_csc_token_file": "director.csc-token",
+        }
+    )
+    return "; remote signing service ready"
 
 
 def configure_dispatch(data, info):

@@ -300,6 +300,37 @@ def _stop_on_signal(signum, _frame):
     raise SystemExit(0)
 
 
+DEMO_CSC_CREDENTIAL = "director"
+
+
+def _start_demo_csc(directory: Path, pki: DemoPki):
+    """The test CSC service with the director's key (a PIN made here, and an OTP "sent" to
+    directory/csc-phone.log), the PIN and the director's bearer token in 0600 files."""
+    from snn_sign_testkit.csc_process import start_csc_service  # noqa: PLC0415
+
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    pin = f"{secrets.randbelow(10**6):06d}"
+    running = start_csc_service(
+        directory,
+        pki,
+        [
+            {
+                "id": DEMO_CSC_CREDENTIAL,
+                "user": "director",
+                "key_label": pki.signer_label,
+                "certificates": [pki.signer_cert, pki.ca_cert],
+                "pin": pin,
+                "otp": True,
+            }
+        ],
+    )
+    for name, value in (("director.pin", pin), ("director.token", running.tokens["director"])):
+        fd = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(value + "\n")
+    return running
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m snn_sign_testkit.demo_bridge",
@@ -328,6 +359,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"demo bridge: {error}", file=sys.stderr)
         return 1
     try:
+        csc = _start_demo_csc(base / "csc", pki)
+    except (RuntimeError, OSError) as error:
+        print(f"demo bridge: the remote-signing service: {error}", file=sys.stderr)
+        running.stop()
+        services.stop()
+        return 1
+    try:
         info = {
             "url": running.url,
             "client_name": running.client_name,
@@ -340,6 +378,13 @@ def main(argv: list[str] | None = None) -> int:
             "pid": running.process.pid,
             "log": str(running.log_path),
             "tsa_url": services.tsa_url,
+            # The director's key also at a remote-signing service (CSC), for the demo of
+            # remote signing: its PIN and access token in 0600 files, its OTPs in csc_phone.
+            "csc_url": csc.url,
+            "csc_credential": DEMO_CSC_CREDENTIAL,
+            "csc_token_file": str(base / "csc" / "director.token"),
+            "csc_pin_file": str(base / "csc" / "director.pin"),
+            "csc_phone": str(csc.phone),
         }
         print(json.dumps(info), flush=True)
         # Nothing more on stdout: whoever read that line may have closed the pipe.
@@ -353,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         running.stop()
+        csc.stop()
         services.stop()
 
 

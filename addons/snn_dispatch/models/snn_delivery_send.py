@@ -16,6 +16,8 @@ most the batch in hand, which is then sent again, as above.
 import logging
 from datetime import timedelta
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, html_escape
@@ -51,6 +53,11 @@ class SnnDelivery(models.Model):
         self._poll_exchanges(commit=commit)
         while True:
             batch = self._claim_due(batch_size)
+            if batch is None:  # another worker sent some of these and committed meanwhile
+                if not commit:
+                    return
+                self.env.cr.commit()  # a new snapshot sees what it did
+                continue
             if not batch:
                 return
             batch._send()
@@ -73,16 +80,25 @@ class SnnDelivery(models.Model):
 
     @api.model
     def _claim_due(self, limit):
+        """The next due deliveries, locked for this worker; None when another worker sent
+        some of them and committed after this transaction's snapshot was taken (PostgreSQL
+        then refuses the lock under REPEATABLE READ): ask again in a new transaction."""
         self.flush_model()
-        self.env.cr.execute(
-            SQL(
-                """SELECT id FROM snn_delivery WHERE %s
-                   ORDER BY urgent DESC, id LIMIT %s FOR UPDATE SKIP LOCKED""",
-                self._due_condition(),
-                limit,
-            )
-        )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        """SELECT id FROM snn_delivery WHERE %s
+                           ORDER BY urgent DESC, id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                        self._due_condition(),
+                        limit,
+                    ),
+                    log_exceptions=False,
+                )
+                rows = self.env.cr.fetchall()
+        except SerializationFailure:
+            return None
+        return self.browse([row[0] for row in rows])
 
     @api.model
     def _count_due(self):

@@ -130,3 +130,22 @@ def test_the_digest_follows_a_fragment(tmp_path):
     assert oca_source_digest(copy) == oca_source_digest(ADDONS / "snn_docflow")
     (copy / "readme" / "USAGE.md").write_text("changed\n", encoding="utf-8")
     assert oca_source_digest(copy) != oca_source_digest(ADDONS / "snn_docflow")
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_odoo_runs_every_test_class_of_the_module(module):
+    """Odoo's own runner finds a module's tests only through tests/__init__.py (pytest finds
+    them by file name): a test file with a TestCase class that is not imported there is run by
+    one runner only. (A file of pytest functions, such as snn_incoming's two-database test,
+    is pytest's alone.)"""
+    tests = ADDONS / module / "tests"
+    if not tests.is_dir():
+        return
+    imported = set(re.findall(r"^from \. import (\w+)$", (tests / "__init__.py").read_text(), re.M))
+    missing = []
+    for path in sorted(tests.glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        classes = [n.name for n in tree.body if isinstance(n, ast.ClassDef)]
+        if any(name.startswith("Test") for name in classes) and path.stem not in imported:
+            missing.append(path.name)
+    assert not missing, f"not in {module}/tests/__init__.py: {missing}"

@@ -13,3 +13,5 @@ from . import test_attachments
 from . import test_attachment_parts
 from . import test_attachment_upload
 from . import test_long_term_issue
+from . import test_remote_signing
+from . import test_ui_remote_signing

@@ -54,9 +54,10 @@ class SnnDelivery(models.Model):
         while True:
             batch = self._claim_due(batch_size)
             if batch is None:  # another worker sent some of these and committed meanwhile
-                if not commit:
+                # A new transaction (a new snapshot) sees what it did; in one transaction
+                # (tests) there is nobody else.
+                if not commit or not self._progress(0, self._count_due(), commit):
                     return
-                self.env.cr.commit()  # a new snapshot sees what it did
                 continue
             if not batch:
                 return

@@ -179,3 +179,21 @@ class TestDispatchCommitted(BaseCase):
         for key, results in self._accepted().items():
             expected = ["accepted", "duplicate"] if key in sent_before_crash else ["accepted"]
             self.assertEqual(results, expected, key)
+
+    def test_a_worker_whose_lock_is_refused_asks_again_in_a_new_transaction(self):
+        """Worker B's snapshot predates a delivery that worker A sent and committed: PostgreSQL
+        refuses B the row lock (REPEATABLE READ). B's claim says so (None) instead of failing
+        its whole run; in a new transaction it sees A's work."""
+        with self.registry.cursor() as cr_b, self.registry.cursor() as cr_a:
+            env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            domain = [("company_id", "=", self.company_id), ("state", "=", "queued")]
+            env_b["snn.delivery"].search(domain)  # B's snapshot is taken here
+            sent = env_a["snn.delivery"].search(domain, order="urgent desc, id", limit=1)
+            sent.write({"next_attempt_at": "2000-01-01 00:00:00"})  # A touched it, committed
+            cr_a.commit()
+            self.assertIsNone(env_b["snn.delivery"]._claim_due(3))
+            cr_b.rollback()  # a new transaction
+            claimed = env_b["snn.delivery"]._claim_due(3)
+            self.assertTrue(claimed)
+            cr_b.rollback()

@@ -17,6 +17,7 @@ class SnnCscService(models.Model):
     authorisation (PIN, OTP) for the document's hash. Set up by the organisation's managers."""
 
     _name = "snn.csc.service"
+    _inherit = ["snn.organisation.record"]  # stays with its organisation (its signers' tokens)
     _description = "Remote Signing Service (CSC)"
     _check_company_auto = True
 
@@ -49,14 +50,6 @@ class SnnCscService(models.Model):
                 )
             if not 1 <= service.timeout <= 300:
                 raise ValidationError(self.env._("The timeout is 1 to 300 seconds."))
-
-    def write(self, vals):
-        result = super().write(vals)
-        if "company_id" in vals and not self.env.su:
-            # Record rules are checked before a write only: a service moved to a company the
-            # user does not manage (and so to its signers' token files) is refused.
-            self.check_access("write")
-        return result
 
     def _client(self, holder):
         """A client acting for ``holder`` (res.users, sudo): their access token read from the

@@ -2,7 +2,7 @@
     "name": "Outgoing Documents: Digital Signatures (Ký số)",
     "summary": "The clerk's issue numbers, stamps and signs the document with the signer's and "
     "the organisation's keys on a PKCS#11 token, through the token bridge",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Productivity/Documents",
     "author": "SNN Docflow contributors",
     "license": "LGPL-3",
@@ -31,6 +31,8 @@
             "snn_signing/static/src/scss/signature_panel.scss",
             "snn_signing/static/src/authorize/authorize_signature.js",
             "snn_signing/static/src/authorize/authorize_signature.xml",
+            "snn_signing/static/src/pc_token/pc_token_sign.js",
+            "snn_signing/static/src/pc_token/pc_token_sign.xml",
         ],
         "web.assets_tests": [
             "snn_signing/static/tests/tours/snn_signing_tours.js",

@@ -73,6 +73,8 @@ ALLOWED_WRITES = {
             "snn_csc_service_id",
             "snn_csc_credential",
             "snn_csc_token_file",
+            "snn_local_key",
+            "snn_local_certificate",
         }
     },
     ("res.company", "own"): {
@@ -89,6 +91,11 @@ ALLOWED_WRITES = {
             "snn_tsa_username",
             "snn_tsa_secret_file",
             "snn_ca_proxy_url",
+            "snn_seal_sign_mode",
+            "snn_seal_local_key",
+            "snn_seal_local_certificate",
+            "snn_local_bridge_url",
+            "snn_local_request_key_file",
             "snn_organ_id",
             "snn_exchange_url",
             "snn_exchange_system_id",

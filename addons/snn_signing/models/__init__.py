@@ -6,6 +6,7 @@ from . import snn_signature
 from . import snn_trail_anchor
 from . import snn_document
 from . import snn_signature_request
+from . import snn_signature_request_local
 from . import snn_document_issue
 from . import snn_document_remote
 from . import snn_document_attachment

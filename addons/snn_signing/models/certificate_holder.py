@@ -46,3 +46,30 @@ def check_certificate_holder(env, certificate, holder_names, *, label=None, when
             )
         )
     return cert
+
+
+def certificate_chain(env, text):
+    """DER of each certificate of ``text`` (PEM: the key's certificate first, then its CAs),
+    as a manager pastes it for a key the server cannot reach (a token on a PC); UserError
+    when there is none or one does not parse."""
+    blocks = []
+    data = (text or "").encode()
+    if pem.detect(data):
+        try:
+            blocks = [
+                der
+                for kind, _headers, der in pem.unarmor(data, multiple=True)
+                if kind == "CERTIFICATE"
+            ]
+            for der in blocks:
+                x509.Certificate.load(der).native  # noqa: B018 - parses it all
+        except (ValueError, TypeError):
+            blocks = []
+    if not blocks:
+        raise UserError(
+            env._(
+                "The certificate of the key on the PC is not a PEM certificate: paste the "
+                "key's certificate (-----BEGIN CERTIFICATE-----…), then its CA certificates."
+            )
+        )
+    return tuple(blocks)

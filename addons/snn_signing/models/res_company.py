@@ -5,10 +5,12 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.snn_docflow.engine_words import engine_words
 
+from snn_sign.bridge.local_request import public_key_b64
 from snn_sign.errors import SnnSignError
 from snn_sign.longterm import LongTermPolicy, check_proxy_url
 from snn_sign.verify import load_roots
 
+from .certificate_holder import certificate_chain, check_certificate_holder
 from .res_users import check_image, check_managed, manager_sets_up_signing
 from .secret_file import check_secret_name, read_secret, reason
 
@@ -26,8 +28,18 @@ SIGNING_FIELDS = frozenset(
         "snn_tsa_username",
         "snn_tsa_secret_file",
         "snn_ca_proxy_url",
+        "snn_seal_sign_mode",
+        "snn_seal_local_key",
+        "snn_seal_local_certificate",
+        "snn_local_bridge_url",
+        "snn_local_request_key_file",
     }
 )
+SEAL_SIGN_MODES = [
+    ("server", "Token bridge of the server"),
+    ("local", "Token on the clerk's PC: their browser and the PC's token bridge"),
+]
+DEFAULT_LOCAL_BRIDGE_URL = "http://127.0.0.1:8899"  # the local profile's example port
 REVOCATION_POLICIES = [
     ("refuse", "Refuse to sign"),
     ("record", "Sign and record “revocation not checked”"),
@@ -47,6 +59,47 @@ class ResCompany(models.Model):
         check_company=True,
     )
     snn_seal_key = fields.Char(string="Seal Key Label", groups="snn_docflow.group_manager")
+    snn_seal_sign_mode = fields.Selection(
+        SEAL_SIGN_MODES,
+        string="Seal Signing Mode",
+        default="server",
+        required=True,
+        groups="snn_docflow.group_manager",
+        help="Where the seal's key is. Token bridge of the server: the server seals when the "
+        "clerk issues. Token on the clerk's PC: the clerk who issues confirms the seal on "
+        "their PC's token bridge, from their browser.",
+    )
+    snn_seal_local_key = fields.Char(
+        string="Seal Key Label on the PC Token",
+        groups="snn_docflow.group_manager",
+        help="The label of the seal's key on the token plugged into the clerk's PC.",
+    )
+    snn_seal_local_certificate = fields.Text(
+        string="Certificate of the Seal on the PC",
+        groups="snn_docflow.group_manager",
+        help="PEM: the certificate of that key, then its CA certificates. The seal must be "
+        "made with exactly this certificate.",
+    )
+    snn_local_bridge_url = fields.Char(
+        string="Token Bridge on the PCs",
+        default=DEFAULT_LOCAL_BRIDGE_URL,
+        groups="snn_docflow.group_manager",
+        help="Where the browser finds the token bridge of an official's own PC: always "
+        "http://127.0.0.1 and the port of its configuration.",
+    )
+    snn_local_request_key_file = fields.Char(
+        string="Request Key File for the PCs",
+        groups="snn_docflow.group_manager",
+        help="The NAME of the file holding Odoo's private Ed25519 request key, in the "
+        "company's directory of the server's secrets directory. Odoo signs with it each "
+        "request it hands a PC's token bridge; the bridges have the public half.",
+    )
+    snn_local_request_public_key = fields.Char(
+        string="Public Request Key (for the PCs' bridges)",
+        compute="_compute_local_request_public_key",
+        groups="snn_docflow.group_manager",
+        help="Copy it into odoo_request_key of each PC's token bridge configuration.",
+    )
     snn_seal_image = fields.Binary(
         string="Seal Image",
         attachment=True,
@@ -138,6 +191,102 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("The time-stamping authority's address starts with http or https.")
                 )
+
+    @api.depends("snn_local_request_key_file")
+    def _compute_local_request_public_key(self):
+        for company in self:
+            try:
+                company.snn_local_request_public_key = public_key_b64(
+                    company.sudo()._local_request_key()
+                )
+            except (UserError, SnnSignError):
+                company.snn_local_request_public_key = False
+
+    @api.constrains("snn_seal_sign_mode", "snn_seal_local_key", "snn_seal_local_certificate")
+    def _check_local_seal_setup(self):
+        for company in self.sudo():
+            if company.snn_seal_sign_mode == "local" or company.snn_seal_local_certificate:
+                try:
+                    company._check_local_seal_key()
+                except UserError as error:
+                    raise ValidationError(error.args[0]) from None
+
+    @api.constrains("snn_local_bridge_url", "snn_local_request_key_file")
+    def _check_local_bridge_setup(self):
+        for company in self.sudo():
+            check_secret_name(self.env, company.snn_local_request_key_file)
+            url = urlsplit((company.snn_local_bridge_url or "").strip())
+            if company.snn_local_bridge_url and (
+                url.scheme != "http"
+                or url.hostname not in ("127.0.0.1", "localhost")
+                or url.path not in ("", "/")
+                or url.username
+                or url.password
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The token bridge on the PCs is reached at http://127.0.0.1:<port>: it "
+                        "listens on the PC's loopback only."
+                    )
+                )
+
+    def _local_bridge_url(self):
+        return (self.sudo().snn_local_bridge_url or DEFAULT_LOCAL_BRIDGE_URL).strip().rstrip("/")
+
+    def _local_request_key(self):
+        """Odoo's private request key (PEM), read from the company's secret file."""
+        company = self.sudo()
+        if not company.snn_local_request_key_file:
+            raise UserError(
+                self.env._(
+                    "Signing on a PC needs Odoo's request key: a manager names its file "
+                    "(Request Key File for the PCs) in the settings of %s.",
+                    company.name,
+                )
+            )
+        try:
+            key = read_secret(self.env, company, company.snn_local_request_key_file)
+        except OSError as error:
+            raise UserError(
+                self.env._(
+                    "The request key file “%(file)s” cannot be read: %(why)s",
+                    file=company.snn_local_request_key_file,
+                    why=reason(error),
+                )
+            ) from None
+        public_key_b64(key)  # an Ed25519 private key, or the engine's words
+        return key
+
+    def _check_local_seal(self):
+        """The seal's key on the clerk's PC: label, certificate valid now and issued to the
+        organisation, and Odoo's request key (sudo record)."""
+        self._check_local_seal_key()
+        try:
+            self._local_request_key()
+        except SnnSignError as error:
+            raise UserError(engine_words(self.env, error)) from None
+
+    def _check_local_seal_key(self):
+        if not (self.snn_seal_local_key and self.snn_seal_local_certificate):
+            raise UserError(
+                self.env._(
+                    "Sealing with the token on the clerk's PC needs the seal's key label and "
+                    "certificate in the settings of %s.",
+                    self.name,
+                )
+            )
+        chain = certificate_chain(self.env, self.snn_seal_local_certificate)
+        check_certificate_holder(
+            self.env, chain[0], [self.name, self.snn_org_full_name], label=self.snn_seal_local_key
+        )
+
+    def _seal_chain(self):
+        """DER of the seal's certificate chain (its certificate first), wherever its key is."""
+        company = self.sudo()
+        if company.snn_seal_sign_mode == "local":
+            return certificate_chain(self.env, company.snn_seal_local_certificate)
+        signer = company.snn_seal_bridge_id._signer(company.snn_seal_key)
+        return (signer.signing_cert.dump(),)
 
     @api.constrains("snn_seal_bridge_id", "snn_seal_key", "snn_seal_image", "snn_trust_roots")
     def _check_seal_setup(self):

@@ -1,14 +1,14 @@
 import base64
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.snn_docflow.engine_words import engine_words
 
 from snn_sign.errors import SnnSignError
 from snn_sign.images import check_signature_image
 
-from .certificate_holder import check_certificate_holder
+from .certificate_holder import certificate_chain, check_certificate_holder
 from .secret_file import check_secret_name
 
 # What the outgoing-documents manager sets on a director (and may set without being an
@@ -22,10 +22,13 @@ SIGNING_FIELDS = frozenset(
         "snn_csc_service_id",
         "snn_csc_credential",
         "snn_csc_token_file",
+        "snn_local_key",
+        "snn_local_certificate",
     }
 )
 SIGN_MODES = [
     ("server", "Token bridge of the server"),
+    ("local", "Token on the holder's PC: their browser and the PC's token bridge"),
     ("remote", "Remote signing service (CSC): the holder authorises each signature"),
 ]
 
@@ -114,8 +117,21 @@ class ResUsers(models.Model):
         required=True,
         groups="snn_docflow.group_manager",
         help="Where the personal key is. Token bridge: the server signs when the clerk issues. "
-        "Remote signing service: the document waits until its holder authorises the "
-        "signature with their own PIN/OTP.",
+        "Token on the holder's PC: the document waits until its holder signs it in their "
+        "browser, confirming on their PC's token bridge. Remote signing service: the document "
+        "waits until its holder authorises the signature with their own PIN/OTP.",
+    )
+    snn_local_key = fields.Char(
+        string="Key Label on the PC Token",
+        groups="snn_docflow.group_manager",
+        help="The label of the personal key on the token plugged into the holder's PC, as "
+        "the PC's token bridge configuration names it.",
+    )
+    snn_local_certificate = fields.Text(
+        string="Certificate of the PC Key",
+        groups="snn_docflow.group_manager",
+        help="PEM: the certificate of that key, then its CA certificates. The signature must "
+        "be made with exactly this certificate.",
     )
     snn_csc_service_id = fields.Many2one(
         "snn.csc.service",
@@ -143,6 +159,8 @@ class ResUsers(models.Model):
         "snn_csc_service_id",
         "snn_csc_credential",
         "snn_csc_token_file",
+        "snn_local_key",
+        "snn_local_certificate",
     )
     def _check_signing_setup(self):
         # res.users checks its companies only when asked: the bridge is of the user's company.
@@ -158,6 +176,11 @@ class ResUsers(models.Model):
                 user.snn_sign_bridge_id._check_key(user.snn_sign_key, [user.name])
             if user.snn_sign_mode == "remote":
                 user._check_remote_credential()
+            if user.snn_sign_mode == "local":
+                try:
+                    user._check_local_key()
+                except UserError as error:
+                    raise ValidationError(error.args[0]) from None
 
     def _check_remote_credential(self):
         """The service answers for this person's credential, and its certificate is valid now
@@ -171,10 +194,31 @@ class ResUsers(models.Model):
         info = self.snn_csc_service_id._credential(self)
         check_certificate_holder(self.env, info.certificate_chain[0], [self.name])
 
+    def _check_local_key(self):
+        """The key label and its certificate are set, and the certificate is valid now and
+        issued to this person (sudo record)."""
+        if not (self.snn_local_key and self.snn_local_certificate):
+            raise UserError(
+                self.env._(
+                    "Signing with the token on the PC needs the key label and the certificate "
+                    "of %s.",
+                    self.name,
+                )
+            )
+        chain = certificate_chain(self.env, self.snn_local_certificate)
+        check_certificate_holder(self.env, chain[0], [self.name], label=self.snn_local_key)
+
+    def _personal_chain(self):
+        """DER of this person's certificate chain (their certificate first) for a signature
+        made away from the server: on their PC, or at the remote-signing service."""
+        if self.snn_sign_mode == "local":
+            return certificate_chain(self.env, self.snn_local_certificate)
+        return self.snn_csc_service_id._credential(self).certificate_chain
+
     def _personal_certificate(self):
         """DER of this person's signing certificate, wherever their key is (sudo record)."""
-        if self.snn_sign_mode == "remote":
-            return self.snn_csc_service_id._credential(self).certificate_chain[0]
+        if self.snn_sign_mode in ("local", "remote"):
+            return self._personal_chain()[0]
         return self.snn_sign_bridge_id._signer(self.snn_sign_key).signing_cert.dump()
 
     @api.model

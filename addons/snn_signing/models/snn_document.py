@@ -99,10 +99,14 @@ class SnnDocument(models.Model):
         """Key labels of the signatures, in signing order (the verifier does not know them)."""
         company = self.company_id.sudo()
         signer = self.signer_id.sudo()
-        personal = signer.snn_csc_credential if signer.snn_sign_mode == "remote" else None
+        personal = {
+            "remote": signer.snn_csc_credential,
+            "local": signer.snn_local_key,
+        }.get(signer.snn_sign_mode, signer.snn_sign_key)
+        local_seal = company.snn_seal_sign_mode == "local"
         return [
-            ("personal", personal or signer.snn_sign_key),
-            ("organization", company.snn_seal_key),
+            ("personal", personal),
+            ("organization", company.snn_seal_local_key if local_seal else company.snn_seal_key),
         ]
 
     @api.model
@@ -154,8 +158,17 @@ class SnnDocument(models.Model):
         roots = self.company_id._trust_roots()
         for anchor in anchors:
             problems += anchor._problems(rows, roots)
-        if self.esign and not anchors:
+        if self.esign and not anchors and not self._sealed_on_a_pc():
             problems.append(
                 self.env._("The document was e-signed but its trail head was never signed.")
             )
         return problems
+
+    def _sealed_on_a_pc(self):
+        """Whether the seal of this issue was made with the token on the clerk's PC: then the
+        server had no key to sign the trail's head with (snn_document_issue._anchor_trail)."""
+        return bool(
+            self.sudo().signature_request_ids.filtered(
+                lambda r: r.role == "seal" and r.mode == "local" and r.state == "signed"
+            )
+        )

@@ -24,7 +24,7 @@ from snn_sign.detached import sign_detached
 from snn_sign.errors import SnnSignError
 from snn_sign.longterm import add_document_timestamp, check_revocation, require_not_revoked
 
-from .snn_signature_request import ACTIVITY_REMOTE_SIGN, REMOTE_SIGNED
+from .snn_signature_request import ACTIVITY_REMOTE_SIGN, SIGNED_ELSEWHERE
 
 
 class SnnDocument(models.Model):
@@ -136,34 +136,62 @@ class SnnDocument(models.Model):
         offer the keys, with certificates valid now and issued to the signer and the
         organisation."""
         signer, company = self.signer_id.sudo(), self.company_id.sudo()
-        missing = []
-        remote = signer.snn_sign_mode == "remote"
-        if remote and not (signer.snn_csc_service_id and signer.snn_csc_credential):
-            missing.append(self.env._("the remote-signing credential of %s", signer.name))
-        if not remote and not (signer.snn_sign_bridge_id and signer.snn_sign_key):
-            missing.append(self.env._("the personal key of %s", signer.name))
-        if not signer.snn_signature_image:
-            missing.append(self.env._("the signature image of %s", signer.name))
-        if not (company.snn_seal_bridge_id and company.snn_seal_key):
-            missing.append(self.env._("the seal key of %s", company.name))
-        if not company.snn_seal_image:
-            missing.append(self.env._("the seal image of %s", company.name))
-        if not company.snn_trust_roots:
-            missing.append(self.env._("the trusted root certificates of %s", company.name))
+        missing = self._missing_signing_setup(signer, company)
         if missing:
             raise UserError(
                 self.env._("“%s” cannot be e-signed: a manager must set ", self.display_name)
                 + ", ".join(missing)
                 + "."
             )
-        if remote:
+        if signer.snn_sign_mode == "remote":
             signer._check_remote_credential()
+        elif signer.snn_sign_mode == "local":
+            signer._check_local_key()
         else:
             signer.snn_sign_bridge_id._check_key(signer.snn_sign_key, [signer.name])
-        company.snn_seal_bridge_id._check_key(
-            company.snn_seal_key, [company.name, company.snn_org_full_name]
-        )
+        if company.snn_seal_sign_mode == "local":
+            company._check_local_seal()
+            self._check_no_attachment_to_seal_on_a_pc()
+        else:
+            company.snn_seal_bridge_id._check_key(
+                company.snn_seal_key, [company.name, company.snn_org_full_name]
+            )
         self._check_not_revoked()
+
+    def _missing_signing_setup(self, signer, company):
+        """What a manager must still set, in words."""
+        missing = []
+        mode = signer.snn_sign_mode
+        if mode == "remote" and not (signer.snn_csc_service_id and signer.snn_csc_credential):
+            missing.append(self.env._("the remote-signing credential of %s", signer.name))
+        if mode == "local" and not (signer.snn_local_key and signer.snn_local_certificate):
+            missing.append(self.env._("the key and certificate on the PC of %s", signer.name))
+        if mode == "server" and not (signer.snn_sign_bridge_id and signer.snn_sign_key):
+            missing.append(self.env._("the personal key of %s", signer.name))
+        if not signer.snn_signature_image:
+            missing.append(self.env._("the signature image of %s", signer.name))
+        seal_on_server = company.snn_seal_sign_mode == "server"
+        if seal_on_server and not (company.snn_seal_bridge_id and company.snn_seal_key):
+            missing.append(self.env._("the seal key of %s", company.name))
+        if not company.snn_seal_image:
+            missing.append(self.env._("the seal image of %s", company.name))
+        if not company.snn_trust_roots:
+            missing.append(self.env._("the trusted root certificates of %s", company.name))
+        return missing
+
+    def _check_no_attachment_to_seal_on_a_pc(self):
+        """Attachments are sealed by the server's bridge (snn_document_attachments): with the
+        seal on the clerk's PC there is no key for them. Refused before anything is numbered."""
+        if self.attachment_ids:
+            raise UserError(
+                self.env._(
+                    "“%s” has attachments: they are sealed by the token bridge of the server, "
+                    "and the seal of this organisation is on the clerk's PC. Ask a manager to "
+                    "seal through the server, or issue the appendices as a document of their "
+                    "own.",
+                    self.display_name,
+                )
+            )
 
     def _check_not_revoked(self):
         """Both certificates asked of their CA (OCSP, else CRL, as they name them) before the
@@ -171,10 +199,9 @@ class SnnDocument(models.Model):
         (refused, or signed and said on the document, see _note_revocation_unknown)."""
         person, company = self.signer_id.sudo(), self.company_id.sudo()
         policy = company._long_term_policy()
-        seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
         keys = (
             (person.name, person._personal_certificate()),
-            (company.name, seal.signing_cert.dump()),
+            (company.name, company._seal_chain()[0]),
         )
         unanswered = self.env.cr.cache.setdefault("snn_revocation_unknown", {})
         for holder, certificate in keys:
@@ -189,16 +216,18 @@ class SnnDocument(models.Model):
     # ------------------------------------------------------------------ effects
 
     def action_issue(self):
-        """As snn_docflow's, but a document whose signer signs remotely is numbered and waits
-        for them: said so, not "Issued"."""
+        """As snn_docflow's, but a document whose signature is made away from the server (the
+        holder's remote service or PC) is numbered and waits for its holder: said so, not
+        "Issued"."""
         result = super().action_issue()
         waiting = self.filtered(lambda d: d.state == "approved" and d.number)
         if waiting:
+            request = waiting[:1].sudo()._waiting_signature_request(raise_if_none=False)
             return waiting[:1]._step_done(
                 self.env._(
-                    "%(code)s is numbered and waits for %(holder)s to sign it remotely.",
+                    "%(code)s is numbered and waits for %(holder)s to sign it.",
                     code=waiting[:1].code,
-                    holder=waiting[:1].signer_id.name,
+                    holder=request.holder_id.name or waiting[:1].signer_id.name,
                 )
             )
         return result
@@ -208,10 +237,11 @@ class SnnDocument(models.Model):
         if not esign:
             self.write({"esign": False, "paper_reason": paper_reason})
             return super()._do_issue()
-        if self._signs_remotely() and self.id not in self.env.cr.cache.get(REMOTE_SIGNED, {}):
+        step = self._signature_made_elsewhere()
+        if step:
             try:
                 with self.env.cr.savepoint():
-                    self._request_remote_signature()
+                    self._request_signature(*step)
             except (UserError, SnnSignError) as error:
                 raise self._issue_refusal(error) from None
             return None
@@ -232,18 +262,22 @@ class SnnDocument(models.Model):
         if signing_time.date() != self.issue_date:
             raise UserError(self.env._("The day changed while issuing."))
         company = self.company_id.sudo().with_context(bin_size=False)
-        seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
         long_term = company._long_term_policy()
-        stamped, signed = self._personal_signature(signing_time, long_term)
-        sealed = sign_pdf(
-            signed,
-            seal,
-            appearance="seal",
-            image_png=base64.b64decode(company.snn_seal_image),
-            org_name=company.snn_org_full_name or company.name,
-            signing_time=signing_time,
-            long_term=long_term,
-        )
+        handed = self.env.cr.cache.get(SIGNED_ELSEWHERE, {}).get(self.id)
+        if handed and handed[0].role == "seal":  # both signatures are in the handed file
+            request, sealed = self.env.cr.cache[SIGNED_ELSEWHERE].pop(self.id)
+            stamped = sealed[: request.stamped_size]
+        else:
+            stamped, signed = self._personal_signature(signing_time, long_term)
+            sealed = sign_pdf(
+                signed,
+                company.snn_seal_bridge_id._signer(company.snn_seal_key),
+                appearance="seal",
+                image_png=base64.b64decode(company.snn_seal_image),
+                org_name=company.snn_org_full_name or company.name,
+                signing_time=signing_time,
+                long_term=long_term,
+            )
         if long_term.tsa_url:  # B-LTA: an archive timestamp over both signatures
             sealed = add_document_timestamp(sealed, long_term)
         self._note_revocation_unknown()
@@ -263,19 +297,16 @@ class SnnDocument(models.Model):
         }
 
     def _personal_signature(self, signing_time, long_term):
-        """(stamped, signed by the signer): the server's bridge signs now; a remote signature
-        is the one its holder just authorised for these very stamped bytes."""
+        """(stamped, signed by the signer): the server's bridge signs now; a signature made
+        elsewhere is the one its holder just made for these very stamped bytes."""
         company = self.company_id.sudo()
         person = self.signer_id.sudo().with_context(bin_size=False)
-        # The holder's authorisation, when this issue completes one (whatever the signer's
-        # mode says by now: a manager may have changed it while the document waited).
-        remote = self.env.cr.cache.get(REMOTE_SIGNED, {}).pop(self.id, None)
-        if remote:
-            request, signed = remote
-            stamped = signed[: request.stamped_size]
-            if hashlib.sha256(stamped).hexdigest() != request.stamped_sha256:
-                raise UserError(self.env._("The remote signature is not over the stamped file."))
-            return stamped, signed
+        # The holder's signature, when this issue completes one (whatever the signer's mode
+        # says by now: a manager may have changed it while the document waited).
+        handed = self.env.cr.cache.get(SIGNED_ELSEWHERE, {})
+        if self.id in handed and handed[self.id][0].role == "personal":
+            request, signed = handed.pop(self.id)
+            return signed[: request.stamped_size], signed
         approved = self._file_bytes()
         stamped = stamp_pdf(approved, self.code, self.issue_date, place=company.snn_place or None)
         signed = sign_pdf(
@@ -288,12 +319,24 @@ class SnnDocument(models.Model):
         )
         return stamped, signed
 
-    def _signs_remotely(self):
-        return self.signer_id.sudo().snn_sign_mode == "remote"
+    def _signature_made_elsewhere(self):
+        """(role, mode) of the next signature of this issue that its holder makes away from
+        the server (at the remote service, or with the token on their PC), or None when the
+        server makes the rest. The signer signs first, then the seal (Decree 30, Annex I)."""
+        handed = self.env.cr.cache.get(SIGNED_ELSEWHERE, {}).get(self.id)
+        done = handed[0].role if handed else None
+        mode = self.signer_id.sudo().snn_sign_mode
+        if done is None and mode != "server":
+            return "personal", mode
+        seal_mode = self.company_id.sudo().snn_seal_sign_mode
+        if done != "seal" and seal_mode != "server":
+            return "seal", seal_mode
+        return None
 
-    def _request_remote_signature(self):
-        """The clerk's issue for a signer who signs remotely: number and date, stamp, prepare
-        the signature, and a request their holder alone completes, today."""
+    def _request_signature(self, role, mode):
+        """The clerk's issue for a signature made elsewhere: number and date, stamp (and the
+        signer's signature first, for the seal), prepare the signature, and a request its
+        holder alone completes, today: the signer for theirs, the clerk for the seal."""
         Request = self.env["snn.signature.request"]
         waiting = Request.search([("document_id", "=", self.id), ("state", "=", "waiting")])
         if waiting.filtered(lambda r: r.issue_date == workflow.vietnam_today()):
@@ -320,23 +363,42 @@ class SnnDocument(models.Model):
         self.write({"esign": True, "paper_reason": False, **values})
         company = self.company_id.sudo().with_context(bin_size=False)
         person = self.signer_id.sudo().with_context(bin_size=False)
-        stamped = stamp_pdf(
-            self._file_bytes(), self.code, self.issue_date, place=company.snn_place or None
-        )
         signing_time = workflow.vietnam_now()
-        info = person.snn_csc_service_id._credential(person)
-        pending = prepare_signature(
-            stamped,
-            list(info.certificate_chain),
-            appearance="signer",
-            image_png=base64.b64decode(person.snn_signature_image),
-            signing_time=signing_time,
-            long_term=company._long_term_policy(),
-        )
+        long_term = company._long_term_policy()
+        if role == "personal":
+            stamped = stamp_pdf(
+                self._file_bytes(), self.code, self.issue_date, place=company.snn_place or None
+            )
+            pending = prepare_signature(
+                stamped,
+                list(person._personal_chain()),
+                appearance="signer",
+                image_png=base64.b64decode(person.snn_signature_image),
+                signing_time=signing_time,
+                long_term=long_term,
+            )
+            holder = person
+        else:
+            stamped, signed = self._personal_signature(signing_time, long_term)
+            pending = prepare_signature(
+                signed,
+                list(company._seal_chain()),
+                appearance="seal",
+                image_png=base64.b64decode(company.snn_seal_image),
+                org_name=company.snn_org_full_name or company.name,
+                signing_time=signing_time,
+                long_term=long_term,
+            )
+            # The clerk who issued seals on their PC (the one who asked the signer, when
+            # this follows the signer's signature).
+            handed = self.env.cr.cache.get(SIGNED_ELSEWHERE, {}).get(self.id)
+            holder = handed[0].requested_by_id if handed else self.env.user
         Request.create(
             {
                 "document_id": self.id,
-                "holder_id": person.id,
+                "role": role,
+                "mode": mode,
+                "holder_id": holder.id,
                 "requested_by_id": self.env.uid,
                 "code": self.code,
                 "issue_date": self.issue_date,
@@ -347,12 +409,15 @@ class SnnDocument(models.Model):
                 "pending_json": pending.to_json(),
             }
         )
+        where = dict(Request._fields["mode"]._description_selection(self.env))[mode]
         self._record_step(
             "await_signature",
             {},
-            comment=self.env._("Waiting for %s to sign remotely.", person.name),
+            comment=self.env._(
+                "Waiting for %(holder)s to sign: %(where)s.", holder=holder.name, where=where
+            ),
         )
-        self._schedule(ACTIVITY_REMOTE_SIGN, person)
+        self._schedule(ACTIVITY_REMOTE_SIGN, holder)
 
     def _note_revocation_unknown(self):
         """Signed although the CA did not answer (the organisation's policy allows it): said on
@@ -369,8 +434,12 @@ class SnnDocument(models.Model):
             )
 
     def _anchor_trail(self):
-        """Sign the trail's head with the organisation's key: proof outside the database."""
+        """Sign the trail's head with the organisation's key: proof outside the database.
+        Not when the seal's key is on the clerk's PC: the server has no key to sign with, and
+        the trail stays chained by its hashes (see _trail_anchor_problems)."""
         company = self.company_id.sudo()
+        if company.snn_seal_sign_mode == "local":
+            return
         seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
         signature = sign_detached(self.trail_head_hash.encode(), seal)
         self.env["snn.trail.anchor"].create(

@@ -18,6 +18,11 @@ class SnnDocument(models.Model):
         help="The key holder who must still authorise their signature today.",
     )
     awaiting_my_signature = fields.Boolean(compute="_compute_awaiting_signature")
+    issue_on_this_pc = fields.Boolean(
+        compute="_compute_issue_on_this_pc",
+        help="The issue's first signature made away from the server is this user's, with the "
+        "token on their PC: the web client checks the PC's bridge before numbering.",
+    )
 
     @api.depends("signature_request_ids.state", "signature_request_ids.holder_id")
     @api.depends_context("uid")
@@ -26,6 +31,39 @@ class SnnDocument(models.Model):
             request = document._waiting_signature_request(raise_if_none=False)
             document.awaiting_signature_of = request.holder_id
             document.awaiting_my_signature = request.holder_id == self.env.user
+
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_issue_on_this_pc(self):
+        for document in self:
+            step = document.state == "approved" and document._signature_made_elsewhere()
+            document.issue_on_this_pc = bool(
+                step
+                and step[1] == "local"
+                and document.can_issue
+                and document._issue_mode()[0]
+                and not document._waiting_signature_request(raise_if_none=False)
+                and (step[0] == "seal" or document.signer_id == self.env.user)
+            )
+
+    def action_issue_with_pc_token(self):
+        """The clerk's Issue when they sign on their PC: the web client first checks that
+        the PC's token bridge answers and offers the key, then issues (numbering) and has the
+        signature made; a bridge that does not answer leaves the document as it was."""
+        self.ensure_one()
+        self._check_can_issue()
+        role, _mode = self._signature_made_elsewhere()
+        company, signer = self.company_id.sudo(), self.signer_id.sudo()
+        return {
+            "type": "ir.actions.client",
+            "tag": "snn_signing.pc_token_sign",
+            "name": self.env._("Issue %s", self.display_name),
+            "params": {
+                "document_id": self.id,
+                "bridge_url": company._local_bridge_url(),
+                "key_label": company.snn_seal_local_key if role == "seal" else signer.snn_local_key,
+            },
+        }
 
     def _waiting_signature_request(self, raise_if_none=True):
         """The request that waits for its holder (as the user: seen as its document)."""
@@ -37,9 +75,17 @@ class SnnDocument(models.Model):
 
     def action_sign_remotely(self):
         """The holder's dialog: PIN/OTP go from it straight to action_authorize, never into a
-        stored record (a wizard's fields are saved before its button runs)."""
+        stored record (a wizard's fields are saved before its button runs); with the token on
+        their PC, the dialog that has the PC's bridge sign."""
         request = self._waiting_signature_request()
         request._as_holder()
+        if request.sudo().mode == "local":
+            return {
+                "type": "ir.actions.client",
+                "tag": "snn_signing.pc_token_sign",
+                "name": self.env._("Sign %s", request.code),
+                "params": {"request_id": request.id},
+            }
         return {
             "type": "ir.actions.client",
             "tag": "snn_signing.authorize_signature",

@@ -1,4 +1,5 @@
 import datetime as dt
+import hashlib
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -17,16 +18,23 @@ STATES = [
     ("declined", "Declined"),
     ("expired", "Expired"),
 ]
-# The issue's personal signature, finished by the holder's authorisation, handed to the same
-# request's issue (snn_document_issue._personal_signature): server-side only, never a context
-# key (a context comes from the caller and could carry a file of its own).
-REMOTE_SIGNED = "snn_remote_signed"
+ROLES = [("personal", "Signer's Signature"), ("seal", "Organisation's Seal")]
+MODES = [
+    ("remote", "Remote signing service"),
+    ("local", "Token on the holder's PC"),
+]
+# A signature of the issue finished away from the server (the holder's authorisation at the
+# remote service, or their PC's token), handed to the same request's issue as (request, the
+# file signed so far) (snn_document_issue): server-side only, never a context key (a context
+# comes from the caller and could carry a file of its own).
+SIGNED_ELSEWHERE = "snn_signed_elsewhere"
 
 
 class SnnSignatureRequest(models.Model):
-    """A signature waiting for its key holder (remote signing, Decree 68/2024): the clerk's
-    issue numbered and stamped the document and prepared the signature; only the holder,
-    with their own PIN/OTP at the remote-signing service, completes it, the same day."""
+    """A signature waiting for its key holder: the clerk's issue numbered and stamped the
+    document and prepared the signature; only the holder completes it, the same day: with
+    their own PIN/OTP at the remote-signing service (Decree 68/2024), or with the token on
+    their PC, through their browser (snn_signature_request_local)."""
 
     _name = "snn.signature.request"
     _inherit = ["snn.document.child"]  # seen as its document; written by the code alone
@@ -39,6 +47,8 @@ class SnnSignatureRequest(models.Model):
     )
     company_id = fields.Many2one(related="document_id.company_id", store=True, index=True)
     subject = fields.Char(related="document_id.subject")
+    role = fields.Selection(ROLES, default="personal", required=True, readonly=True)
+    mode = fields.Selection(MODES, default="remote", required=True, readonly=True)
     holder_id = fields.Many2one(
         "res.users", string="Key Holder", required=True, index=True, readonly=True
     )
@@ -71,6 +81,7 @@ class SnnSignatureRequest(models.Model):
         being signed."""
         self.ensure_one()
         request = self._as_holder()
+        request._check_mode("remote")
         holder = request.holder_id
         info = holder.snn_csc_service_id._credential(holder)
         return {
@@ -87,6 +98,7 @@ class SnnSignatureRequest(models.Model):
     def action_send_otp(self):
         """Ask the service to send the holder a one-time code (SMS, app)."""
         request = self._as_holder()
+        request._check_mode("remote")
         holder = request.holder_id
         try:
             holder.snn_csc_service_id._client(holder).send_otp(holder.snn_csc_credential)
@@ -99,6 +111,7 @@ class SnnSignatureRequest(models.Model):
         signature is finished and checked, then the clerk's issue completes: seal, archive
         timestamp, verification, issued. Nothing changes when anything fails."""
         request = self._as_holder()
+        request._check_mode("remote")
         request._check_still_open()
         pending = PendingSignature.from_json(request.pending_json)
         holder, company = request.holder_id, request.company_id
@@ -116,24 +129,40 @@ class SnnSignatureRequest(models.Model):
             signed = finish_signature(pending, value, long_term=company._long_term_policy())
         except SnnSignError as error:
             raise UserError(engine_words(self.env, error)) from None
-        request.write({"state": "signed", "decided_at": fields.Datetime.now()})
-        document = request.document_id
-        document._record_step(
-            "authorize_signature",
-            {},
-            comment=self.env._("Remote signing service, authorised by %s", holder.name),
+        return request._complete(
+            signed, self.env._("Remote signing service, authorised by %s", holder.name)
         )
-        document.activity_feedback([ACTIVITY_REMOTE_SIGN], user_id=holder.id)
-        handed = self.env.cr.cache.setdefault(REMOTE_SIGNED, {})
-        handed[document.id] = (request, signed)
+
+    def _complete(self, signed, how):
+        """The signature is in ``signed`` (checked by finish_signature): the request is done,
+        the trail says how and by whom, and the clerk's issue goes on: the next signature
+        waits for its holder, or the document is issued. All or nothing."""
+        stamped = signed[: self.stamped_size]
+        if hashlib.sha256(stamped).hexdigest() != self.stamped_sha256:
+            raise UserError(self.env._("The signature is not over the stamped file."))
+        self.write({"state": "signed", "decided_at": fields.Datetime.now()})
+        document = self.document_id
+        document._record_step("authorize_signature", {}, comment=how)
+        document.activity_feedback([ACTIVITY_REMOTE_SIGN], user_id=self.holder_id.id)
+        handed = self.env.cr.cache.setdefault(SIGNED_ELSEWHERE, {})
+        handed[document.id] = (self, signed)
         try:
             # The clerk's issue, completed as the clerk who asked (their step in the trail).
-            document.with_user(request.requested_by_id).sudo()._do_issue()
+            document.with_user(self.requested_by_id).sudo()._do_issue()
         finally:
             handed.pop(document.id, None)  # used, or the issue failed: never left for another
-        if document.state != "issued":
+        if document.state == "issued":
+            return document._step_done(self.env._("Signed and issued as %s.", document.code))
+        following = document.sudo()._waiting_signature_request(raise_if_none=False)
+        if not following:
             raise UserError(self.env._("“%s” was not issued.", document.display_name))
-        return document._step_done(self.env._("Signed and issued as %s.", document.code))
+        return document._step_done(
+            self.env._(
+                "Signed. %(code)s now waits for %(holder)s to add the seal.",
+                code=document.code,
+                holder=following.holder_id.name,
+            )
+        )
 
     def action_decline(self, reason=None):
         """The holder declines: the document stays approved with its number, the clerk is
@@ -201,6 +230,15 @@ class SnnSignatureRequest(models.Model):
                 )
             )
         return request
+
+    def _check_mode(self, mode):
+        if self.mode != mode:
+            raise UserError(
+                self.env._(
+                    "This signature is made with %s: use its own button.",
+                    dict(self._fields["mode"]._description_selection(self.env))[self.mode],
+                )
+            )
 
     def _check_still_open(self):
         if self.state != "waiting":

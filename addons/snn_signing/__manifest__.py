@@ -37,6 +37,7 @@
         "web.assets_tests": [
             "snn_signing/static/tests/tours/snn_signing_tours.js",
             "snn_signing/static/tests/tours/snn_signature_panel_tours.js",
+            "snn_signing/static/tests/tours/snn_pc_token_tours.js",
         ],
     },
 }

@@ -16,3 +16,4 @@ from . import test_long_term_issue
 from . import test_remote_signing
 from . import test_ui_remote_signing
 from . import test_pc_token_signing
+from . import test_ui_pc_token_signing

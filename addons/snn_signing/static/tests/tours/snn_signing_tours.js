@@ -64,7 +64,7 @@ registry.category("web_tour.tours").add("snn_signing_director_signs_remotely", {
         },
         {
             content: "The form says it waits for them, today",
-            trigger: `.alert-warning:contains("to sign it with their remote key")`,
+            trigger: `.alert-warning:contains("to sign it, today")`,
         },
         {
             content: "Sign with my remote key",

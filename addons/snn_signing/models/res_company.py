@@ -225,8 +225,8 @@ class ResCompany(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "The token bridge on the PCs is reached at http://127.0.0.1:<port>: it "
-                        "listens on the PC's loopback only."
+                        "The token bridge on the PCs is reached at http://127.0.0.1 and the port "
+                        "of its configuration: it listens on the PC's loopback only."
                     )
                 )
 

@@ -79,6 +79,9 @@ def start_demo_bridge(py: Path) -> dict:
     SIGNING.chmod(0o700)
     names = demo_data()["certificates"]
     cmd = [py, "-m", BRIDGE_MODULE, SIGNING, "--org", names["org"], "--signer", names["signer"]]
+    port = os.environ.get("SNN_HTTP_PORT", "8069")
+    for host in ("localhost", "127.0.0.1"):  # as the browser shows the demo's address
+        cmd += ["--odoo-origin", f"http://{host}:{port}"]
     info = start_launcher(
         cmd,
         pid_file=BRIDGE_PID,

@@ -81,6 +81,7 @@ def configure_signing(data, info):
             }
         )
     remote = configure_remote_signing(company, director, info)
+    remote += configure_pc_tokens(company, director, info, ca_pem)
     env.cr.commit()
     if new_token:
         return "keys, images, trusted root and e-signing period set" + remote
@@ -110,6 +111,30 @@ def configure_remote_signing(company, director, info):
         }
     )
     return "; remote signing service ready"
+
+
+def configure_pc_tokens(company, director, info, ca_pem):
+    """The demo token as the token of an official's PC: Odoo's request key in the secrets
+    directory, the seal's and the director's key labels and certificates. The signing modes
+    are left as they are: a manager switches them to try it (README, "Demo users")."""
+    if not info.get("pc_request_key") or "snn_local_request_key_file" not in company:
+        return ""
+    put_secret(company, "odoo-request-key.pem", info["pc_request_key"])
+    read = lambda path: pathlib.Path(path).read_text()  # noqa: E731
+    company.write(
+        {
+            "snn_local_request_key_file": "odoo-request-key.pem",
+            "snn_seal_local_key": "seal",
+            "snn_seal_local_certificate": read(info["seal_cert"]) + ca_pem,
+        }
+    )
+    director.write(
+        {
+            "snn_local_key": "signer",
+            "snn_local_certificate": read(info["signer_cert"]) + ca_pem,
+        }
+    )
+    return "; tokens on the PCs ready"
 
 
 def configure_dispatch(data, info):

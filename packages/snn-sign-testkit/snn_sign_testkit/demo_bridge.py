@@ -341,7 +341,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--org", default=DEFAULT_ORG, help="organisation (seal certificate CN, O)")
     parser.add_argument("--signer", default=DEFAULT_SIGNER, help="signer (personal certificate CN)")
     parser.add_argument("--client", default="odoo", help="the bridge client's name")
+    parser.add_argument(
+        "--odoo-origin",
+        action="append",
+        default=[],
+        help="an origin of the demo's web client, for the PC bridge's configuration (repeat)",
+    )
     args = parser.parse_args(argv)
+
+    from snn_sign_testkit.local_bridge import write_demo_pc_files  # noqa: PLC0415 - it imports us
 
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGHUP, _stop_on_signal)
@@ -385,6 +393,14 @@ def main(argv: list[str] | None = None) -> int:
             "csc_token_file": str(base / "csc" / "director.token"),
             "csc_pin_file": str(base / "csc" / "director.pin"),
             "csc_phone": str(csc.phone),
+            # What a clerk's PC would run (README, "Demo users"): the seal and the director's
+            # key on the demo token, through a bridge in the local profile.
+            "seal_cert": str(pki.seal_cert),
+            "signer_cert": str(pki.signer_cert),
+            "pki_env": pki.env(),
+            **write_demo_pc_files(
+                base / "pc", pki, tuple(args.odoo_origin) or ("http://localhost:8069",)
+            ),
         }
         print(json.dumps(info), flush=True)
         # Nothing more on stdout: whoever read that line may have closed the pipe.

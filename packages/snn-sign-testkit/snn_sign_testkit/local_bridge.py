@@ -180,3 +180,36 @@ class ConfirmingOfficial:
     def stop(self):
         self._stop.set()
         self._thread.join(timeout=5)
+
+
+# --------------------------------------------------------------------------- the demo's PC
+
+DEMO_PC_PORT = 8899  # the local profile's example port, and Odoo's default for the PCs' bridge
+
+
+def write_demo_pc_files(directory: Path, pki: DemoPki, origins: tuple[str, ...]) -> dict:
+    """What an official's PC would have, for the demo (``make run``): Odoo's request key pair
+    (the private half for Odoo's secrets directory, kept across restarts so the PC's
+    configuration stays valid) and the PC bridge's configuration for the demo token, without a
+    PIN source (its page asks for the PIN). Returns the paths."""
+    from snn_sign.bridge.local_request import new_request_key, public_key_b64  # noqa: PLC0415
+
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key_path = directory / "odoo-request-key.pem"
+    if key_path.exists():
+        public_b64 = public_key_b64(key_path.read_bytes())
+    else:
+        private_pem, public_b64 = new_request_key()
+        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(private_pem)
+    config_path = directory / "token-bridge.local.toml"
+    write_local_config(
+        config_path,
+        pki,
+        port=DEMO_PC_PORT,
+        odoo_key_b64=public_b64,
+        origins=origins,
+        with_pin=False,
+    )
+    return {"pc_request_key": str(key_path), "pc_bridge_config": str(config_path)}

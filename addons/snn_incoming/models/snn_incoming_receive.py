@@ -18,6 +18,7 @@ from odoo import api, fields, models
 from snn_edxml.edxml import EdxmlError, parse_document
 from snn_edxml.exchange import ExchangeError
 
+from .ir_attachment import without_full_text
 from .snn_incoming_assignment import ACTIVITY_HANDLE
 
 _logger = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ class SnnIncomingDocument(models.Model):
         main = files[0] if files else None
         # No full-text copy of the message (text/xml, its files inside in base64) in the
         # attachment table: ir_attachment.py of this module.
-        incoming = self.with_context(snn_no_index=True).create(
+        incoming = self._create_unindexed(
             {
                 "source": "exchange",
                 "company_id": company.id,
@@ -166,6 +167,11 @@ class SnnIncomingDocument(models.Model):
         incoming._queue_status("01", trigger=False)  # this run sends it once committed
         incoming._ask_handlers_later()
         return incoming
+
+    def _create_unindexed(self, values):
+        """Create, without a full-text copy of the message in the attachment table."""
+        with without_full_text(self.env):
+            return self.create(values)
 
     def _find_twin(self, company, sender, code, issue_date):
         if not (sender and code and issue_date):
@@ -219,7 +225,7 @@ class SnnIncomingDocument(models.Model):
 
     @api.model
     def _keep_unreadable(self, company, data, message_id, error):
-        return self.with_context(snn_no_index=True).create(
+        return self._create_unindexed(
             {
                 "source": "exchange",
                 "company_id": company.id,

@@ -144,3 +144,35 @@ class TestReceiveExchange(IncomingCase):
         self.assertEqual(documents.mapped("incoming_number"), [1, 2, 3])
         data = base64.b64decode(documents[0].edxml_message)
         self.assertIn(b"201", data)
+
+
+@tagged("post_install", "-at_install")
+class TestReceivedMessageIndex(IncomingCase):
+    def message_attachment(self, incoming):
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", incoming._name),
+                    ("res_id", "=", incoming.id),
+                    ("res_field", "=", "edxml_message"),
+                ]
+            )
+        )
+
+    def test_the_message_is_not_copied_into_the_search_but_a_clients_key_skips_nothing(self):
+        self.send_from_agency()
+        self.receive()
+        incoming = self.received()
+        self.assertFalse(self.message_attachment(incoming).index_content)
+        # The same key in a client's context, reaching code that runs as superuser (as an
+        # upload written through sudo would): the text is indexed all the same.
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.clerk)
+            .with_context(snn_no_index=True)
+            .sudo()
+            .create({"name": "note.txt", "raw": b"Van ban can tim thay", "mimetype": "text/plain"})
+        )
+        self.assertIn("Van ban can tim thay", attachment.index_content)

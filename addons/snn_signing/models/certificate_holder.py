@@ -48,6 +48,15 @@ def check_certificate_holder(env, certificate, holder_names, *, label=None, when
     return cert
 
 
+def check_pc_key(env, label, certificate_pem, holder_names, missing):
+    """UserError ``missing`` without the label or the certificate; else the certificate (PEM,
+    then its CAs) must be valid now and issued to one of ``holder_names``."""
+    if not (label and certificate_pem):
+        raise UserError(missing)
+    chain = certificate_chain(env, certificate_pem)
+    check_certificate_holder(env, chain[0], holder_names, label=label)
+
+
 def certificate_chain(env, text):
     """DER of each certificate of ``text`` (PEM: the key's certificate first, then its CAs),
     as a manager pastes it for a key the server cannot reach (a token on a PC); UserError

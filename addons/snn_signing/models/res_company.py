@@ -10,7 +10,7 @@ from snn_sign.errors import SnnSignError
 from snn_sign.longterm import LongTermPolicy, check_proxy_url
 from snn_sign.verify import load_roots
 
-from .certificate_holder import certificate_chain, check_certificate_holder
+from .certificate_holder import certificate_chain, check_pc_key
 from .res_users import check_image, check_managed, manager_sets_up_signing
 from .secret_file import check_secret_name, read_secret, reason
 
@@ -267,17 +267,16 @@ class ResCompany(models.Model):
             raise UserError(engine_words(self.env, error)) from None
 
     def _check_local_seal_key(self):
-        if not (self.snn_seal_local_key and self.snn_seal_local_certificate):
-            raise UserError(
-                self.env._(
-                    "Sealing with the token on the clerk's PC needs the seal's key label and "
-                    "certificate in the settings of %s.",
-                    self.name,
-                )
-            )
-        chain = certificate_chain(self.env, self.snn_seal_local_certificate)
-        check_certificate_holder(
-            self.env, chain[0], [self.name, self.snn_org_full_name], label=self.snn_seal_local_key
+        check_pc_key(
+            self.env,
+            self.snn_seal_local_key,
+            self.snn_seal_local_certificate,
+            [self.name, self.snn_org_full_name],
+            self.env._(
+                "Sealing with the token on the clerk's PC needs the seal's key label and "
+                "certificate in the settings of %s.",
+                self.name,
+            ),
         )
 
     def _seal_chain(self):

@@ -8,7 +8,7 @@ from odoo.addons.snn_docflow.engine_words import engine_words
 from snn_sign.errors import SnnSignError
 from snn_sign.images import check_signature_image
 
-from .certificate_holder import certificate_chain, check_certificate_holder
+from .certificate_holder import certificate_chain, check_certificate_holder, check_pc_key
 from .secret_file import check_secret_name
 
 # What the outgoing-documents manager sets on a director (and may set without being an
@@ -197,16 +197,16 @@ class ResUsers(models.Model):
     def _check_local_key(self):
         """The key label and its certificate are set, and the certificate is valid now and
         issued to this person (sudo record)."""
-        if not (self.snn_local_key and self.snn_local_certificate):
-            raise UserError(
-                self.env._(
-                    "Signing with the token on the PC needs the key label and the certificate "
-                    "of %s.",
-                    self.name,
-                )
-            )
-        chain = certificate_chain(self.env, self.snn_local_certificate)
-        check_certificate_holder(self.env, chain[0], [self.name], label=self.snn_local_key)
+        check_pc_key(
+            self.env,
+            self.snn_local_key,
+            self.snn_local_certificate,
+            [self.name],
+            self.env._(
+                "Signing with the token on the PC needs the key label and the certificate of %s.",
+                self.name,
+            ),
+        )
 
     def _personal_chain(self):
         """DER of this person's certificate chain (their certificate first) for a signature

@@ -263,20 +263,18 @@ class SnnDocument(models.Model):
             raise UserError(self.env._("The day changed while issuing."))
         company = self.company_id.sudo().with_context(bin_size=False)
         long_term = company._long_term_policy()
-        handed = self.env.cr.cache.get(SIGNED_ELSEWHERE, {}).get(self.id)
-        if handed and handed[0].role == "seal":  # both signatures are in the handed file
-            request, sealed = self.env.cr.cache[SIGNED_ELSEWHERE].pop(self.id)
+        handed = self._take_handed("seal")
+        if handed:  # both signatures are in the file its holder just sealed
+            request, sealed = handed
             stamped = sealed[: request.stamped_size]
         else:
             stamped, signed = self._personal_signature(signing_time, long_term)
             sealed = sign_pdf(
                 signed,
                 company.snn_seal_bridge_id._signer(company.snn_seal_key),
-                appearance="seal",
-                image_png=base64.b64decode(company.snn_seal_image),
-                org_name=company.snn_org_full_name or company.name,
                 signing_time=signing_time,
                 long_term=long_term,
+                **self._seal_look(company),
             )
         if long_term.tsa_url:  # B-LTA: an archive timestamp over both signatures
             sealed = add_document_timestamp(sealed, long_term)
@@ -299,32 +297,56 @@ class SnnDocument(models.Model):
     def _personal_signature(self, signing_time, long_term):
         """(stamped, signed by the signer): the server's bridge signs now; a signature made
         elsewhere is the one its holder just made for these very stamped bytes."""
-        company = self.company_id.sudo()
         person = self.signer_id.sudo().with_context(bin_size=False)
         # The holder's signature, when this issue completes one (whatever the signer's mode
         # says by now: a manager may have changed it while the document waited).
-        handed = self.env.cr.cache.get(SIGNED_ELSEWHERE, {})
-        if self.id in handed and handed[self.id][0].role == "personal":
-            request, signed = handed.pop(self.id)
+        handed = self._take_handed("personal")
+        if handed:
+            request, signed = handed
             return signed[: request.stamped_size], signed
-        approved = self._file_bytes()
-        stamped = stamp_pdf(approved, self.code, self.issue_date, place=company.snn_place or None)
+        stamped = self._stamped()
         signed = sign_pdf(
             stamped,
             person.snn_sign_bridge_id._signer(person.snn_sign_key),
-            appearance="signer",
-            image_png=base64.b64decode(person.snn_signature_image),
             signing_time=signing_time,
             long_term=long_term,
+            **self._signer_look(person),
         )
         return stamped, signed
+
+    def _stamped(self):
+        """The approved file with the number and the date written in."""
+        place = self.company_id.sudo().snn_place or None
+        return stamp_pdf(self._file_bytes(), self.code, self.issue_date, place=place)
+
+    @staticmethod
+    def _signer_look(person):
+        """How the signer's signature looks (sign_pdf's and prepare_signature's words)."""
+        return {"appearance": "signer", "image_png": base64.b64decode(person.snn_signature_image)}
+
+    @staticmethod
+    def _seal_look(company):
+        """How the seal looks (sign_pdf's and prepare_signature's words)."""
+        return {
+            "appearance": "seal",
+            "image_png": base64.b64decode(company.snn_seal_image),
+            "org_name": company.snn_org_full_name or company.name,
+        }
+
+    def _take_handed(self, role):
+        """(request, file signed so far) when this issue completes the signature of ``role``
+        that its holder just made elsewhere (snn_signature_request._complete), taken once."""
+        handed = self.env.cr.cache.get(SIGNED_ELSEWHERE, {})
+        if self.id in handed and handed[self.id][0].role == role:
+            return handed.pop(self.id)
+        return None
 
     def _signature_made_elsewhere(self):
         """(role, mode) of the next signature of this issue that its holder makes away from
         the server (at the remote service, or with the token on their PC), or None when the
         server makes the rest. The signer signs first, then the seal (Decree 30, Annex I)."""
         handed = self.env.cr.cache.get(SIGNED_ELSEWHERE, {}).get(self.id)
-        done = handed[0].role if handed else None
+        done = handed[0].role if handed else None  # looked at, not taken
         mode = self.signer_id.sudo().snn_sign_mode
         if done is None and mode != "server":
             return "personal", mode
@@ -337,62 +359,24 @@ class SnnDocument(models.Model):
         """The clerk's issue for a signature made elsewhere: number and date, stamp (and the
         signer's signature first, for the seal), prepare the signature, and a request its
         holder alone completes, today: the signer for theirs, the clerk for the seal."""
-        Request = self.env["snn.signature.request"]
-        waiting = Request.search([("document_id", "=", self.id), ("state", "=", "waiting")])
-        if waiting.filtered(lambda r: r.issue_date == workflow.vietnam_today()):
-            raise UserError(
-                self.env._(
-                    "“%(doc)s” already waits for %(holder)s to sign it.",
-                    doc=self.display_name,
-                    holder=waiting[:1].holder_id.name,
-                )
-            )
-        waiting.write({"state": "expired"})
-        today = workflow.vietnam_today()
-        if self.number and self.issue_date != today:  # a new try on a later day: today's date
-            if self.number_year != today.year:
-                raise UserError(
-                    self.env._(
-                        "%s was numbered last year and not signed: cancel it and draft it again.",
-                        self.code,
-                    )
-                )
-            values = {"issue_date": today}
-        else:
-            values = self._numbering_values()  # the number, or none when it has one already
-        self.write({"esign": True, "paper_reason": False, **values})
+        self._expire_older_requests()
+        self.write({"esign": True, "paper_reason": False, **self._dating_values()})
         company = self.company_id.sudo().with_context(bin_size=False)
         person = self.signer_id.sudo().with_context(bin_size=False)
         signing_time = workflow.vietnam_now()
         long_term = company._long_term_policy()
         if role == "personal":
-            stamped = stamp_pdf(
-                self._file_bytes(), self.code, self.issue_date, place=company.snn_place or None
-            )
-            pending = prepare_signature(
-                stamped,
-                list(person._personal_chain()),
-                appearance="signer",
-                image_png=base64.b64decode(person.snn_signature_image),
-                signing_time=signing_time,
-                long_term=long_term,
-            )
-            holder = person
+            stamped = base = self._stamped()
+            chain, look, holder = person._personal_chain(), self._signer_look(person), person
         else:
-            stamped, signed = self._personal_signature(signing_time, long_term)
-            pending = prepare_signature(
-                signed,
-                list(company._seal_chain()),
-                appearance="seal",
-                image_png=base64.b64decode(company.snn_seal_image),
-                org_name=company.snn_org_full_name or company.name,
-                signing_time=signing_time,
-                long_term=long_term,
-            )
-            # The clerk who issued seals on their PC (the one who asked the signer, when
-            # this follows the signer's signature).
-            handed = self.env.cr.cache.get(SIGNED_ELSEWHERE, {}).get(self.id)
-            holder = handed[0].requested_by_id if handed else self.env.user
+            # The clerk whose issue this is (the one who asked the signer, when the seal
+            # follows their signature: the issue completes as them) seals on their PC.
+            stamped, base = self._personal_signature(signing_time, long_term)
+            chain, look, holder = company._seal_chain(), self._seal_look(company), self.env.user
+        pending = prepare_signature(
+            base, list(chain), signing_time=signing_time, long_term=long_term, **look
+        )
+        Request = self.env["snn.signature.request"]
         Request.create(
             {
                 "document_id": self.id,
@@ -418,6 +402,37 @@ class SnnDocument(models.Model):
             ),
         )
         self._schedule(ACTIVITY_REMOTE_SIGN, holder)
+
+    def _expire_older_requests(self):
+        """A request of today still waits: refused (one at a time). One of an earlier day
+        ends: the document cannot bear that date any more."""
+        waiting = self.env["snn.signature.request"].search(
+            [("document_id", "=", self.id), ("state", "=", "waiting")]
+        )
+        if waiting.filtered(lambda r: r.issue_date == workflow.vietnam_today()):
+            raise UserError(
+                self.env._(
+                    "“%(doc)s” already waits for %(holder)s to sign it.",
+                    doc=self.display_name,
+                    holder=waiting[:1].holder_id.name,
+                )
+            )
+        waiting.write({"state": "expired"})
+
+    def _dating_values(self):
+        """The number and today's date for a signature made elsewhere: a new number, or the
+        one already taken (re-dated on a later day, within its year)."""
+        today = workflow.vietnam_today()
+        if self.number and self.issue_date != today:  # a new try on a later day: today's date
+            if self.number_year != today.year:
+                raise UserError(
+                    self.env._(
+                        "%s was numbered last year and not signed: cancel it and draft it again.",
+                        self.code,
+                    )
+                )
+            return {"issue_date": today}
+        return self._numbering_values()  # the number, or none when it has one already
 
     def _note_revocation_unknown(self):
         """Signed although the CA did not answer (the organisation's policy allows it): said on

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .snn_signature_request_local import pc_key_label
+
 
 class SnnDocument(models.Model):
     """The key holder's side of a remote signature on the document: what waits for whom, and
@@ -53,7 +55,7 @@ class SnnDocument(models.Model):
         self.ensure_one()
         self._check_can_issue()
         role, _mode = self._signature_made_elsewhere()
-        company, signer = self.company_id.sudo(), self.signer_id.sudo()
+        company = self.company_id.sudo()
         return {
             "type": "ir.actions.client",
             "tag": "snn_signing.pc_token_sign",
@@ -61,7 +63,7 @@ class SnnDocument(models.Model):
             "params": {
                 "document_id": self.id,
                 "bridge_url": company._local_bridge_url(),
-                "key_label": company.snn_seal_local_key if role == "seal" else signer.snn_local_key,
+                "key_label": pc_key_label(role, company, self.signer_id),
             },
         }
 

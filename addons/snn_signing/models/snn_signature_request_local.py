@@ -26,6 +26,11 @@ from snn_sign.errors import SnnSignError
 HELP_URL = "/snn_signing/static/src/pc_token/help.html"
 
 
+def pc_key_label(role, company, person):
+    """The label of the key on the PC's token: the seal's (company) or the person's."""
+    return company.sudo().snn_seal_local_key if role == "seal" else person.sudo().snn_local_key
+
+
 class SnnSignatureRequest(models.Model):
     _inherit = "snn.signature.request"
 
@@ -117,9 +122,7 @@ class SnnSignatureRequest(models.Model):
         )
 
     def _local_key_label(self):
-        if self.role == "seal":
-            return self.company_id.sudo().snn_seal_local_key
-        return self.holder_id.sudo().snn_local_key
+        return pc_key_label(self.role, self.company_id, self.holder_id)
 
     def _web_client_origin(self):
         """The origin the holder's browser shows (what the PC's bridge compares with the

@@ -60,6 +60,35 @@ def put_secret(secrets_dir, company, name, source):
     return target
 
 
+def start_director_csc(test_class, company, pki, *, pin, otp=False, more=()):
+    """The test kit's remote-signing service (CSC) with the director's key ("director-key",
+    user "director") and ``more`` credentials, stopped with the class; the director's access
+    token in ``company``'s secrets directory as director.csc-token; the service record.
+    Returns (running service, snn.csc.service)."""
+    from snn_sign_testkit.csc_process import start_csc_service  # noqa: PLC0415
+
+    workdir = Path(tempfile.mkdtemp(prefix="snn-csc-"))
+    test_class.addClassCleanup(shutil.rmtree, workdir, ignore_errors=True)
+    director = {
+        "id": "director-key",
+        "user": "director",
+        "key_label": pki.signer_label,
+        "certificates": [pki.signer_cert, pki.ca_cert],
+        "pin": pin,
+    }
+    if otp:
+        director["otp"] = True
+    running = start_csc_service(workdir, pki, [director, *more])
+    test_class.addClassCleanup(running.stop)
+    token = workdir / "director-token"
+    token.write_text(running.tokens["director"])
+    put_secret(test_class.secrets_dir, company, "director.csc-token", token)
+    service = company.env["snn.csc.service"].create(
+        {"name": "Remote signing (test)", "service_url": running.url}
+    )
+    return running, service
+
+
 def start_demo_bridge(test_class):
     """A bridge subprocess on the demo token for one test class, stopped with the class
     (Odoo's test runner terminates child processes left at the end of each class); a secrets

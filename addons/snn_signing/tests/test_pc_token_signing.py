@@ -18,10 +18,9 @@ from odoo.tests import tagged
 
 from snn_sign import verify_pdf
 from snn_sign.bridge.local_request import new_request_key
-from snn_sign_testkit.csc_process import start_csc_service
 from snn_sign_testkit.local_bridge import start_local_bridge
 
-from .common import SigningCase, pdfsig, put_secret
+from .common import SigningCase, pdfsig, put_secret, start_director_csc
 
 CSC_PIN = "246810"
 REQUEST_KEY = "odoo-request.key"
@@ -225,29 +224,7 @@ class TestMixedSigningModes(SigningCase):
     def setUpClass(cls):
         super().setUpClass()
         set_up_pc_tokens(cls)
-        pki = cls.running.pki
-        workdir = Path(tempfile.mkdtemp(prefix="snn-csc-"))
-        cls.addClassCleanup(shutil.rmtree, workdir, ignore_errors=True)
-        cls.csc = start_csc_service(
-            workdir,
-            pki,
-            [
-                {
-                    "id": "director-key",
-                    "user": "director",
-                    "key_label": pki.signer_label,
-                    "certificates": [pki.signer_cert, pki.ca_cert],
-                    "pin": CSC_PIN,
-                }
-            ],
-        )
-        cls.addClassCleanup(cls.csc.stop)
-        token = workdir / "director-token"
-        token.write_text(cls.csc.tokens["director"])
-        put_secret(cls.secrets_dir, cls.company, "director.csc-token", token)
-        cls.service = cls.env["snn.csc.service"].create(
-            {"name": "Remote signing (test)", "service_url": cls.csc.url}
-        )
+        cls.csc, cls.service = start_director_csc(cls, cls.company, cls.running.pki, pin=CSC_PIN)
 
     sign_at_the_pc = TestPcTokenSigning.sign_at_the_pc
     signature_at_the_pc = TestPcTokenSigning.signature_at_the_pc

@@ -6,9 +6,6 @@ it, the same day."""
 
 import base64
 import datetime as dt
-import shutil
-import tempfile
-from pathlib import Path
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
@@ -17,9 +14,8 @@ from odoo.tests import tagged
 from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
 
 from snn_sign import verify_pdf
-from snn_sign_testkit.csc_process import start_csc_service
 
-from .common import SigningCase, pdfsig, put_secret
+from .common import SigningCase, pdfsig, start_director_csc
 
 PIN = "246810"
 
@@ -30,35 +26,15 @@ class TestRemoteSigning(SigningCase):
     def setUpClass(cls):
         super().setUpClass()
         pki = cls.running.pki
-        workdir = Path(tempfile.mkdtemp(prefix="snn-csc-"))
-        cls.addClassCleanup(shutil.rmtree, workdir, ignore_errors=True)
-        cls.csc = start_csc_service(
-            workdir,
-            pki,
-            [
-                {
-                    "id": "director-key",
-                    "user": "director",
-                    "key_label": pki.signer_label,
-                    "certificates": [pki.signer_cert, pki.ca_cert],
-                    "pin": PIN,
-                    "otp": True,
-                },
-                {
-                    "id": "other-key",
-                    "user": "someone-else",
-                    "key_label": pki.signer_label,
-                    "certificates": [pki.signer_cert, pki.ca_cert],
-                    "pin": PIN,
-                },
-            ],
-        )
-        cls.addClassCleanup(cls.csc.stop)
-        token = workdir / "director-token"
-        token.write_text(cls.csc.tokens["director"])
-        put_secret(cls.secrets_dir, cls.company, "director.csc-token", token)
-        cls.service = cls.env["snn.csc.service"].create(
-            {"name": "Remote signing (test)", "service_url": cls.csc.url}
+        other = {
+            "id": "other-key",
+            "user": "someone-else",
+            "key_label": pki.signer_label,
+            "certificates": [pki.signer_cert, pki.ca_cert],
+            "pin": PIN,
+        }
+        cls.csc, cls.service = start_director_csc(
+            cls, cls.company, pki, pin=PIN, otp=True, more=[other]
         )
         cls.director.with_user(cls.manager).write(
             {

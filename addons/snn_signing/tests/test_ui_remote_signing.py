@@ -1,10 +1,4 @@
-import shutil
-import tempfile
-from pathlib import Path
-
 from odoo.tests import HttpCase, new_test_user, tagged
-
-from snn_sign_testkit.csc_process import start_csc_service
 
 from .common import (
     approved_letter,
@@ -12,8 +6,8 @@ from .common import (
     company_signing_values,
     demo_pki,
     director_signing_values,
-    put_secret,
     start_demo_bridge,
+    start_director_csc,
 )
 
 
@@ -28,22 +22,7 @@ class TestUiRemoteSigning(HttpCase):
         super().setUpClass()
         running = start_demo_bridge(cls)
         pki = demo_pki()
-        workdir = Path(tempfile.mkdtemp(prefix="snn-csc-ui-"))
-        cls.addClassCleanup(shutil.rmtree, workdir, ignore_errors=True)
-        csc = start_csc_service(
-            workdir,
-            pki,
-            [
-                {
-                    "id": "director-key",
-                    "user": "director",
-                    "key_label": pki.signer_label,
-                    "certificates": [pki.signer_cert, pki.ca_cert],
-                    "pin": "246810",
-                }
-            ],
-        )
-        cls.addClassCleanup(csc.stop)
+        _csc, service = start_director_csc(cls, cls.env.company, pki, pin="246810")
         g = "snn_docflow.group_"
         users = {
             role: new_test_user(cls.env, f"rtour_{role}", f"{g}{role}", name=f"Tour {role}")
@@ -52,10 +31,6 @@ class TestUiRemoteSigning(HttpCase):
         director = new_test_user(cls.env, "rtour_director", f"{g}director", name=pki.signer_name)
         bridge = cls.env["snn.sign.bridge"].create(bridge_values(running))
         cls.env.company.write({"snn_org_code": "SNN", **company_signing_values(bridge, pki)})
-        token = workdir / "token"
-        token.write_text(csc.tokens["director"])
-        put_secret(cls.secrets_dir, cls.env.company, "director.csc-token", token)
-        service = cls.env["snn.csc.service"].create({"name": "CSC", "service_url": csc.url})
         director.write(
             {
                 **director_signing_values(bridge, pki),

@@ -120,6 +120,26 @@ class RunningBridge:
                 self.process.wait()
 
 
+def wait_until_healthy(
+    process: subprocess.Popen, url: str, log_path: Path, timeout: float, interval: float = 0.1
+) -> None:
+    """Until the bridge at ``url`` answers /v1/health; RuntimeError with its log when it exits
+    or does not answer within ``timeout`` seconds (then it is killed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"bridge exited ({process.returncode}):\n{log_path.read_text()}")
+        try:
+            if requests.get(url + "/v1/health", timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"bridge did not start:\n{log_path.read_text()}")
+        time.sleep(interval)
+
+
 def bridge_command(config_path: Path) -> list[str]:
     return [sys.executable, "-m", "snn_token_bridge.cli", "--config", str(config_path)]
 
@@ -165,19 +185,7 @@ def start_bridge(
             env=env,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"bridge exited ({process.returncode}):\n{log_path.read_text()}")
-        try:
-            if requests.get(url + "/v1/health", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"bridge did not start:\n{log_path.read_text()}")
-        time.sleep(0.1)
+    wait_until_healthy(process, url, log_path, timeout)
     return RunningBridge(
         url,
         client_name,

@@ -17,13 +17,12 @@ import os
 import re
 import subprocess
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
 
-from snn_sign_testkit.demo_bridge import bridge_command, free_port
+from snn_sign_testkit.demo_bridge import bridge_command, free_port, wait_until_healthy
 from snn_sign_testkit.pki import DemoPki
 
 ODOO_ORIGIN = "https://odoo.example.gov.vn"
@@ -135,19 +134,7 @@ def start_local_bridge(workdir: Path, pki: DemoPki, **config) -> LocalBridge:
             env={**os.environ, **pki.env()},
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"bridge exited ({process.returncode}):\n{log_path.read_text()}")
-        try:
-            if requests.get(url + "/v1/health", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"bridge did not start:\n{log_path.read_text()}")
-        time.sleep(0.05)
+    wait_until_healthy(process, url, log_path, timeout=30, interval=0.05)
     return LocalBridge(url, config_path, log_path, process)
 
 

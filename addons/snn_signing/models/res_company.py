@@ -10,7 +10,7 @@ from snn_sign.errors import SnnSignError
 from snn_sign.longterm import LongTermPolicy, check_proxy_url
 from snn_sign.verify import load_roots
 
-from .certificate_holder import certificate_chain, check_pc_key
+from .certificate_holder import certificate_chain, check_certificate_holder, check_pc_key
 from .res_users import check_image, check_managed, manager_sets_up_signing
 from .secret_file import check_secret_name, read_secret, reason
 
@@ -33,11 +33,15 @@ SIGNING_FIELDS = frozenset(
         "snn_seal_local_certificate",
         "snn_local_bridge_url",
         "snn_local_request_key_file",
+        "snn_csc_service_id",
+        "snn_csc_credential",
+        "snn_csc_token_file",
     }
 )
 SEAL_SIGN_MODES = [
     ("server", "Token bridge of the server"),
     ("local", "Token on the clerk's PC: their browser and the PC's token bridge"),
+    ("remote", "Remote signing service (CSC): the clerk who issues authorises the seal"),
 ]
 DEFAULT_LOCAL_BRIDGE_URL = "http://127.0.0.1:8899"  # the local profile's example port
 REVOCATION_POLICIES = [
@@ -67,7 +71,27 @@ class ResCompany(models.Model):
         groups="snn_docflow.group_manager",
         help="Where the seal's key is. Token bridge of the server: the server seals when the "
         "clerk issues. Token on the clerk's PC: the clerk who issues confirms the seal on "
-        "their PC's token bridge, from their browser.",
+        "their PC's token bridge, from their browser. Remote signing service: the clerk who "
+        "issues authorises the seal with the organisation's PIN/OTP at the service.",
+    )
+    # The seal's credential at a remote-signing service: the same names as a person's (on
+    # res.users), so the service's client reads either (snn.csc.service._client).
+    snn_csc_service_id = fields.Many2one(
+        "snn.csc.service",
+        string="Seal's Remote Signing Service",
+        groups="snn_docflow.group_manager",
+        check_company=True,
+    )
+    snn_csc_credential = fields.Char(
+        string="Seal's Remote Credential ID",
+        groups="snn_docflow.group_manager",
+        help="The identifier of the organisation's seal key at the remote-signing service.",
+    )
+    snn_csc_token_file = fields.Char(
+        string="Seal's Remote Access Token File",
+        groups="snn_docflow.group_manager",
+        help="The NAME of the file holding the organisation's access token for the service, "
+        "in the company's directory of the server's secrets directory: never in the database.",
     )
     snn_seal_local_key = fields.Char(
         string="Seal Key Label on the PC Token",
@@ -202,9 +226,20 @@ class ResCompany(models.Model):
             except (UserError, SnnSignError):
                 company.snn_local_request_public_key = False
 
-    @api.constrains("snn_seal_sign_mode", "snn_seal_local_key", "snn_seal_local_certificate")
-    def _check_local_seal_setup(self):
+    @api.constrains(
+        "snn_seal_sign_mode",
+        "snn_seal_local_key",
+        "snn_seal_local_certificate",
+        "snn_csc_service_id",
+        "snn_csc_credential",
+        "snn_csc_token_file",
+    )
+    def _check_seal_elsewhere_setup(self):
+        self.sudo()._check_company(["snn_csc_service_id"])
         for company in self.sudo():
+            check_secret_name(self.env, company.snn_csc_token_file)
+            if company.snn_seal_sign_mode == "remote":
+                company._check_remote_seal()
             if company.snn_seal_sign_mode == "local" or company.snn_seal_local_certificate:
                 try:
                     company._check_local_seal_key()
@@ -279,11 +314,29 @@ class ResCompany(models.Model):
             ),
         )
 
+    def _check_remote_seal(self):
+        """The service answers for the seal's credential, and its certificate is valid now and
+        issued to the organisation (sudo record)."""
+        if not (self.snn_csc_service_id and self.snn_csc_credential):
+            raise ValidationError(
+                self.env._(
+                    "Sealing at a remote-signing service needs the service and the seal's "
+                    "credential ID in the settings of %s.",
+                    self.name,
+                )
+            )
+        info = self.snn_csc_service_id._credential(self)
+        check_certificate_holder(
+            self.env, info.certificate_chain[0], [self.name, self.snn_org_full_name]
+        )
+
     def _seal_chain(self):
         """DER of the seal's certificate chain (its certificate first), wherever its key is."""
         company = self.sudo()
         if company.snn_seal_sign_mode == "local":
             return certificate_chain(self.env, company.snn_seal_local_certificate)
+        if company.snn_seal_sign_mode == "remote":
+            return company.snn_csc_service_id._credential(company).certificate_chain
         signer = company.snn_seal_bridge_id._signer(company.snn_seal_key)
         return (signer.signing_cert.dump(),)
 

@@ -103,11 +103,11 @@ class SnnDocument(models.Model):
             "remote": signer.snn_csc_credential,
             "local": signer.snn_local_key,
         }.get(signer.snn_sign_mode, signer.snn_sign_key)
-        local_seal = company.snn_seal_sign_mode == "local"
-        return [
-            ("personal", personal),
-            ("organization", company.snn_seal_local_key if local_seal else company.snn_seal_key),
-        ]
+        seal = {
+            "remote": company.snn_csc_credential,
+            "local": company.snn_seal_local_key,
+        }.get(company.snn_seal_sign_mode, company.snn_seal_key)
+        return [("personal", personal), ("organization", seal)]
 
     @api.model
     def _signature_records(self, report, keys):
@@ -158,17 +158,18 @@ class SnnDocument(models.Model):
         roots = self.company_id._trust_roots()
         for anchor in anchors:
             problems += anchor._problems(rows, roots)
-        if self.esign and not anchors and not self._sealed_on_a_pc():
+        if self.esign and not anchors and not self._sealed_elsewhere():
             problems.append(
                 self.env._("The document was e-signed but its trail head was never signed.")
             )
         return problems
 
-    def _sealed_on_a_pc(self):
-        """Whether the seal of this issue was made with the token on the clerk's PC: then the
-        server had no key to sign the trail's head with (snn_document_issue._anchor_trail)."""
+    def _sealed_elsewhere(self):
+        """Whether the seal of this issue was made away from the server (the clerk's PC, a
+        remote service): then the server had no key to sign the trail's head with
+        (snn_document_issue._anchor_trail)."""
         return bool(
             self.sudo().signature_request_ids.filtered(
-                lambda r: r.role == "seal" and r.mode == "local" and r.state == "signed"
+                lambda r: r.role == "seal" and r.state == "signed"
             )
         )

@@ -151,7 +151,10 @@ class SnnDocument(models.Model):
             signer.snn_sign_bridge_id._check_key(signer.snn_sign_key, [signer.name])
         if company.snn_seal_sign_mode == "local":
             company._check_local_seal()
-            self._check_no_attachment_to_seal_on_a_pc()
+            self._check_no_attachment_to_seal_elsewhere()
+        elif company.snn_seal_sign_mode == "remote":
+            company._check_remote_seal()
+            self._check_no_attachment_to_seal_elsewhere()
         else:
             company.snn_seal_bridge_id._check_key(
                 company.snn_seal_key, [company.name, company.snn_org_full_name]
@@ -170,25 +173,29 @@ class SnnDocument(models.Model):
             missing.append(self.env._("the personal key of %s", signer.name))
         if not signer.snn_signature_image:
             missing.append(self.env._("the signature image of %s", signer.name))
-        seal_on_server = company.snn_seal_sign_mode == "server"
-        if seal_on_server and not (company.snn_seal_bridge_id and company.snn_seal_key):
+        seal_mode = company.snn_seal_sign_mode
+        if seal_mode == "server" and not (company.snn_seal_bridge_id and company.snn_seal_key):
             missing.append(self.env._("the seal key of %s", company.name))
+        if seal_mode == "remote" and not (
+            company.snn_csc_service_id and company.snn_csc_credential
+        ):
+            missing.append(self.env._("the seal's remote-signing credential of %s", company.name))
         if not company.snn_seal_image:
             missing.append(self.env._("the seal image of %s", company.name))
         if not company.snn_trust_roots:
             missing.append(self.env._("the trusted root certificates of %s", company.name))
         return missing
 
-    def _check_no_attachment_to_seal_on_a_pc(self):
+    def _check_no_attachment_to_seal_elsewhere(self):
         """Attachments are sealed by the server's bridge (snn_document_attachments): with the
-        seal on the clerk's PC there is no key for them. Refused before anything is numbered."""
+        seal on the clerk's PC or at a remote service there is no key for them. Refused
+        before anything is numbered."""
         if self.attachment_ids:
             raise UserError(
                 self.env._(
                     "“%s” has attachments: they are sealed by the token bridge of the server, "
-                    "and the seal of this organisation is on the clerk's PC. Ask a manager to "
-                    "seal through the server, or issue the appendices as a document of their "
-                    "own.",
+                    "and the seal of this organisation is not there. Ask a manager to seal "
+                    "through the server, or issue the appendices as a document of their own.",
                     self.display_name,
                 )
             )
@@ -450,10 +457,10 @@ class SnnDocument(models.Model):
 
     def _anchor_trail(self):
         """Sign the trail's head with the organisation's key: proof outside the database.
-        Not when the seal's key is on the clerk's PC: the server has no key to sign with, and
-        the trail stays chained by its hashes (see _trail_anchor_problems)."""
+        Not when the seal's key is elsewhere (the clerk's PC, a remote service): the server has
+        no key to sign with, and the trail stays chained by its hashes (_trail_anchor_problems)."""
         company = self.company_id.sudo()
-        if company.snn_seal_sign_mode == "local":
+        if company.snn_seal_sign_mode != "server":
             return
         seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
         signature = sign_detached(self.trail_head_hash.encode(), seal)

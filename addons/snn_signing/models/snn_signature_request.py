@@ -82,8 +82,8 @@ class SnnSignatureRequest(models.Model):
         self.ensure_one()
         request = self._as_holder()
         request._check_mode("remote")
-        holder = request.holder_id
-        info = holder.snn_csc_service_id._credential(holder)
+        owner = request._remote_key_owner()
+        info = owner.snn_csc_service_id._credential(owner)
         return {
             "code": request.code,
             "subject": request.document_id.subject,
@@ -99,9 +99,9 @@ class SnnSignatureRequest(models.Model):
         """Ask the service to send the holder a one-time code (SMS, app)."""
         request = self._as_holder()
         request._check_mode("remote")
-        holder = request.holder_id
+        owner = request._remote_key_owner()
         try:
-            holder.snn_csc_service_id._client(holder).send_otp(holder.snn_csc_credential)
+            owner.snn_csc_service_id._client(owner).send_otp(owner.snn_csc_credential)
         except SnnSignError as error:
             raise UserError(engine_words(self.env, error)) from None
         return True
@@ -115,17 +115,18 @@ class SnnSignatureRequest(models.Model):
         request._check_still_open()
         pending = PendingSignature.from_json(request.pending_json)
         holder, company = request.holder_id, request.company_id
+        owner = request._remote_key_owner()
         digest = pending.to_sign_digest
-        client = holder.snn_csc_service_id._client(holder)
+        client = owner.snn_csc_service_id._client(owner)
         try:
             sad, _expires = client.authorize(
-                holder.snn_csc_credential,
+                owner.snn_csc_credential,
                 [digest],
                 pin=pin or None,
                 otp=otp or None,
                 description=f"{request.code}: {request.document_id.subject}"[:500],
             )
-            (value,) = client.sign_hashes(holder.snn_csc_credential, sad, [digest])
+            (value,) = client.sign_hashes(owner.snn_csc_credential, sad, [digest])
             signed = finish_signature(pending, value, long_term=company._long_term_policy())
         except SnnSignError as error:
             raise UserError(engine_words(self.env, error)) from None
@@ -230,6 +231,11 @@ class SnnSignatureRequest(models.Model):
                 )
             )
         return request
+
+    def _remote_key_owner(self):
+        """Whose credential at the remote-signing service signs: the holder's own key, or the
+        organisation's seal (the clerk who issues authorises it)."""
+        return self.company_id.sudo() if self.role == "seal" else self.holder_id.sudo()
 
     def _check_mode(self, mode):
         if self.mode != mode:

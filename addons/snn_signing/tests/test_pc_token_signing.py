@@ -23,6 +23,7 @@ from snn_sign_testkit.local_bridge import start_local_bridge
 from .common import SigningCase, pdfsig, put_secret, start_director_csc
 
 CSC_PIN = "246810"
+SEAL_PIN = "135791"
 REQUEST_KEY = "odoo-request.key"
 
 
@@ -224,7 +225,19 @@ class TestMixedSigningModes(SigningCase):
     def setUpClass(cls):
         super().setUpClass()
         set_up_pc_tokens(cls)
-        cls.csc, cls.service = start_director_csc(cls, cls.company, cls.running.pki, pin=CSC_PIN)
+        pki = cls.running.pki
+        seal = {
+            "id": "seal-key",
+            "user": "organisation",
+            "key_label": pki.seal_label,
+            "certificates": [pki.seal_cert, pki.ca_cert],
+            "pin": SEAL_PIN,
+        }
+        cls.csc, cls.service = start_director_csc(cls, cls.company, pki, pin=CSC_PIN, more=[seal])
+        token = Path(tempfile.mkdtemp(prefix="snn-seal-token-")) / "seal.csc-token"
+        cls.addClassCleanup(shutil.rmtree, token.parent, ignore_errors=True)
+        token.write_text(cls.csc.tokens["organisation"])
+        put_secret(cls.secrets_dir, cls.company, "seal.csc-token", token)
 
     sign_at_the_pc = TestPcTokenSigning.sign_at_the_pc
     signature_at_the_pc = TestPcTokenSigning.signature_at_the_pc
@@ -306,6 +319,45 @@ class TestMixedSigningModes(SigningCase):
         self.sign_at_the_pc(request, self.director)
         self.assert_issued_and_valid(document)
         self.assertEqual(len(document.anchor_ids), 1, "the seal on the server anchors the trail")
+
+    def test_personal_key_and_seal_at_the_remote_service(self):
+        """The director authorises their signature, then the clerk who issued the seal, with
+        the organisation's PIN at the service; nobody else can."""
+        self.director.with_user(self.manager).write(
+            {
+                "snn_sign_mode": "remote",
+                "snn_csc_service_id": self.service.id,
+                "snn_csc_credential": "director-key",
+                "snn_csc_token_file": "director.csc-token",
+            }
+        )
+        self.company.with_user(self.manager).write(
+            {
+                "snn_seal_sign_mode": "remote",
+                "snn_csc_service_id": self.service.id,
+                "snn_csc_credential": "seal-key",
+                "snn_csc_token_file": "seal.csc-token",
+            }
+        )
+        document = self.walk(self.make_letter(), "approved")
+        document.with_user(self.clerk).action_issue()
+        self.waiting(document).with_user(self.director).action_authorize(pin=CSC_PIN)
+        seal = self.waiting(document)
+        self.assertEqual((seal.role, seal.mode, seal.holder_id), ("seal", "remote", self.clerk))
+        for user in (self.director, self.head, self.manager):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                seal.with_user(user).action_authorize(pin=SEAL_PIN)
+        with self.assertRaises(UserError):
+            seal.with_user(self.clerk).action_authorize(pin="000000")
+        self.assertEqual((document.state, seal.state), ("approved", "waiting"))
+        self.assertFalse(document.signed_file)
+        seal.with_user(self.clerk).action_authorize(pin=SEAL_PIN)
+        self.assert_issued_and_valid(document)
+        labels = document.signature_ids.sorted("sequence").mapped("key_label")
+        self.assertEqual(labels, ["director-key", "seal-key"])
+        steps = document.approval_ids.sorted("id")[-3:-1]
+        self.assertEqual(steps.mapped("user_id"), self.clerk + self.clerk)
+        self.assertIn("Remote signing service", steps[1].comment)
 
     def test_the_bridge_answers_only_its_origin(self):
         """The origin bound into Odoo's request is the web client's: a page of another origin

@@ -214,12 +214,16 @@ class SnnDocument(models.Model):
         signs), then issued with its trail row."""
         self.write(self._numbering_values())
         self.write(self._issue_files())
-        self._record_step("issue", {"state": "issued"})
+        self._record_step("issue", {"state": "issued"}, comment=self._issue_comment())
         self._close_todos([ACTIVITY_ISSUE])
 
     def _issue_files(self):
         """Hook: field values of the files made at issue, from the numbered document."""
         return {}
+
+    def _issue_comment(self):
+        """Hook: what the issue's trail row says besides the step (nothing here)."""
+        return None
 
     # ------------------------------------------------------------------ cancel
 

@@ -301,6 +301,28 @@ class SnnDocument(models.Model):
             "signature_ids": self._signature_records(report, self._signed_keys()),
         }
 
+    def _issue_comment(self):
+        """The signatures the server's bridge made at this issue, with their keys: each one
+        made elsewhere has trail rows of its own (await_signature, authorize_signature)."""
+        if not self.esign:
+            return super()._issue_comment()
+        elsewhere = self.sudo().signature_request_ids.filtered(
+            lambda r: r.state == "signed" and r.issue_date == self.issue_date
+        )
+        keys = dict(self._signed_keys())
+        said = []
+        if "personal" not in elsewhere.mapped("role"):
+            said.append(
+                self.env._(
+                    "Signer's signature: token bridge of the server (key “%s”)", keys["personal"]
+                )
+            )
+        if "seal" not in elsewhere.mapped("role"):
+            said.append(
+                self.env._("Seal: token bridge of the server (key “%s”)", keys["organization"])
+            )
+        return "; ".join(said) or None
+
     def _personal_signature(self, signing_time, long_term):
         """(stamped, signed by the signer): the server's bridge signs now; a signature made
         elsewhere is the one its holder just made for these very stamped bytes."""

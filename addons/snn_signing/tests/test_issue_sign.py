@@ -45,6 +45,11 @@ class TestIssueAndSign(SigningCase):
 
         issue_row = document.approval_ids.filtered(lambda r: r.action == "issue")
         self.assertEqual(issue_row.file_sha256, document.signed_sha256)
+        self.assertEqual(  # the trail says where each key was
+            issue_row.comment,
+            "Signer's signature: token bridge of the server (key “signer”); "
+            "Seal: token bridge of the server (key “seal”)",
+        )
         self.assertEqual(len(document.anchor_ids), 1)
         self.assertEqual(document.anchor_ids.head_hash, issue_row.hash)
         self.assertTrue(document.trail_intact, document._trail_problems())

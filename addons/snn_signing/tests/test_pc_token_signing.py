@@ -145,6 +145,9 @@ class TestPcTokenSigning(SigningCase):
         )
         self.assertEqual(steps.mapped("user_id"), self.clerk + self.clerk + self.clerk)
         self.assertIn("Token on the PC of", steps[1].comment)
+        self.assertEqual(
+            steps[2].comment, "Signer's signature: token bridge of the server (key “signer”)"
+        )
         # The bridge logged what it signed, for whom: the document's number.
         self.assertIn(code, self.pc.log_text())
 
@@ -294,6 +297,7 @@ class TestMixedSigningModes(SigningCase):
         )
         self.assertIn("Remote signing service", steps[1].comment)
         self.assertIn("Token on the PC of", steps[3].comment)
+        self.assertFalse(steps[4].comment, "both signatures were made elsewhere")
         labels = document.signature_ids.sorted("sequence").mapped("key_label")
         self.assertEqual(labels, ["director-key", "seal"])
 
@@ -319,6 +323,8 @@ class TestMixedSigningModes(SigningCase):
         self.sign_at_the_pc(request, self.director)
         self.assert_issued_and_valid(document)
         self.assertEqual(len(document.anchor_ids), 1, "the seal on the server anchors the trail")
+        issue = document.approval_ids.sorted("id")[-1]
+        self.assertEqual(issue.comment, "Seal: token bridge of the server (key “seal”)")
 
     def test_personal_key_and_seal_at_the_remote_service(self):
         """The director authorises their signature, then the clerk who issued the seal, with

@@ -18,6 +18,7 @@ from odoo.tools import config
 from odoo.addons.snn_docflow.tests.common import DocflowCase
 from odoo.addons.snn_signing.models.secret_file import OPTION
 
+from snn_sign import verify_pdf
 from snn_sign_testkit.demo_bridge import start_bridge
 from snn_sign_testkit.pki import create_demo_pki
 
@@ -204,6 +205,20 @@ class SigningCase(DocflowCase):
         from snn_sign_testkit.sample_letter import make_letter_pdf  # noqa: PLC0415
 
         return make_letter_pdf()
+
+    def assert_issued_and_valid(self, document):
+        """Issued; its file the stamped one with both signatures, valid for pyHanko and for
+        poppler's pdfsig; its trail intact. Returns the signed file."""
+        self.assertEqual(document.state, "issued")
+        signed = base64.b64decode(document.signed_file)
+        self.assertTrue(signed.startswith(base64.b64decode(document.stamped_file)))
+        report = verify_pdf(signed, [self.running.pki.ca_cert.read_bytes()])
+        self.assertTrue(report.ok, report.to_dict())
+        output, status = pdfsig(signed)
+        self.assertEqual(status, 0, output)
+        self.assertEqual(output.count("Signature is Valid."), 2, output)
+        self.assertTrue(document.trail_intact, document._trail_problems())
+        return signed
 
     def make_letter(self, **values):
         """A draft carrying the seed's letter (blank number and date lines to stamp)."""

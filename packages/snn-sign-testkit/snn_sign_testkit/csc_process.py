@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from snn_sign_testkit.processes import stop_process
+
 
 @dataclass
 class RunningCsc:
@@ -40,13 +42,7 @@ class RunningCsc:
         raise TimeoutError(f"no OTP sent for {credential_id}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def start_csc_service(workdir: Path, pki, credentials: list[dict]) -> RunningCsc:

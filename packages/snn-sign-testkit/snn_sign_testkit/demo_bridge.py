@@ -46,6 +46,7 @@ from snn_sign_testkit.pki import (
     DemoPki,
     create_demo_pki,
 )
+from snn_sign_testkit.processes import stop_process
 from snn_sign_testkit.trust_services import TrustServices
 
 
@@ -111,13 +112,7 @@ class RunningBridge:
 
     def stop(self) -> None:
         self.client.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def wait_until_healthy(

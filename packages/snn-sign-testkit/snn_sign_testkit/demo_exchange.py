@@ -80,6 +80,7 @@ from aiohttp import web
 from snn_sign.bridge.auth import Authenticator, AuthError, make_authorization
 from snn_sign.vntime import now_vn
 from snn_sign_testkit.demo_bridge import free_port, write_secret
+from snn_sign_testkit.processes import stop_process
 
 log = logging.getLogger("snn_sign_testkit.demo_exchange")
 DEFAULT_SYSTEM_ID = "snn-demo"
@@ -688,13 +689,7 @@ class RunningExchange:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         if self.process.stdout:
             self.process.stdout.close()
 

@@ -24,6 +24,7 @@ import requests
 
 from snn_sign_testkit.demo_bridge import bridge_command, free_port, wait_until_healthy
 from snn_sign_testkit.pki import DemoPki
+from snn_sign_testkit.processes import stop_process
 
 ODOO_ORIGIN = "https://odoo.example.gov.vn"
 _REQUEST_LINE = re.compile(r"local request id=(\S+)")
@@ -73,13 +74,7 @@ class LocalBridge:
 
     def stop(self) -> None:
         self.session.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
     # What the Odoo web client (in the official's browser) does: it sends its Origin.
     def api(self, method: str, path: str, *, origin: str | None = ODOO_ORIGIN, **kwargs):

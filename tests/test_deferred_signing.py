@@ -20,6 +20,8 @@ from pkcs11 import Mechanism, ObjectClass
 from pkcs11 import exceptions as p11e
 
 from snn_sign.deferred import PendingSignature, finish_signature, prepare_signature
+from snn_sign.deferred_detached import PendingDetached, finish_detached, prepare_detached
+from snn_sign.detached import verify_detached
 from snn_sign.errors import BadInputError
 from snn_sign.longterm import (
     LongTermPolicy,
@@ -276,6 +278,38 @@ def long_term(pki, token):
     env.policy = LongTermPolicy(trust_roots=(env.root,), tsa_url=services.tsa_url, timeout=5)
     yield env
     services.stop()
+
+
+HEAD = b"a1b2c3: the head of a document's trail"
+
+
+def test_a_detached_seal_prepared_signed_on_the_token_and_finished_verifies(pki, token):
+    """The trail's head sealed on the clerk's PC: what verify_detached accepts from
+    sign_detached, with the signing time fixed at prepare."""
+    at = to_vn(dt.datetime(2026, 3, 4, 2, 30, 0))  # naive is UTC: 09:30 in Vietnam
+    pending = prepare_detached(HEAD, chain_of(pki, "seal"), signing_time=at)
+    restored = PendingDetached.from_json(pending.to_json())
+    assert restored == pending
+    cms_der = finish_detached(restored, token("seal", restored.to_sign), HEAD)
+    report = verify_detached(HEAD, cms_der, [pki.ca_cert.read_bytes()])
+    assert report.valid, report.error
+    assert pki.org_name in report.signer_subject
+    assert report.signing_time == "2026-03-04T09:30:00+07:00"
+    assert not verify_detached(HEAD + b"!", cms_der, [pki.ca_cert.read_bytes()]).intact
+
+
+def test_a_detached_seal_is_not_finished_with_other_data_or_another_key(pki, token):
+    pending = prepare_detached(HEAD, chain_of(pki, "seal"))
+    value = token("seal", pending.to_sign)
+    with pytest.raises(BadInputError, match="differs from the data prepared"):
+        finish_detached(pending, value, HEAD + b"!")
+    with pytest.raises(BadInputError, match="not made with the key"):
+        finish_detached(pending, token("signer", pending.to_sign), HEAD)
+    other = prepare_detached(b"another head", chain_of(pki, "seal"))
+    with pytest.raises(BadInputError, match="over other data"):
+        finish_detached(pending, token("seal", other.to_sign), HEAD)
+    with pytest.raises(BadInputError, match="cannot be read"):
+        PendingDetached.from_json('{"format": "snn-sign/pending-signature"}')
 
 
 def test_long_term_b_lt_then_b_lta_holds_offline(pki, token, long_term, letter):

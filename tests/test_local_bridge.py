@@ -30,6 +30,7 @@ from helpers_local import (
     csrf_token,
     pades_signed_attrs,
     payload_of,
+    resigned,
     start_local_bridge,
     write_local_config,
 )
@@ -164,6 +165,53 @@ def test_the_seal_key_signs_too(local, odoo_key, pki):
     assert status["status"] == "signed" and status["key_label"] == "seal"
     to_sign = base64.b64decode(payload_of(envelope)["to_sign"])
     _verify(base64.b64decode(status["signature"]), to_sign, status["certificate"])
+
+
+def test_one_confirmation_seals_the_attachments_and_the_trail_too(local, odoo_key, pki):
+    """The seal on the clerk's PC: the document, each attachment and the trail's head are
+    listed on the page, one click signs them all, each value verifies over its own bytes."""
+    more = [
+        {
+            "kind": "attachment",
+            "name": "Phụ lục 1 <dự toán>.pdf",
+            "to_sign": pades_signed_attrs(pki.seal_cert),
+        },
+        {"kind": "trail", "name": "125/QĐ-UBND", "to_sign": pades_signed_attrs(pki.seal_cert)},
+    ]
+    envelope = _envelope(odoo_key, pki, label="seal", more=more)
+    answer = _post(local, envelope).json()
+    page = local.confirm_page(answer["confirm_url"]).text
+    assert "3 chữ ký" in page and "3 signatures" in page
+    assert "Phụ lục 1 &lt;dự toán&gt;.pdf" in page and "signed head" in page
+    for part in payload_of(envelope)["more"]:
+        digest = lr.read_signed_attributes(base64.b64decode(part["to_sign"]), "sha256")
+        assert digest.message_digest.hex()[:8] in page
+    local.post_confirmation(
+        answer["confirm_url"], {"csrf": csrf_token(page), "decision": "confirm"}
+    )
+    status = _status(local, answer["id"])
+    assert status["status"] == "signed" and len(status["more_signatures"]) == 2
+    _verify(
+        base64.b64decode(status["signature"]),
+        base64.b64decode(payload_of(envelope)["to_sign"]),
+        status["certificate"],
+    )
+    for part, value in zip(more, status["more_signatures"], strict=True):
+        _verify(base64.b64decode(value), part["to_sign"], status["certificate"])
+    assert "more=2" in local.log_text()
+
+
+def test_a_further_signature_of_another_certificate_is_refused(local, odoo_key, pki):
+    """The page shows the seal's certificate: every part must claim that one."""
+    more = [{"kind": "attachment", "name": "a.pdf", "to_sign": pades_signed_attrs(pki.signer_cert)}]
+    _refused(
+        _post(local, _envelope(odoo_key, pki, label="seal", more=more)),
+        400,
+        "certificate_mismatch",
+    )
+    bad = payload_of(_envelope(odoo_key, pki, label="seal"))
+    bad["more"] = [{"kind": "macro", "name": "x", "to_sign": bad["to_sign"]}]
+    _refused(_post(local, resigned(odoo_key[0], bad)), 400, "malformed")
 
 
 def test_keys_for_the_web_client(local, pki):

@@ -99,9 +99,35 @@ def _certificate_rows(request: LocalRequest) -> list[tuple[str, str, str]]:
     ]
 
 
-def _digest(request: LocalRequest) -> str:
-    hexa = request.attributes.message_digest.hex()
+_MORE_KINDS = {
+    "attachment": ("Phụ lục kèm theo (đóng dấu)", "Attachment (sealed)"),
+    "trail": ("Nhật ký xử lý văn bản (ký xác nhận)", "The document's trail (signed head)"),
+}
+
+
+def _digest(digest: bytes) -> str:
+    hexa = digest.hex()
     return " ".join(hexa[i : i + 8] for i in range(0, len(hexa), 8))
+
+
+def _more_rows(request: LocalRequest) -> str:
+    """Each further signature the same confirmation makes: what it is and its digest."""
+    rows = []
+    for index, part in enumerate(request.more, 1):
+        vi, en = _MORE_KINDS[part.kind]
+        rows.append(
+            f"<tr><th>{_both(f'{index + 1}. {vi}', en)}</th><td>{escape(part.name)}"
+            f'<br><span class="digest">{escape(_digest(part.attributes.message_digest))}'
+            "</span></td></tr>"
+        )
+    if not rows:
+        return ""
+    total = len(request.more) + 1
+    head = _both(
+        f"Cùng lần xác nhận này ký {total} chữ ký: 1. văn bản, và",
+        f"This one confirmation makes {total} signatures: 1. the document, and",
+    )
+    return f'<tr><th colspan="2">{head}</th></tr>' + "".join(rows)
 
 
 def _details(request: LocalRequest) -> str:
@@ -117,9 +143,9 @@ def _details(request: LocalRequest) -> str:
     cells = "".join(f"<tr><th>{_both(vi, en)}</th><td>{escape(v)}</td></tr>" for vi, en, v in rows)
     digest_row = (
         f"<tr><th>{_both(f'Mã băm văn bản ({request.digest_algorithm})', 'Document digest')}"
-        f'</th><td class="digest">{escape(_digest(request))}</td></tr>'
+        f'</th><td class="digest">{escape(_digest(request.attributes.message_digest))}</td></tr>'
     )
-    return f"<table>{cells}{digest_row}</table>"
+    return f"<table>{cells}{digest_row}{_more_rows(request)}</table>"
 
 
 def confirm_page(request: LocalRequest, *, pin_needed: bool, message: tuple | None = None) -> str:

@@ -184,7 +184,9 @@ def _key_for(app: web.Application, payload: dict) -> BridgeKey:
             f"The certificate of key {key.label!r} is not valid now "
             f"({key.not_before:%Y-%m-%d} .. {key.not_after:%Y-%m-%d}).",
         )
-    if not names_certificate(payload["signed_attributes"], _certificate_der(key)):
+    certificate = _certificate_der(key)
+    claimed = [payload["signed_attributes"], *(part.attributes for part in payload["more"])]
+    if not all(names_certificate(attributes, certificate) for attributes in claimed):
         # The page shows this key's certificate: the signature must claim that one.
         raise Refusal(
             400,
@@ -234,12 +236,14 @@ async def create_request(request: web.Request) -> web.Response:
             "Too many requests await confirmation; deal with them first.",
         ) from None
     log.info(
-        "local request id=%s request_id=%s key=%s document=%r digest=%s origin=%s expires_at=%d",
+        "local request id=%s request_id=%s key=%s document=%r digest=%s more=%d origin=%s "
+        "expires_at=%d",
         pending.id,
         pending.request_id,
         key.label,
         pending.document.get("code", ""),
         pending.attributes.message_digest.hex(),
+        len(pending.more),
         pending.origin,
         pending.expires_at,
     )
@@ -276,6 +280,9 @@ async def request_status(request: web.Request) -> web.Response:
     if status == SIGNED:
         answer.update(
             signature=base64.b64encode(pending.signature or b"").decode("ascii"),
+            more_signatures=[
+                base64.b64encode(value).decode("ascii") for value in pending.more_signatures
+            ],
             digest_algorithm=pending.digest_algorithm,
             certificate=pending.key.info["certificate"],
             chain=pending.key.info["chain"],
@@ -387,12 +394,14 @@ async def _sign(request: web.Request, pending: LocalRequest, pin: str) -> web.Re
     if not worker.logged_in and not pin:
         return _show(request, pending, ("Hãy nhập mã PIN của token.", "Type the token's PIN."))
     pending.status = SIGNING  # a second click meanwhile is told so, and signs nothing
-    future = worker.submit_sign(
-        pending.key.label, pending.to_sign, pending.digest_algorithm, pin or None
-    )
-    del pin
     try:
-        signature = await asyncio.wrap_future(future)
+        signatures = []
+        # The document first: a wrong PIN stops there, before anything else is signed.
+        for to_sign in (pending.to_sign, *(part.to_sign for part in pending.more)):
+            future = worker.submit_sign(
+                pending.key.label, to_sign, pending.digest_algorithm, pin or None
+            )
+            signatures.append(await asyncio.wrap_future(future))
     except WrongPinError as exc:
         pending.status = PENDING
         return _wrong_pin(request, pending, exc)
@@ -404,15 +413,21 @@ async def _sign(request: web.Request, pending: LocalRequest, pin: str) -> web.Re
         pending.status = PENDING
         log.error("local token failure id=%s key=%s: %s", pending.id, pending.key.label, exc.en)
         return _show(request, pending, (exc.vi, exc.en), 503)
+    finally:
+        del pin
     settings.wrong_pins = 0
-    _keep_signature(pending, signature)
+    _keep_signatures(pending, signatures)
     return _show(request, pending)
 
 
-def _keep_signature(pending: LocalRequest, signature: bytes) -> None:
-    """Signed, once the signature checks against the key's certificate (a faulty RSA-CRT
+def _keep_signatures(pending: LocalRequest, signatures: list[bytes]) -> None:
+    """Signed, once every signature checks against the key's certificate (a faulty RSA-CRT
     signature would leak the key, a wrong key/certificate pair would make invalid PDFs)."""
-    if not pending.key.signature_ok(signature, pending.to_sign, pending.digest_algorithm):
+    signed = (pending.to_sign, *(part.to_sign for part in pending.more))
+    if not all(
+        pending.key.signature_ok(signature, to_sign, pending.digest_algorithm)
+        for signature, to_sign in zip(signatures, signed, strict=True)
+    ):
         pending.end(
             FAILED,
             time.time(),
@@ -424,7 +439,8 @@ def _keep_signature(pending: LocalRequest, signature: bytes) -> None:
         )
         log.error("local signature withheld id=%s: it does not match the certificate", pending.id)
         return
-    pending.signature = signature
+    pending.signature, *more = signatures
+    pending.more_signatures = tuple(more)
     pending.end(SIGNED, time.time())
     log.info(
         "signed local id=%s request_id=%s key=%s document=%r digest=%s origin=%s",

@@ -16,7 +16,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from snn_sign.bridge.local_request import SignedAttributes
+from snn_sign.bridge.local_request import MorePart, SignedAttributes
 from snn_token_bridge.keys import BridgeKey
 
 PENDING, SIGNING, SIGNED, DECLINED, EXPIRED, FAILED = (
@@ -50,9 +50,11 @@ class LocalRequest:
     origin: str
     issued_at: int
     expires_at: int
+    more: tuple[MorePart, ...] = ()  # further signatures the same confirmation makes
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
     status: str = PENDING
     signature: bytes | None = None
+    more_signatures: tuple[bytes, ...] = ()
     error: tuple[str, str] | None = None  # (vi, en) of a failure, or of the last wrong PIN
     ended_at: float | None = None
 
@@ -62,7 +64,7 @@ class LocalRequest:
     def end(self, status: str, now: float, error: tuple[str, str] | None = None) -> None:
         self.status, self.error, self.ended_at = status, error, now
         if status != SIGNED:
-            self.to_sign = b""  # nothing left to sign
+            self.to_sign, self.more = b"", ()  # nothing left to sign
 
 
 class LocalRequests:
@@ -94,6 +96,7 @@ class LocalRequests:
             origin=payload["origin"],
             issued_at=payload["issued_at"],
             expires_at=payload["expires_at"],
+            more=tuple(payload.get("more", ())),
         )
         # Remembered as long as verify_request would accept it: it refuses it after expires_at.
         self._seen[request.request_id] = request.expires_at

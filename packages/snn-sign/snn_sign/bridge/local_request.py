@@ -13,7 +13,12 @@ where ``P`` is the UTF-8 JSON of::
      "key_label": "signer", "to_sign": <b64 DER of CMS signed attributes>,
      "digest_algorithm": "sha256", "document_digest": <hex of the PDF byte-range digest>,
      "document": {"code": ..., "subject": ..., "organisation": ...},
-     "origin": "https://odoo.example.vn", "issued_at": <unix s>, "expires_at": <unix s>}
+     "origin": "https://odoo.example.vn", "issued_at": <unix s>, "expires_at": <unix s>,
+     "more": [{"kind": "attachment" | "trail", "name": ..., "to_sign": <b64 DER>}, ...]}
+
+``more`` (optional): the other signatures of the same key that the one confirmation covers,
+each over its own CMS signed attributes: the seal of each attachment, and the signed head of
+the document's trail. The official sees each one listed on the confirmation page.
 
 The signature covers the payload's exact bytes (no canonical JSON needed). ``type`` keeps an
 Odoo key from being tricked into signing anything else that parses the same. The public key is
@@ -53,6 +58,8 @@ MAX_TO_SIGN_BYTES = 32 * 1024
 MAX_ENVELOPE_CHARS = 128 * 1024
 MAX_FIELD_CHARS = 1000  # a document code, subject or organisation name
 DOCUMENT_FIELDS = ("code", "subject", "organisation")
+MORE_KINDS = ("attachment", "trail")
+MAX_MORE = 30  # attachments of one document, and its trail
 # scheme://host[:port], as browsers send it in the Origin header (no path, no trailing slash).
 _ORIGIN_RE = re.compile(r"^https?://([a-z0-9.-]+|\[[0-9a-f:.]+\])(:[0-9]{1,5})?$")
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -255,11 +262,14 @@ def make_request(
     digest_algorithm: str = "sha256",
     document: dict,
     origin: str,
+    more: list[dict] | tuple[dict, ...] = (),
     lifetime: int = DEFAULT_LIFETIME,
     now: float | dt.datetime | None = None,
 ) -> dict:
     """The envelope for one signature of ``to_sign`` (DER CMS signed attributes) by the PC's
-    key ``key_label``, to be posted by the web client served at ``origin``."""
+    key ``key_label``, to be posted by the web client served at ``origin``; ``more``: the
+    other signatures of that key the same confirmation makes, each
+    ``{"kind": "attachment"|"trail", "name": str, "to_sign": bytes}``."""
     if digest_algorithm not in DIGEST_SIZES:
         raise BadInputError(
             f"Thuật toán băm không được hỗ trợ: {digest_algorithm!r}.",
@@ -285,9 +295,32 @@ def make_request(
         "issued_at": issued_at,
         "expires_at": issued_at + int(lifetime),
     }
+    if more:
+        payload["more"] = [_more_part(part, digest_algorithm) for part in more]
     payload_bytes = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     signature = _private_key(private_pem).sign(payload_bytes)
     return {"payload": _b64url(payload_bytes), "signature": _b64url(signature)}
+
+
+def _more_part(part: dict, digest_algorithm: str) -> dict:
+    if part.get("kind") not in MORE_KINDS:
+        raise BadInputError(
+            f"Loại chữ ký kèm theo không được hỗ trợ: {part.get('kind')!r}.",
+            f"Unsupported kind of further signature: {part.get('kind')!r}.",
+        )
+    name = part.get("name") or ""
+    if not isinstance(name, str) or len(name) > MAX_FIELD_CHARS:
+        raise BadInputError(
+            f"Tên chữ ký kèm theo phải là chuỗi tối đa {MAX_FIELD_CHARS} ký tự.",
+            f"The name of a further signature must be a string of at most {MAX_FIELD_CHARS} "
+            "characters.",
+        )
+    read_signed_attributes(part["to_sign"], digest_algorithm)
+    return {
+        "kind": part["kind"],
+        "name": name,
+        "to_sign": base64.b64encode(part["to_sign"]).decode("ascii"),
+    }
 
 
 # --------------------------------------------------------------------------- the bridge's side
@@ -419,4 +452,43 @@ def verify_request(
             "message-digest trong dữ liệu cần ký khác với mã băm của văn bản",
             "the message-digest in the data to sign differs from the document's digest",
         )
-    return {**payload, "to_sign_der": to_sign, "signed_attributes": attributes}
+    return {
+        **payload,
+        "to_sign_der": to_sign,
+        "signed_attributes": attributes,
+        "more": _read_more(payload.get("more", []), payload["digest_algorithm"]),
+    }
+
+
+@dataclass(frozen=True)
+class MorePart:
+    """A further signature of a request, as the bridge reads it."""
+
+    kind: str
+    name: str
+    to_sign: bytes
+    attributes: SignedAttributes
+
+
+def _read_more(more: object, digest_algorithm: str) -> tuple[MorePart, ...]:
+    if not isinstance(more, list) or len(more) > MAX_MORE:
+        raise _malformed("more", "more")
+    parts = []
+    for part in more:
+        if (
+            not isinstance(part, dict)
+            or part.get("kind") not in MORE_KINDS
+            or not isinstance(part.get("name"), str)
+            or len(part["name"]) > MAX_FIELD_CHARS
+            or not isinstance(part.get("to_sign"), str)
+        ):
+            raise _malformed("more", "more")
+        try:
+            to_sign = base64.b64decode(part["to_sign"], validate=True)
+        except (binascii.Error, ValueError):
+            raise _malformed(
+                "more.to_sign không phải base64", "more.to_sign is not base64"
+            ) from None
+        attributes = read_signed_attributes(to_sign, digest_algorithm)
+        parts.append(MorePart(part["kind"], part["name"], to_sign, attributes))
+    return tuple(parts)

@@ -158,18 +158,8 @@ class SnnDocument(models.Model):
         roots = self.company_id._trust_roots()
         for anchor in anchors:
             problems += anchor._problems(rows, roots)
-        if self.esign and not anchors and not self._sealed_elsewhere():
+        if self.esign and not anchors:
             problems.append(
                 self.env._("The document was e-signed but its trail head was never signed.")
             )
         return problems
-
-    def _sealed_elsewhere(self):
-        """Whether the seal of this issue was made away from the server (the clerk's PC, a
-        remote service): then the server had no key to sign the trail's head with
-        (snn_document_issue._anchor_trail)."""
-        return bool(
-            self.sudo().signature_request_ids.filtered(
-                lambda r: r.role == "seal" and r.state == "signed"
-            )
-        )

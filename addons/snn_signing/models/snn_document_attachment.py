@@ -12,7 +12,7 @@ import base64
 import hashlib
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.snn_docflow.upload_limit import check_upload_size
 
@@ -114,6 +114,19 @@ class SnnDocumentAttachment(models.Model):
 
     # ------------------------------------------------------------------ seal
 
+    def _sealed_elsewhere(self, sealed_files):
+        """This attachment as the seal's holder sealed it (``sealed_files``: by attachment id,
+        snn_document_issue._sealed_with_it): it must be this very file, sealed."""
+        sealed = sealed_files.get(self.id)
+        if not sealed or not sealed.startswith(self._file_bytes()):
+            raise UserError(
+                self.env._(
+                    "The attachment “%s” was not sealed with the document: issue it again.",
+                    self.name,
+                )
+            )
+        return sealed
+
     def _sealed_values(self, document, sealed, report, index):
         stem = document.code.replace("/", "-")
         return {
@@ -124,8 +137,8 @@ class SnnDocumentAttachment(models.Model):
         }
 
     def _signature_commands(self, document, report):
-        company = document.company_id.sudo()
-        commands = document._signature_records(report, [("attachment", company.snn_seal_key)])
+        seal_key = dict(document._signed_keys())["organization"]  # wherever the seal is
+        commands = document._signature_records(report, [("attachment", seal_key)])
         for command in commands:
             command[2].update(document_id=document.id, kind="attachment")
         return commands

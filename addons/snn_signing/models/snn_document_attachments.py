@@ -70,19 +70,24 @@ class SnnDocument(models.Model):
         if not (self.esign and self.attachment_ids):
             return values
         company = self.company_id.sudo()
-        seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
+        with_it = self._sealed_with_it()
+        # The seal made elsewhere sealed them with the document (same authorisation).
+        sealed_elsewhere = with_it["attachments"] if with_it["trail"] else None
         signing_time = workflow.vietnam_now()
         # Numbered in their order (sequence), not as the records happen to be cached.
         long_term = company._long_term_policy()
         for index, attachment in enumerate(self.attachment_ids.sorted(), 1):
-            sealed = sign_pdf(
-                attachment._file_bytes(),
-                seal,
-                appearance="attachment",
-                code=self.code,
-                signing_time=signing_time,
-                long_term=long_term,
-            )
+            if sealed_elsewhere is None:
+                sealed = sign_pdf(
+                    attachment._file_bytes(),
+                    company.snn_seal_bridge_id._signer(company.snn_seal_key),
+                    appearance="attachment",
+                    code=self.code,
+                    signing_time=signing_time,
+                    long_term=long_term,
+                )
+            else:
+                sealed = attachment._sealed_elsewhere(sealed_elsewhere)
             if long_term.tsa_url:  # B-LTA, as the main file
                 sealed = add_document_timestamp(sealed, long_term)
             report = verify_pdf(sealed, company._trust_roots())

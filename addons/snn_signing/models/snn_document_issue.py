@@ -10,6 +10,7 @@ connection of its own, and pressing again works.
 
 import base64
 import hashlib
+import json
 
 from odoo import models
 from odoo.exceptions import UserError
@@ -20,11 +21,12 @@ from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
 
 from snn_sign import sign_pdf, stamp_pdf, verify_pdf
 from snn_sign.deferred import prepare_signature
-from snn_sign.detached import sign_detached
+from snn_sign.deferred_detached import prepare_detached
+from snn_sign.detached import sign_detached, verify_detached
 from snn_sign.errors import SnnSignError
 from snn_sign.longterm import add_document_timestamp, check_revocation, require_not_revoked
 
-from .snn_signature_request import ACTIVITY_REMOTE_SIGN, SIGNED_ELSEWHERE
+from .snn_signature_request import ACTIVITY_REMOTE_SIGN, SEALED_WITH_IT, SIGNED_ELSEWHERE
 
 
 class SnnDocument(models.Model):
@@ -151,10 +153,8 @@ class SnnDocument(models.Model):
             signer.snn_sign_bridge_id._check_key(signer.snn_sign_key, [signer.name])
         if company.snn_seal_sign_mode == "local":
             company._check_local_seal()
-            self._check_no_attachment_to_seal_elsewhere()
         elif company.snn_seal_sign_mode == "remote":
             company._check_remote_seal()
-            self._check_no_attachment_to_seal_elsewhere()
         else:
             company.snn_seal_bridge_id._check_key(
                 company.snn_seal_key, [company.name, company.snn_org_full_name]
@@ -185,20 +185,6 @@ class SnnDocument(models.Model):
         if not company.snn_trust_roots:
             missing.append(self.env._("the trusted root certificates of %s", company.name))
         return missing
-
-    def _check_no_attachment_to_seal_elsewhere(self):
-        """Attachments are sealed by the server's bridge (snn_document_attachments): with the
-        seal on the clerk's PC or at a remote service there is no key for them. Refused
-        before anything is numbered."""
-        if self.attachment_ids:
-            raise UserError(
-                self.env._(
-                    "“%s” has attachments: they are sealed by the token bridge of the server, "
-                    "and the seal of this organisation is not there. Ask a manager to seal "
-                    "through the server, or issue the appendices as a document of their own.",
-                    self.display_name,
-                )
-            )
 
     def _check_not_revoked(self):
         """Both certificates asked of their CA (OCSP, else CRL, as they name them) before the
@@ -256,7 +242,10 @@ class SnnDocument(models.Model):
             with self.env.cr.savepoint():
                 self.write({"esign": True, "paper_reason": False})
                 super()._do_issue()
-                self._anchor_trail()
+                if self._sealed_with_it()["trail"]:  # this issue's seal was made elsewhere
+                    self._anchor_trail_sealed_elsewhere()
+                else:
+                    self._anchor_trail()
         except (UserError, SnnSignError) as error:
             raise self._issue_refusal(error) from None
 
@@ -406,6 +395,19 @@ class SnnDocument(models.Model):
             base, list(chain), signing_time=signing_time, long_term=long_term, **look
         )
         Request = self.env["snn.signature.request"]
+        where = dict(Request._fields["mode"]._description_selection(self.env))[mode]
+        self._record_step(
+            "await_signature",
+            {},
+            comment=self.env._(
+                "Waiting for %(holder)s to sign: %(where)s.", holder=holder.name, where=where
+            ),
+        )
+        # The seal signs, in the same authorisation, what the server's bridge would seal at
+        # this issue: each attachment, and the trail's head (this row's, the last known).
+        more = (
+            self._prepare_sealed_with_it(chain, signing_time, long_term) if role == "seal" else []
+        )
         Request.create(
             {
                 "document_id": self.id,
@@ -420,17 +422,51 @@ class SnnDocument(models.Model):
                 "stamped_size": len(stamped),
                 "stamped_sha256": hashlib.sha256(stamped).hexdigest(),
                 "pending_json": pending.to_json(),
+                "more_pending_json": json.dumps(more),
             }
         )
-        where = dict(Request._fields["mode"]._description_selection(self.env))[mode]
-        self._record_step(
-            "await_signature",
-            {},
-            comment=self.env._(
-                "Waiting for %(holder)s to sign: %(where)s.", holder=holder.name, where=where
-            ),
-        )
         self._schedule(ACTIVITY_REMOTE_SIGN, holder)
+
+    def _prepare_sealed_with_it(self, chain, signing_time, long_term):
+        """The seal's further signatures of this issue, prepared for its holder (the request's
+        more_pending_json): each attachment, in its order, as _issue_files seals it on the
+        server, and the trail's head."""
+        parts = [
+            {
+                "kind": "attachment",
+                "name": attachment.name[:200],
+                "attachment_id": attachment.id,
+                "pending": prepare_signature(
+                    attachment._file_bytes(),
+                    list(chain),
+                    appearance="attachment",
+                    code=self.code,
+                    signing_time=signing_time,
+                    long_term=long_term,
+                ).to_json(),
+            }
+            for attachment in self.attachment_ids.sorted()
+        ]
+        head = self.trail_head_hash
+        parts.append(
+            {
+                "kind": "trail",
+                "name": self.code,
+                "head_hash": head,
+                "pending": prepare_detached(
+                    head.encode(), list(chain), signing_time=signing_time
+                ).to_json(),
+            }
+        )
+        return parts
+
+    def _sealed_with_it(self):
+        """What the seal's holder signed with the seal of this issue, elsewhere (handed by
+        snn_signature_request._complete): {"attachments": {id: file}, "trail": (head, CMS)}."""
+        return self.env.cr.cache.get(SEALED_WITH_IT, {}).get(self.id) or {
+            "attachments": {},
+            "trail": None,
+        }
 
     def _expire_older_requests(self):
         """A request of today still waits: refused (one at a time). One of an earlier day
@@ -480,10 +516,11 @@ class SnnDocument(models.Model):
     def _anchor_trail(self):
         """Sign the trail's head with the organisation's key: proof outside the database.
         Not when the seal's key is elsewhere (the clerk's PC, a remote service): the server has
-        no key to sign with, and the trail stays chained by its hashes (_trail_anchor_problems)."""
+        no key to sign with; the head its holder signed at the issue stays, and the rows since
+        are chained to it by their hashes (_trail_anchor_problems)."""
         company = self.company_id.sudo()
         if company.snn_seal_sign_mode != "server":
-            return
+            return None
         seal = company.snn_seal_bridge_id._signer(company.snn_seal_key)
         signature = sign_detached(self.trail_head_hash.encode(), seal)
         self.env["snn.trail.anchor"].create(
@@ -495,3 +532,26 @@ class SnnDocument(models.Model):
                 "signer_subject": seal.key_info.get("subject"),
             }
         )
+        return True
+
+    def _anchor_trail_sealed_elsewhere(self):
+        """The head the seal's holder signed (_prepare_sealed_with_it), checked against the
+        organisation's trusted roots before it is kept: a seal that does not verify fails the
+        issue, as the document's would."""
+        company = self.company_id.sudo()
+        head, signature = self._sealed_with_it()["trail"]
+        report = verify_detached(head.encode(), signature, company._trust_roots())
+        if not report.valid:
+            why = "; ".join(line_words(self.env, part) for part in (report.error or "").split("; "))
+            raise UserError(self.env._("The signed head of the trail does not verify: %s", why))
+        key_label = dict(self._signed_keys())["organization"]
+        self.env["snn.trail.anchor"].create(
+            {
+                "document_id": self.id,
+                "head_hash": head,
+                "signature": base64.b64encode(signature),
+                "key_label": key_label,
+                "signer_subject": report.signer_subject,
+            }
+        )
+        return True

@@ -1,5 +1,6 @@
 import datetime as dt
 import hashlib
+import json
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -8,6 +9,7 @@ from odoo.addons.snn_docflow.engine_words import engine_words
 from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
 
 from snn_sign.deferred import PendingSignature, finish_signature
+from snn_sign.deferred_detached import PendingDetached, finish_detached
 from snn_sign.errors import SnnSignError
 from snn_sign.vntime import VN_TZ
 
@@ -28,6 +30,9 @@ MODES = [
 # file signed so far) (snn_document_issue): server-side only, never a context key (a context
 # comes from the caller and could carry a file of its own).
 SIGNED_ELSEWHERE = "snn_signed_elsewhere"
+# What the seal's holder signed with it in the same authorisation, handed the same way as
+# {"attachments": {attachment id: sealed file}, "trail": (head hash, detached CMS)}.
+SEALED_WITH_IT = "snn_sealed_with_it"
 
 
 class SnnSignatureRequest(models.Model):
@@ -70,6 +75,12 @@ class SnnSignatureRequest(models.Model):
     # alone, as superuser; nobody needs it on a screen.
     pending_json = fields.Text(
         string="Prepared Signature", groups="base.group_system", readonly=True
+    )
+    # The seal's further signatures, prepared with it (same key, same authorisation): each
+    # attachment's, and the trail head's. JSON list of {"kind": "attachment"|"trail", "name",
+    # "attachment_id" | "head_hash", "pending": JSON of the prepared signature}.
+    more_pending_json = fields.Text(
+        string="Further Prepared Signatures", groups="base.group_system", readonly=True
     )
     decided_at = fields.Datetime(string="Answered At", readonly=True)
     decline_reason = fields.Text(string="Why Declined", readonly=True)
@@ -116,28 +127,64 @@ class SnnSignatureRequest(models.Model):
         pending = PendingSignature.from_json(request.pending_json)
         holder, company = request.holder_id, request.company_id
         owner = request._remote_key_owner()
-        digest = pending.to_sign_digest
+        more = request._more_parts()
+        # One authorisation for every signature of this key: the document's, then the others.
+        digests = [pending.to_sign_digest, *(part["pending"].to_sign_digest for part in more)]
         client = owner.snn_csc_service_id._client(owner)
         try:
             sad, _expires = client.authorize(
                 owner.snn_csc_credential,
-                [digest],
+                digests,
                 pin=pin or None,
                 otp=otp or None,
                 description=f"{request.code}: {request.document_id.subject}"[:500],
             )
-            (value,) = client.sign_hashes(owner.snn_csc_credential, sad, [digest])
+            value, *more_values = client.sign_hashes(owner.snn_csc_credential, sad, digests)
             signed = finish_signature(pending, value, long_term=company._long_term_policy())
+            sealed_with_it = request._finish_more(more, more_values)
         except SnnSignError as error:
             raise UserError(engine_words(self.env, error)) from None
         return request._complete(
-            signed, self.env._("Remote signing service, authorised by %s", holder.name)
+            signed,
+            self.env._("Remote signing service, authorised by %s", holder.name),
+            sealed_with_it,
         )
 
-    def _complete(self, signed, how):
-        """The signature is in ``signed`` (checked by finish_signature): the request is done,
-        the trail says how and by whom, and the clerk's issue goes on: the next signature
-        waits for its holder, or the document is issued. All or nothing."""
+    def _more_parts(self):
+        """The further signatures prepared with this one, their pending signatures loaded."""
+        parts = json.loads(self.sudo().more_pending_json or "[]")
+        for part in parts:
+            kind = PendingDetached if part["kind"] == "trail" else PendingSignature
+            part["pending"] = kind.from_json(part["pending"])
+        return parts
+
+    def _finish_more(self, parts, values):
+        """The further signatures finished with their values (each checked with the key's
+        certificate over exactly what was prepared), as SEALED_WITH_IT hands them."""
+        if len(values) != len(parts):
+            raise UserError(
+                self.env._(
+                    "%(got)s further signatures came back for %(expected)s: sign again.",
+                    got=len(values),
+                    expected=len(parts),
+                )
+            )
+        long_term = self.company_id._long_term_policy()
+        finished = {"attachments": {}, "trail": None}
+        for part, value in zip(parts, values, strict=True):
+            if part["kind"] == "trail":
+                head = part["head_hash"]
+                finished["trail"] = (head, finish_detached(part["pending"], value, head.encode()))
+            else:
+                sealed = finish_signature(part["pending"], value, long_term=long_term)
+                finished["attachments"][part["attachment_id"]] = sealed
+        return finished
+
+    def _complete(self, signed, how, sealed_with_it=None):
+        """The signature is in ``signed`` (checked by finish_signature), the seal's further
+        signatures in ``sealed_with_it`` (_finish_more): the request is done, the trail says
+        how and by whom, and the clerk's issue goes on: the next signature waits for its
+        holder, or the document is issued. All or nothing."""
         stamped = signed[: self.stamped_size]
         if hashlib.sha256(stamped).hexdigest() != self.stamped_sha256:
             raise UserError(self.env._("The signature is not over the stamped file."))
@@ -147,11 +194,15 @@ class SnnSignatureRequest(models.Model):
         document.activity_feedback([ACTIVITY_REMOTE_SIGN], user_id=self.holder_id.id)
         handed = self.env.cr.cache.setdefault(SIGNED_ELSEWHERE, {})
         handed[document.id] = (self, signed)
+        with_it = self.env.cr.cache.setdefault(SEALED_WITH_IT, {})
+        with_it[document.id] = sealed_with_it or {"attachments": {}, "trail": None}
         try:
             # The clerk's issue, completed as the clerk who asked (their step in the trail).
             document.with_user(self.requested_by_id).sudo()._do_issue()
         finally:
-            handed.pop(document.id, None)  # used, or the issue failed: never left for another
+            # Used, or the issue failed: never left for another.
+            handed.pop(document.id, None)
+            with_it.pop(document.id, None)
         if document.state == "issued":
             return document._step_done(self.env._("Signed and issued as %s.", document.code))
         following = document.sudo()._waiting_signature_request(raise_if_none=False)

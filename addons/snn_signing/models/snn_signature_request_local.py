@@ -52,6 +52,10 @@ class SnnSignatureRequest(models.Model):
         company = request.company_id.sudo()
         key_label = request._local_key_label()
         document = request.document_id
+        more = [
+            {"kind": part["kind"], "name": part["name"], "to_sign": part["pending"].to_sign}
+            for part in request._more_parts()
+        ]
         try:
             envelope = make_request(
                 company._local_request_key(),
@@ -64,6 +68,7 @@ class SnnSignatureRequest(models.Model):
                     "organisation": (company.snn_org_full_name or company.name)[:1000],
                 },
                 origin=self._web_client_origin(),
+                more=more,
             )
         except SnnSignError as error:
             raise UserError(engine_words(self.env, error)) from None
@@ -78,10 +83,11 @@ class SnnSignatureRequest(models.Model):
             "help_url": HELP_URL,
         }
 
-    def action_submit_local_signature(self, local_request_id, signature):
-        """The signature value the PC's bridge returned for ``local_request_id`` (base64):
-        checked against the expected certificate over exactly the prepared attributes, then
-        the issue goes on. Nothing changes when anything fails."""
+    def action_submit_local_signature(self, local_request_id, signature, more_signatures=None):
+        """The signature value the PC's bridge returned for ``local_request_id`` (base64), and
+        the further ones of the same confirmation (the seal's of the attachments and the
+        trail): each checked against the expected certificate over exactly what was prepared,
+        then the issue goes on. Nothing changes when anything fails."""
         request = self._as_holder()
         request._check_mode("local")
         request._check_still_open()
@@ -98,17 +104,17 @@ class SnnSignatureRequest(models.Model):
                     request.code,
                 )
             )
-        try:
-            value = base64.b64decode(signature or "", validate=True)
-        except (binascii.Error, ValueError, TypeError):
-            value = b""
-        if not value:
+        if not isinstance(more_signatures, (list, type(None))):
             raise UserError(self.env._("The token bridge returned no signature: sign again."))
+        value, *more_values = (
+            self._signature_value(item) for item in [signature, *(more_signatures or [])]
+        )
         pending = PendingSignature.from_json(request.pending_json)
         try:
             signed = finish_signature(
                 pending, value, long_term=request.company_id._long_term_policy()
             )
+            sealed_with_it = request._finish_more(request._more_parts(), more_values)
         except SnnSignError as error:
             raise UserError(engine_words(self.env, error)) from None
         holder = request.holder_id
@@ -119,7 +125,18 @@ class SnnSignatureRequest(models.Model):
                 holder=holder.name,
                 key=request._local_key_label(),
             ),
+            sealed_with_it,
         )
+
+    def _signature_value(self, encoded):
+        """The bytes of one signature value the bridge returned (base64)."""
+        try:
+            value = base64.b64decode(encoded or "", validate=True)
+        except (binascii.Error, ValueError, TypeError):
+            value = b""
+        if not value:
+            raise UserError(self.env._("The token bridge returned no signature: sign again."))
+        return value
 
     def _local_key_label(self):
         return pc_key_label(self.role, self.company_id, self.holder_id)

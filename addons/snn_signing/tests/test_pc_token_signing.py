@@ -13,13 +13,15 @@ from pathlib import Path
 
 import requests
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from snn_sign import verify_pdf
 from snn_sign.bridge.local_request import new_request_key
 from snn_sign_testkit.local_bridge import start_local_bridge
 
-from .common import SigningCase, put_secret, start_director_csc
+from .common import SigningCase, pdfsig, put_secret, start_director_csc
 
 CSC_PIN = "246810"
 SEAL_PIN = "135791"
@@ -92,11 +94,11 @@ class TestPcTokenSigning(SigningCase):
             "GET", f"/v1/local/requests/{created['id']}", origin=self.origin
         ).json()
         self.assertEqual(status["status"], "signed", status)
-        return created["request_id"], status["signature"]
+        return created["request_id"], status["signature"], status["more_signatures"]
 
     def sign_at_the_pc(self, request, user):
-        request_id, signature = self.signature_at_the_pc(request, user)
-        return request.with_user(user).action_submit_local_signature(request_id, signature)
+        request_id, signature, more = self.signature_at_the_pc(request, user)
+        return request.with_user(user).action_submit_local_signature(request_id, signature, more)
 
     def waiting(self, document):
         return document.signature_request_ids.filtered(lambda r: r.state == "waiting")
@@ -137,6 +139,61 @@ class TestPcTokenSigning(SigningCase):
         )
         # The bridge logged what it signed, for whom: the document's number.
         self.assertIn(code, self.pc.log_text())
+        # The seal signed the trail's head too, in the same confirmation: the head as it was
+        # when the seal was asked, the rows since chained to it.
+        (anchor,) = document.anchor_ids
+        self.assertEqual(anchor.head_hash, steps[0].hash)
+        self.assertEqual(anchor.key_label, "seal")
+        self.assertIn(self.company.snn_org_full_name or self.company.name, anchor.signer_subject)
+        self.assertFalse(document._trail_anchor_problems())
+
+    def test_the_attachments_are_sealed_on_the_pc_with_the_document(self):
+        """One confirmation at the PC seals the document, each attachment and the trail."""
+        appendix = self._letter()
+        document = self.make_letter(
+            attachment_ids=[
+                Command.create(
+                    {
+                        "name": f"Phụ lục {number}",
+                        "file": base64.b64encode(appendix + f"%{number}\n".encode()),
+                        "file_name": f"phu-luc-{sequence}.pdf",
+                        "sequence": sequence,
+                    }
+                )
+                for sequence, number in ((1, "I"), (2, "II"))
+            ]
+        )
+        self.walk(document, "approved")
+        document.with_user(self.clerk).action_issue()
+        request = self.waiting(document)
+        page = self.pc.api("GET", "/v1/local/keys", origin=self.origin)  # the bridge is there
+        self.assertEqual(page.status_code, 200)
+        data = self.envelope(request, self.clerk)
+        created = self.post(data).json()
+        confirmation = self.pc.confirm_page(created["confirm_url"]).text
+        self.assertIn("Phụ lục I", confirmation)
+        self.assertIn("Phụ lục II", confirmation)
+        self.assertIn("4 signatures", confirmation)  # the document, two attachments, the trail
+        self.pc.confirm(created["id"])
+        status = self.pc.api("GET", f"/v1/local/requests/{created['id']}", origin=self.origin)
+        status = status.json()
+        self.assertEqual(len(status["more_signatures"]), 3)
+        request.with_user(self.clerk).action_submit_local_signature(
+            created["request_id"], status["signature"], status["more_signatures"]
+        )
+        self.assert_issued_and_valid(document)
+        roots = [self.running.pki.ca_cert.read_bytes()]
+        for attachment in document.attachment_ids.sorted("sequence"):
+            sealed = attachment._file_bytes("sealed_file")
+            self.assertTrue(sealed.startswith(attachment._file_bytes()))
+            self.assertTrue(verify_pdf(sealed, roots).ok)
+            output, code = pdfsig(sealed)
+            self.assertEqual((code, output.count("Signature is Valid.")), (0, 1), output)
+            self.assertRecordValues(
+                attachment.signature_ids,
+                [{"kind": "attachment", "valid": True, "key_label": "seal"}],
+            )
+        self.assertEqual(len(document.anchor_ids), 1)
 
     def test_a_replayed_altered_or_foreign_request_is_refused(self):
         document, request = self.issued_by_clerk()
@@ -154,23 +211,29 @@ class TestPcTokenSigning(SigningCase):
 
     def test_only_the_last_request_and_the_expected_key_count(self):
         document, request = self.issued_by_clerk()
-        old_id, old_signature = self.signature_at_the_pc(request, self.clerk)
+        old_id, old_signature, old_more = self.signature_at_the_pc(request, self.clerk)
         self.envelope(request, self.clerk)  # a new request replaces it
+        submit = request.with_user(self.clerk).action_submit_local_signature
         with self.assertRaisesRegex(UserError, "another request"):
-            request.with_user(self.clerk).action_submit_local_signature(old_id, old_signature)
+            submit(old_id, old_signature, old_more)
         # The right request, a wrong value (the director's key, or nothing): refused.
-        request_id, signature = self.signature_at_the_pc(request, self.clerk)
+        request_id, signature, more = self.signature_at_the_pc(request, self.clerk)
         forged = base64.b64encode(bytes(256)).decode()
         for value in (forged, "not base64!", ""):
             with self.subTest(value=value[:10]), self.assertRaises(UserError):
-                request.with_user(self.clerk).action_submit_local_signature(request_id, value)
+                submit(request_id, value, more)
+        # The trail's signature missing, forged, or another one in its place: refused too.
+        for other in ([], [forged], [signature], "AAAA", [*more, *more]):
+            with self.subTest(more=str(other)[:10]), self.assertRaises(UserError):
+                submit(request_id, signature, other)
         self.assertEqual(document.state, "approved")
         self.assertEqual(request.state, "waiting")
         self.assertFalse(document.signed_file)
-        request.with_user(self.clerk).action_submit_local_signature(request_id, signature)
+        self.assertFalse(document.anchor_ids)
+        submit(request_id, signature, more)
         self.assert_issued_and_valid(document)
         with self.assertRaises(UserError):  # one signature per request
-            request.with_user(self.clerk).action_submit_local_signature(request_id, signature)
+            submit(request_id, signature, more)
 
     def test_nobody_but_the_clerk_who_issued_gets_or_gives_the_seal(self):
         _document, request = self.issued_by_clerk()
@@ -327,7 +390,9 @@ class TestMixedSigningModes(SigningCase):
                 "snn_csc_token_file": "seal.csc-token",
             }
         )
-        document = self.walk(self.make_letter(), "approved")
+        appendix = {"name": "Phụ lục", "file": base64.b64encode(self._letter()), "sequence": 1}
+        document = self.make_letter(attachment_ids=[Command.create(appendix)])
+        self.walk(document, "approved")
         document.with_user(self.clerk).action_issue()
         self.waiting(document).with_user(self.director).action_authorize(pin=CSC_PIN)
         seal = self.waiting(document)
@@ -341,8 +406,15 @@ class TestMixedSigningModes(SigningCase):
         self.assertFalse(document.signed_file)
         seal.with_user(self.clerk).action_authorize(pin=SEAL_PIN)
         self.assert_issued_and_valid(document)
-        labels = document.signature_ids.sorted("sequence").mapped("key_label")
-        self.assertEqual(labels, ["director-key", "seal-key"])
+        main = document.signature_ids.filtered(lambda s: s.kind != "attachment")
+        self.assertEqual(main.sorted("sequence").mapped("key_label"), ["director-key", "seal-key"])
+        # The one authorisation sealed the attachment and the trail's head too.
+        self.assertEqual(document.attachment_ids.signature_ids.key_label, "seal-key")
+        sealed = document.attachment_ids._file_bytes("sealed_file")
+        self.assertTrue(verify_pdf(sealed, [self.running.pki.ca_cert.read_bytes()]).ok)
+        self.assertEqual(pdfsig(sealed)[0].count("Signature is Valid."), 1)
+        self.assertEqual(document.anchor_ids.key_label, "seal-key")
+        self.assertFalse(document._trail_anchor_problems())
         steps = document.approval_ids.sorted("id")[-3:-1]
         self.assertEqual(steps.mapped("user_id"), self.clerk + self.clerk)
         self.assertIn("Remote signing service", steps[1].comment)

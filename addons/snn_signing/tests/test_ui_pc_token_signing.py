@@ -1,6 +1,9 @@
 import base64
+import http.server
+import json
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -68,6 +71,27 @@ class TestUiPcTokenSigning(HttpCase):
         cls.director.write(director_signing_values(bridge, pki))
         cls.ca = pki.ca_cert.read_bytes()
 
+    def another_site(self):
+        """A page of another origin: a bare web server on another port of 127.0.0.1."""
+
+        class Page(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = b"<!DOCTYPE html><title>another site</title>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        return f"http://127.0.0.1:{server.server_port}/"
+
     def letter(self, tag):
         return approved_letter(
             self.env, self.users, self.director, f"Tour: {tag}", tag, file_name="220.pdf"
@@ -106,3 +130,60 @@ class TestUiPcTokenSigning(HttpCase):
         self.assertEqual(document.state, "approved")
         self.assertFalse(document.number)
         self.assertFalse(document.signature_request_ids)
+
+    def test_another_page_a_replay_or_an_alteration_gets_nothing_in_the_browser(self):
+        """Chromium, with the envelope Odoo made for this document's seal in hand: a page of
+        another origin (another port of this PC) is stopped by the
+        bridge's CORS before anything is posted; on Odoo's own origin the envelope is taken
+        once, then refused as replayed, and an altered one as not signed by Odoo."""
+        base_url = self.base_url()
+        self.env["ir.config_parameter"].set_param("web.base.url", base_url)
+        document = self.letter("trang web khác")
+        clerk = self.users["clerk"]
+        document.with_user(clerk).action_issue()
+        request = document.signature_request_ids
+        envelope = request.with_user(clerk).get_local_envelope()["envelope"]
+        altered = {**envelope, "payload": envelope["payload"][:-4] + "AAAA"}
+        post = f"""
+            const post = async (body) => {{
+                try {{
+                    const response = await fetch("{self.pc.url}/v1/local/requests", {{
+                        method: "POST",
+                        headers: {{"Content-Type": "application/json"}},
+                        body: JSON.stringify(body),
+                    }});
+                    return `${{response.status}} ${{(await response.json()).code || ""}}`.trim();
+                }} catch (error) {{
+                    return "blocked";  // CORS: the page may not even read the refusal
+                }}
+            }};
+            const envelope = {json.dumps(envelope)};
+            const altered = {json.dumps(altered)};
+        """
+        expect = """
+            const got = [];
+            for (const body of bodies) {
+                got.push(await post(body));
+            }
+            if (JSON.stringify(got) === JSON.stringify(expected)) {
+                console.log("test successful");
+            } else {
+                console.error(`expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
+            }
+        """
+        help_page = "/snn_signing/static/src/pc_token/help.html"
+        self.browser_js(
+            self.another_site(),
+            f"(async () => {{{post} const bodies = [envelope]; const expected = ['blocked'];"
+            f"{expect}}})();",
+        )
+        self.assertIn("origin-not-allowed", self.pc.log_text())
+        self.assertNotIn(request.local_request_id, self.pc.log_text())
+        self.browser_js(
+            base_url + help_page,
+            f"(async () => {{{post} const bodies = [envelope, envelope, altered];"
+            f"const expected = ['201', '409 replayed', '403 bad_signature'];{expect}}})();",
+        )
+        self.assertEqual(self.pc.log_text().count(request.local_request_id), 1)
+        self.assertEqual((document.state, request.state), ("approved", "waiting"))
+        self.assertFalse(document.signed_file)

@@ -142,7 +142,8 @@ class ConfirmingOfficial:
         self.bridge, self.pin, self.decision = bridge, pin, decision
         self.confirmed: list[str] = []
         self.errors: list[str] = []
-        self._seen: set[str] = set()
+        # New ones only: a request made before the official sat down is not theirs to confirm.
+        self._seen: set[str] = set(_REQUEST_LINE.findall(bridge.log_text()))
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()

@@ -77,7 +77,7 @@ export class PcTokenSignDialog extends Component {
             const result = await this.orm.call(
                 "snn.signature.request",
                 "action_submit_local_signature",
-                [[requestId], created.request_id, answer.signature]
+                [[requestId], created.request_id, answer.signature, answer.more_signatures || []]
             );
             this.props.onDone(result);
             this.props.close();

@@ -89,9 +89,9 @@ def configure_signing(data, info):
 
 
 def configure_remote_signing(company, director, info):
-    """The demo's remote-signing service (CSC) and the director's credential there, their
-    access token in the secrets directory. The director's signing mode is left as it is: a
-    manager switches it to try remote signing (README, "Demo users")."""
+    """The demo's remote-signing service (CSC), the director's credential and the seal's
+    there, their access tokens in the secrets directory. The signing modes are left as they
+    are: a manager switches them to try remote signing (README, "Demo users")."""
     if not info.get("csc_url"):
         return ""
     put_secret(company, "director.csc-token", info["csc_token_file"])
@@ -110,6 +110,15 @@ def configure_remote_signing(company, director, info):
             "snn_csc_token_file": "director.csc-token",
         }
     )
+    if info.get("csc_seal_credential"):
+        put_secret(company, "seal.csc-token", info["csc_seal_token_file"])
+        company.write(
+            {
+                "snn_csc_service_id": service.id,
+                "snn_csc_credential": info["csc_seal_credential"],
+                "snn_csc_token_file": "seal.csc-token",
+            }
+        )
     return "; remote signing service ready"
 
 

@@ -304,15 +304,17 @@ def _stop_on_signal(signum, _frame):
 
 
 DEMO_CSC_CREDENTIAL = "director"
+DEMO_CSC_SEAL_CREDENTIAL = "seal"
 
 
 def _start_demo_csc(directory: Path, pki: DemoPki):
     """The test CSC service with the director's key (a PIN made here, and an OTP "sent" to
-    directory/csc-phone.log), the PIN and the director's bearer token in 0600 files."""
+    directory/csc-phone.log) and the organisation's seal (a PIN of its own, no OTP), each
+    holder's PIN and bearer token in 0600 files (director.*, seal.*)."""
     from snn_sign_testkit.csc_process import start_csc_service  # noqa: PLC0415
 
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    pin = f"{secrets.randbelow(10**6):06d}"
+    pins = {holder: f"{secrets.randbelow(10**6):06d}" for holder in ("director", "seal")}
     running = start_csc_service(
         directory,
         pki,
@@ -322,15 +324,24 @@ def _start_demo_csc(directory: Path, pki: DemoPki):
                 "user": "director",
                 "key_label": pki.signer_label,
                 "certificates": [pki.signer_cert, pki.ca_cert],
-                "pin": pin,
+                "pin": pins["director"],
                 "otp": True,
-            }
+            },
+            {
+                "id": DEMO_CSC_SEAL_CREDENTIAL,
+                "user": "seal",
+                "key_label": pki.seal_label,
+                "certificates": [pki.seal_cert, pki.ca_cert],
+                "pin": pins["seal"],
+                "otp": False,
+            },
         ],
     )
-    for name, value in (("director.pin", pin), ("director.token", running.tokens["director"])):
-        fd = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(value + "\n")
+    for holder, pin in pins.items():
+        for name, value in ((f"{holder}.pin", pin), (f"{holder}.token", running.tokens[holder])):
+            fd = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(value + "\n")
     return running
 
 
@@ -395,6 +406,9 @@ def main(argv: list[str] | None = None) -> int:
             "csc_credential": DEMO_CSC_CREDENTIAL,
             "csc_token_file": str(base / "csc" / "director.token"),
             "csc_pin_file": str(base / "csc" / "director.pin"),
+            "csc_seal_credential": DEMO_CSC_SEAL_CREDENTIAL,
+            "csc_seal_token_file": str(base / "csc" / "seal.token"),
+            "csc_seal_pin_file": str(base / "csc" / "seal.pin"),
             "csc_phone": str(csc.phone),
             # What a clerk's PC would run (README, "Demo users"): the seal and the director's
             # key on the demo token, through a bridge in the local profile.

@@ -4,6 +4,7 @@ import re
 from odoo import Command
 
 from odoo.addons.snn_dispatch.tests.common import DispatchCase
+from odoo.addons.snn_signing.tests.common import appendices
 
 from snn_edxml.edxml import parse_document
 from snn_sign_testkit.sample_letter import make_letter_pdf
@@ -16,17 +17,7 @@ class TestAttachmentDispatch(DispatchCase):
     def test_the_attachments_travel_with_the_document(self):
         appendix = make_letter_pdf()
         document = self.make_letter(
-            attachment_ids=[
-                Command.create(
-                    {
-                        "name": f"Phụ lục {number}",
-                        "file": base64.b64encode(appendix + f"%{number}\n".encode()),
-                        "file_name": f"phu-luc-{sequence}.pdf",
-                        "sequence": sequence,
-                    }
-                )
-                for sequence, number in ((2, "II"), (1, "I"))
-            ],
+            attachment_ids=appendices(appendix, ((2, "II"), (1, "I"))),
         )
         # A unit of the database (the draft's own lines) and an agency on the exchange.
         document.write({"recipient_ids": [Command.create({"partner_id": self.agency.id})]})

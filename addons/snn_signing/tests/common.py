@@ -172,6 +172,22 @@ def approved_letter(env, users, director, subject, tag, file_name="letter.pdf"):
     return document
 
 
+def appendices(pdf, numbered=((1, "I"), (2, "II"))):
+    """Commands creating an attachment "Phụ lục <number>" per (sequence, number), each its own
+    copy of ``pdf``."""
+    return [
+        Command.create(
+            {
+                "name": f"Phụ lục {number}",
+                "file": base64.b64encode(pdf + f"%{number}\n".encode()),
+                "file_name": f"phu-luc-{sequence}.pdf",
+                "sequence": sequence,
+            }
+        )
+        for sequence, number in numbered
+    ]
+
+
 def pdfsig(pdf):
     """poppler's pdfsig (NSS inside, no code shared with pyHanko): its report and exit code."""
     with tempfile.TemporaryDirectory() as tmp:

@@ -6,7 +6,7 @@ from pypdf import PdfReader
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.snn_signing.tests.common import SigningCase, pdfsig
+from odoo.addons.snn_signing.tests.common import SigningCase, appendices, pdfsig
 
 from snn_sign import verify_pdf
 from snn_sign_testkit.sample_letter import make_letter_pdf
@@ -24,19 +24,7 @@ class TestAttachments(SigningCase):
         cls.appendix_pdf = make_letter_pdf()
 
     def letter_with_attachments(self):
-        return self.make_letter(
-            attachment_ids=[
-                Command.create(
-                    {
-                        "name": f"Phụ lục {number}",
-                        "file": base64.b64encode(self.appendix_pdf + f"%{number}\n".encode()),
-                        "file_name": f"phu-luc-{sequence}.pdf",
-                        "sequence": sequence,
-                    }
-                )
-                for sequence, number in ((1, "I"), (2, "II"))
-            ]
-        )
+        return self.make_letter(attachment_ids=appendices(self.appendix_pdf))
 
     def test_each_attachment_is_sealed_and_verifies(self):
         document = self.letter_with_attachments()

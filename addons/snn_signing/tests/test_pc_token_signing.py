@@ -21,7 +21,7 @@ from snn_sign import verify_pdf
 from snn_sign.bridge.local_request import new_request_key
 from snn_sign_testkit.local_bridge import start_local_bridge
 
-from .common import SigningCase, pdfsig, put_secret, start_director_csc
+from .common import SigningCase, appendices, pdfsig, put_secret, start_director_csc
 
 CSC_PIN = "246810"
 SEAL_PIN = "135791"
@@ -150,19 +150,7 @@ class TestPcTokenSigning(SigningCase):
     def test_the_attachments_are_sealed_on_the_pc_with_the_document(self):
         """One confirmation at the PC seals the document, each attachment and the trail."""
         appendix = self._letter()
-        document = self.make_letter(
-            attachment_ids=[
-                Command.create(
-                    {
-                        "name": f"Phụ lục {number}",
-                        "file": base64.b64encode(appendix + f"%{number}\n".encode()),
-                        "file_name": f"phu-luc-{sequence}.pdf",
-                        "sequence": sequence,
-                    }
-                )
-                for sequence, number in ((1, "I"), (2, "II"))
-            ]
-        )
+        document = self.make_letter(attachment_ids=appendices(appendix))
         self.walk(document, "approved")
         document.with_user(self.clerk).action_issue()
         request = self.waiting(document)

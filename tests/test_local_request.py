@@ -72,6 +72,50 @@ def test_round_trip_binds_the_document_digest(odoo_key, to_sign, pki):
     assert not lr.names_certificate(payload["signed_attributes"], der_of(pki.seal_cert))
 
 
+def test_further_signatures_travel_with_their_kind_name_and_digest(odoo_key, to_sign, pki):
+    seal_attrs = [pades_signed_attrs(pki.seal_cert) for _ in range(2)]
+    more = [
+        {"kind": "attachment", "name": "Phụ lục I", "to_sign": seal_attrs[0]},
+        {"kind": "trail", "name": "125/QĐ-UBND", "to_sign": seal_attrs[1]},
+    ]
+    envelope = _request(odoo_key, to_sign, more=more)
+    payload = lr.verify_request(envelope, odoo_key[1], origin=ODOO_ORIGIN, now=NOW + 10)
+    parts = payload["more"]
+    assert [(p.kind, p.name, p.to_sign) for p in parts] == [
+        ("attachment", "Phụ lục I", seal_attrs[0]),
+        ("trail", "125/QĐ-UBND", seal_attrs[1]),
+    ]
+    assert parts[0].attributes == lr.read_signed_attributes(seal_attrs[0], "sha256")
+    assert (
+        lr.verify_request(
+            _request(odoo_key, to_sign), odoo_key[1], origin=ODOO_ORIGIN, now=NOW + 10
+        )["more"]
+        == ()
+    )
+
+
+def test_further_signatures_are_checked_by_odoo_and_by_the_bridge(odoo_key, to_sign):
+    with pytest.raises(BadInputError, match="Unsupported kind"):
+        _request(odoo_key, to_sign, more=[{"kind": "pdf", "name": "x", "to_sign": to_sign}])
+    with pytest.raises(lr.LocalRequestError, match="not CMS signed attributes"):
+        _request(odoo_key, to_sign, more=[{"kind": "trail", "name": "x", "to_sign": b"junk"}])
+    too_many = [{"kind": "attachment", "name": "x", "to_sign": to_sign}] * (lr.MAX_MORE + 1)
+    with pytest.raises(BadInputError, match=f"at most {lr.MAX_MORE + 1} signatures"):
+        _request(odoo_key, to_sign, more=too_many)
+    # What Odoo would not make, re-signed with its key, the bridge refuses all the same.
+    payload = payload_of(_request(odoo_key, to_sign))
+    b64 = base64.b64encode(to_sign).decode()
+    for bad in (
+        {"kind": "attachment", "name": "x", "to_sign": b64},  # not a list
+        [{"kind": "macro", "name": "x", "to_sign": b64}],
+        [{"kind": "trail", "name": 5, "to_sign": b64}],
+        [{"kind": "trail", "name": "x", "to_sign": "not base64!"}],
+        [{"kind": "trail", "name": "x", "to_sign": b64}] * (lr.MAX_MORE + 1),
+    ):
+        error = _refused(resigned(odoo_key[0], {**payload, "more": bad}), odoo_key[1])
+        assert error.reason == "malformed"
+
+
 def test_each_request_has_its_own_id(odoo_key, to_sign):
     ids = {payload_of(_request(odoo_key, to_sign))["request_id"] for _ in range(5)}
     assert len(ids) == 5

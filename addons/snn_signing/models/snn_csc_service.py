@@ -77,8 +77,21 @@ class SnnCscService(models.Model):
 
     def _credential(self, holder):
         """The holder's credential as the service describes it (certificate chain, whether a
-        PIN and an OTP are needed); the service's refusal in the user's language."""
-        try:
-            return self._client(holder).credential_info(holder.snn_csc_credential)
-        except SnnSignError as error:
-            raise UserError(engine_words(self.env, error)) from None
+        PIN and an OTP are needed, how many signatures one authorisation covers); the
+        service's refusal in the user's language. Asked once per transaction: an issue reads
+        it for its checks, its chain and its limits."""
+        key = (
+            "snn_csc_credential",
+            self.id,
+            holder._name,
+            holder.id,
+            holder.snn_csc_credential,
+            holder.snn_csc_token_file,
+        )
+        asked = self.env.cr.cache.setdefault("snn_csc_credentials", {})
+        if key not in asked:
+            try:
+                asked[key] = self._client(holder).credential_info(holder.snn_csc_credential)
+            except SnnSignError as error:
+                raise UserError(engine_words(self.env, error)) from None
+        return asked[key]

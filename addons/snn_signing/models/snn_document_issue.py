@@ -20,6 +20,7 @@ from odoo.addons.snn_docflow.exceptions import RememberedRefusal
 from odoo.addons.snn_docflow.models import snn_document_workflow as workflow
 
 from snn_sign import sign_pdf, stamp_pdf, verify_pdf
+from snn_sign.bridge.local_request import MAX_MORE
 from snn_sign.deferred import prepare_signature
 from snn_sign.deferred_detached import prepare_detached
 from snn_sign.detached import sign_detached, verify_detached
@@ -159,7 +160,34 @@ class SnnDocument(models.Model):
             company.snn_seal_bridge_id._check_key(
                 company.snn_seal_key, [company.name, company.snn_org_full_name]
             )
+        self._check_seal_signatures_at_once(company)
         self._check_not_revoked()
+
+    def _check_seal_signatures_at_once(self, company):
+        """A seal made elsewhere makes all its signatures of this issue at once (the document's,
+        each attachment's, the trail head's: _prepare_sealed_with_it): as many as one
+        confirmation at the PC, or one authorisation at the service, may cover. Said before
+        anything is numbered."""
+        needed = len(self.attachment_ids) + 2
+        if company.snn_seal_sign_mode == "local":
+            most = MAX_MORE + 1
+        elif company.snn_seal_sign_mode == "remote":
+            most = company.snn_csc_service_id._credential(company).max_signatures
+        else:
+            return
+        if needed > most:
+            raise UserError(
+                self.env._(
+                    "“%(doc)s” needs %(needed)s seals at once (the document, %(attachments)s "
+                    "attachments and its trail), and the seal's token or service makes at most "
+                    "%(most)s in one confirmation. Issue the appendices as a document of their "
+                    "own, or ask a manager to seal through the token bridge of the server.",
+                    doc=self.display_name,
+                    needed=needed,
+                    attachments=len(self.attachment_ids),
+                    most=most,
+                )
+            )
 
     def _missing_signing_setup(self, signer, company):
         """What a manager must still set, in words."""

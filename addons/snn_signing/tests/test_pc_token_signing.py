@@ -407,6 +407,25 @@ class TestMixedSigningModes(SigningCase):
         self.assertEqual(steps.mapped("user_id"), self.clerk + self.clerk)
         self.assertIn("Remote signing service", steps[1].comment)
 
+    def test_more_seals_than_one_authorisation_covers_are_refused_before_numbering(self):
+        """The test service's credential covers 10 hashes per authorisation (multisign): the
+        document, 9 attachments and the trail make 11."""
+        self.company.with_user(self.manager).write(
+            {
+                "snn_seal_sign_mode": "remote",
+                "snn_csc_service_id": self.service.id,
+                "snn_csc_credential": "seal-key",
+                "snn_csc_token_file": "seal.csc-token",
+            }
+        )
+        numbered = [(n, str(n)) for n in range(1, 10)]
+        document = self.make_letter(attachment_ids=appendices(self._letter(), numbered))
+        self.walk(document, "approved")
+        with self.assertRaisesRegex(UserError, "needs 11 seals at once.*at most 10"):
+            document.with_user(self.clerk).action_issue()
+        self.assertFalse(document.number)
+        self.assertFalse(document.signature_request_ids)
+
     def test_the_bridge_answers_only_its_origin(self):
         """The origin bound into Odoo's request is the web client's: a page of another origin
         cannot use it even with the envelope in hand (CORS refused before anything)."""

@@ -295,6 +295,11 @@ def make_request(
         "issued_at": issued_at,
         "expires_at": issued_at + int(lifetime),
     }
+    if len(more) > MAX_MORE:
+        raise BadInputError(
+            f"Một lần xác nhận ký tối đa {MAX_MORE + 1} chữ ký ({len(more) + 1} được yêu cầu).",
+            f"One confirmation makes at most {MAX_MORE + 1} signatures ({len(more) + 1} asked).",
+        )
     if more:
         payload["more"] = [_more_part(part, digest_algorithm) for part in more]
     payload_bytes = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()

@@ -6,7 +6,10 @@
 - seal: the red seal PNG at real size (36 mm unless told), over the left third of the signer's
   signature, with the organisation's name and the signing time (ISO 8601, +07:00) under it;
 - attachment: no image, top right of page 1, the main document's code and the signing time in
-  Liberation Serif 10 pt, upright, black.
+  Liberation Serif 10 pt, upright, black;
+- copy (an electronic copy, Decree 30 Art. 25-27): no image, top right of page 1, the form of
+  copy (SAO Y, SAO LỤC, TRÍCH SAO), the copying organisation and the signing time, as the
+  attachment's text.
 
 Each appearance is drawn with reportlab into a one-page PDF the size of the field and used as a
 pyHanko static stamp, so text is exact Vietnamese and images keep their transparency.
@@ -39,6 +42,10 @@ MM = 72 / 25.4
 SIGNER_FIELD = "SignerSignature"
 SEAL_FIELD = "SealSignature"
 ATTACHMENT_FIELD = "AttachmentSignature"
+COPY_FIELD = "CopySignature"
+# The form of an electronic copy, as its signature shows it (Decree 30 Art. 25).
+COPY_FORMS = {"sao_y": "SAO Y", "sao_luc": "SAO LỤC", "trich_sao": "TRÍCH SAO"}
+COPY_MAX_W = 90 * MM  # a long organisation name wraps within this width
 SIGNER_MAX_W = 60 * MM  # a handwritten signature is rarely wider than 6 cm
 SIGNER_DEFAULT_H = 22 * MM  # height used with an explicit position
 SEAL_TEXT_SIZE = 6.5
@@ -322,7 +329,41 @@ def attachment_placement(reader: PdfFileReader, code: str, when_iso: str, at=Non
             "Chữ ký phụ lục cần số và ký hiệu của văn bản chính (--code).",
             "An attachment signature needs the main document's number and notation (--code).",
         )
-    lines = [code, when_iso]
+    return _top_right_text(reader, [code, when_iso], at)
+
+
+def copy_placement(
+    reader: PdfFileReader, form: str, org_name: str, when_iso: str, at=None
+) -> Placement:
+    """No image: the form of copy, the copying organisation and the signing time, top right
+    of page 1."""
+    if form not in COPY_FORMS:
+        raise BadInputError(
+            f"Hình thức sao không hợp lệ: {form!r} ({', '.join(COPY_FORMS)}).",
+            f"Invalid form of copy: {form!r} ({', '.join(COPY_FORMS)}).",
+        )
+    if not (org_name or "").strip():
+        raise BadInputError(
+            "Chữ ký bản sao cần tên cơ quan sao (--org).",
+            "A copy's signature needs the copying organisation's name (--org).",
+        )
+    lines = [COPY_FORMS[form], *_wrapped(org_name.strip(), COPY_MAX_W), when_iso]
+    return _top_right_text(reader, lines, at)
+
+
+def _wrapped(text: str, width: float) -> list[str]:
+    """``text`` in lines no wider than ``width`` at the attachment's size (by words)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and fonts.text_width(f"{lines[-1]} {word}", ATTACHMENT_SIZE) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _top_right_text(reader: PdfFileReader, lines: list[str], at=None) -> Placement:
+    """Lines of black text, no image, top right of page 1 (or at ``at``)."""
     pad = 2
     width = max(fonts.text_width(t, ATTACHMENT_SIZE) for t in lines) + 2 * pad
     height = len(lines) * (ATTACHMENT_SIZE + 2) + 2 * pad

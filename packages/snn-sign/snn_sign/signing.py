@@ -28,11 +28,12 @@ from .longterm import LongTermPolicy, online, signing_refusal
 from .pdfinput import Point, check_png, open_pdf, zero_based_point
 from .vntime import iso_vn, now_vn, to_vn
 
-Appearance = Literal["signer", "seal", "attachment"]
+Appearance = Literal["signer", "seal", "attachment", "copy"]
 DEFAULT_FIELDS = {
     "signer": ap.SIGNER_FIELD,
     "seal": ap.SEAL_FIELD,
     "attachment": ap.ATTACHMENT_FIELD,
+    "copy": ap.COPY_FIELD,
 }
 
 
@@ -44,6 +45,7 @@ def sign_pdf(
     image_png: bytes | None = None,
     code: str | None = None,
     org_name: str | None = None,
+    copy_form: str | None = None,
     at: Point | None = None,
     seal_size_mm: float = 36,
     tsa_url: str | None = None,
@@ -68,6 +70,7 @@ def sign_pdf(
             image_png=image_png,
             code=code,
             org_name=org_name,
+            copy_form=copy_form,
             at=at,
             seal_size_mm=seal_size_mm,
             tsa_url=tsa_url,
@@ -86,6 +89,7 @@ async def async_sign_pdf(
     image_png: bytes | None = None,
     code: str | None = None,
     org_name: str | None = None,
+    copy_form: str | None = None,
     at: Point | None = None,
     seal_size_mm: float = 36,
     tsa_url: str | None = None,
@@ -101,6 +105,7 @@ async def async_sign_pdf(
         image_png=image_png,
         code=code,
         org_name=org_name,
+        copy_form=copy_form,
         at=at,
         seal_size_mm=seal_size_mm,
         signing_time=signing_time,
@@ -171,6 +176,7 @@ def plan_signature(
     image_png: bytes | None = None,
     code: str | None = None,
     org_name: str | None = None,
+    copy_form: str | None = None,
     at: Point | None = None,
     seal_size_mm: float = 36,
     signing_time: dt.datetime | None = None,
@@ -179,8 +185,8 @@ def plan_signature(
     """Check the inputs and place the signature (see :func:`sign_pdf` for the arguments)."""
     if appearance not in DEFAULT_FIELDS:
         raise BadInputError(
-            f"Kiểu chữ ký không hợp lệ: {appearance!r} (signer, seal hoặc attachment)",
-            f"Invalid appearance: {appearance!r} (signer, seal or attachment)",
+            f"Kiểu chữ ký không hợp lệ: {appearance!r} (signer, seal, attachment hoặc copy)",
+            f"Invalid appearance: {appearance!r} (signer, seal, attachment or copy)",
         )
     reader = open_pdf(pdf)
     check_png(image_png, "signature image" if appearance == "signer" else "seal image")
@@ -204,6 +210,9 @@ def plan_signature(
         place = ap.seal_placement(
             reader, image_png, org, iso_vn(when), size_mm=seal_size_mm, at=at0
         )
+    elif appearance == "copy":
+        org = org_name or _attr(subject, "organization_name") or common_name
+        place = ap.copy_placement(reader, copy_form or "", org, iso_vn(when), at=at0)
     else:
         place = ap.attachment_placement(reader, code or "", iso_vn(when), at=at0)
 

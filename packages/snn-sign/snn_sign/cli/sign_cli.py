@@ -109,6 +109,7 @@ def cmd_sign(args) -> int:
             image_png=image,
             code=args.code,
             org_name=args.org,
+            copy_form=args.copy_form,
             at=args.at,
             seal_size_mm=args.seal_size_mm,
             tsa_url=args.tsa,
@@ -276,10 +277,16 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--client", required=True, metavar="NAME")
     g.add_argument("--secret-file", required=True, metavar="FILE")
     g.add_argument("--key", required=True, metavar="LABEL")
-    g.add_argument("--appearance", required=True, choices=("signer", "seal", "attachment"))
+    g.add_argument("--appearance", required=True, choices=("signer", "seal", "attachment", "copy"))
     g.add_argument("--image", metavar="PNG", help="signature (blue) or seal (red) image")
     g.add_argument("--code", help="main document's number and notation (attachment)")
-    g.add_argument("--org", help="organisation name on the seal (default: from the certificate)")
+    g.add_argument(
+        "--copy-form", choices=("sao_y", "sao_luc", "trich_sao"), help="form of copy (copy)"
+    )
+    g.add_argument(
+        "--org",
+        help="organisation name on the seal or the copy (default: from the certificate)",
+    )
     g.add_argument("--at", type=_point, metavar="PAGE,X,Y", help="lower left corner of the field")
     g.add_argument("--seal-size-mm", type=float, default=36.0)
     g.add_argument("--field", help="signature field name")

@@ -20,5 +20,13 @@ class IrRule(models.Model):
         link = getattr(self.env.registry[model_name], "_snn_rules_from", None)
         if not link:
             return domain
+        if isinstance(link, tuple):  # a part of one of several kinds of parent: as the one set
+            return domain & Domain.OR(
+                Domain(name, "!=", False) & self._parent_domain(model_name, name, mode)
+                for name in link
+            )
+        return domain & self._parent_domain(model_name, link, mode)
+
+    def _parent_domain(self, model_name, link, mode):
         parent = self.env[model_name]._fields[link].comodel_name
-        return domain & Domain(link, "any", self._compute_domain(parent, mode))
+        return Domain(link, "any", self._compute_domain(parent, mode))

@@ -21,7 +21,8 @@ class SnnDocumentChild(models.AbstractModel):
     # The Many2one fields that tie a record to what it is part of (set once, at creation).
     _snn_parent_fields = ("document_id",)
     # The parent whose record rules are this record's (models/ir_rule.py): a part is read and
-    # changed exactly as its document. None for a model with rules of its own.
+    # changed exactly as its document. A tuple of links: as whichever of them is set (a part
+    # of one of several kinds of record). None for a model with rules of its own.
     _snn_rules_from = "document_id"
 
     @api.model_create_multi

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 
 # Namespace of this module's advisory locks (the bytes "SNN"), so they never meet another's.
 _LOCK_NAMESPACE = 0x534E4E
+_LOCK_SPACES = {"snn_document": 0, "snn_incoming_document": 1 << 30, "snn_document_copy": 1 << 29}
 
 
 class SnnRegister(models.Model):
@@ -69,28 +70,59 @@ def take_next_number(record, register_id, year, columns):
     unique index. Column names come from code, never from a request."""
     register_column, year_column, number_column = columns
     cr, table = record.env.cr, record._table
-    lock_key = register_id if table == "snn_document" else (1 << 30) | register_id
-    cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_NAMESPACE, lock_key))
     # Numbers this transaction gave already (several records at once) must be in the table
     # before we read it.
     record.flush_model(list(columns))
-    cr.execute(
-        f"SELECT COALESCE(MAX({number_column}), 0) FROM {table}"  # noqa: S608 - names from code
-        f" WHERE {register_column} = %s AND {year_column} = %s",
-        (register_id, year),
-    )
-    number = cr.fetchone()[0] + 1
-    while True:
-        try:
-            with cr.savepoint(flush=False):
-                cr.execute(
-                    f"UPDATE {table} SET {register_column} = %s, {year_column} = %s,"  # noqa: S608
-                    f" {number_column} = %s WHERE id = %s",
-                    (register_id, year, number, record.id),
-                    log_exceptions=False,
-                )
-            break
-        except psycopg2.errors.UniqueViolation:
-            number += 1  # taken by a writer that committed after our snapshot
+    first = _lock_series(record, register_id, year, columns)
+
+    def write(number):
+        cr.execute(
+            f"UPDATE {table} SET {register_column} = %s, {year_column} = %s,"  # noqa: S608
+            f" {number_column} = %s WHERE id = %s",
+            (register_id, year, number, record.id),
+            log_exceptions=False,
+        )
+
+    number, _ = _first_free(cr, first, write, flush=False)
     record.invalidate_recordset(list(columns))
     return number
+
+
+def create_numbered(model, series_id, year, columns, values_for):
+    """Create a record of ``model`` numbered in series ``series_id`` of ``year`` (the same rule:
+    gap-free, the first free number under the series' lock): ``values_for(number)`` gives its
+    values. For a record whose rows are never updated (an append-only table)."""
+    model.flush_model(list(columns))
+    first = _lock_series(model, series_id, year, columns)
+    _number, record = _first_free(
+        model.env.cr, first, lambda number: model.create(values_for(number)), flush=True
+    )
+    return record
+
+
+def _lock_series(model, series_id, year, columns):
+    """Take the series' lock (until the transaction ends); the highest number seen + 1."""
+    series_column, year_column, number_column = columns
+    cr, table = model.env.cr, model._table
+    # One lock per series: outgoing registers, incoming registers and the organisations'
+    # series of copies (series_id is then the company's id) never share a key.
+    lock_key = _LOCK_SPACES.get(table, 1 << 30) | series_id
+    cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_NAMESPACE, lock_key))
+    cr.execute(
+        f"SELECT COALESCE(MAX({number_column}), 0) FROM {table}"  # noqa: S608 - names from code
+        f" WHERE {series_column} = %s AND {year_column} = %s",
+        (series_id, year),
+    )
+    return cr.fetchone()[0] + 1
+
+
+def _first_free(cr, number, attempt, *, flush):
+    """(number, what ``attempt(number)`` returned) for the first number from ``number`` on that
+    the unique index accepts: a number above our snapshot's highest may have been committed by
+    the writer we waited for."""
+    while True:
+        try:
+            with cr.savepoint(flush=flush):
+                return number, attempt(number)
+        except psycopg2.errors.UniqueViolation:
+            number += 1  # taken by a writer that committed after our snapshot

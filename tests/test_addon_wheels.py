@@ -29,7 +29,15 @@ import pytest
 from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parent.parent
-ADDONS = ("snn_docflow", "snn_signing", "snn_dispatch", "snn_report", "snn_office", "snn_incoming")
+ADDONS = (
+    "snn_docflow",
+    "snn_signing",
+    "snn_dispatch",
+    "snn_report",
+    "snn_office",
+    "snn_incoming",
+    "snn_copy",
+)
 # The runtime distributions of packages/ (the test kit is built only on request)
 PACKAGES = ("snn-sign", "snn-token-bridge", "snn-edxml", "snn-office-convert")
 # Where tools/devenv.py looks for an Odoo 19 source tree when ODOO_SRC is unset and the Python
@@ -51,7 +59,8 @@ config.parse_config(sys.argv[1:])
 module.initialize_sys_path()
 found = {"addons_path": list(odoo.addons.__path__), "modules": module.get_modules()}
 for name in (
-    "snn_docflow", "snn_signing", "snn_dispatch", "snn_report", "snn_office", "snn_incoming"
+    "snn_docflow", "snn_signing", "snn_dispatch", "snn_report", "snn_office", "snn_incoming",
+    "snn_copy",
 ):
     manifest = module.get_manifest(name)
     manifest.check_manifest_dependencies()  # external_dependencies: snn-sign, ... installed
@@ -154,7 +163,7 @@ def _requires(wheel: Path) -> dict[str, Requirement]:
     return {r.name: r for r in reqs if not r.marker}
 
 
-@pytest.mark.slow  # builds nine wheels with isolated build environments: ~30 s
+@pytest.mark.slow  # builds eleven wheels with isolated build environments: ~30 s
 def test_wheels_declare_odoo_the_addons_and_the_engine(wheels):
     docflow = _requires(wheels["odoo-addon-snn_docflow"])
     signing = _requires(wheels["odoo-addon-snn_signing"])
@@ -162,6 +171,7 @@ def test_wheels_declare_odoo_the_addons_and_the_engine(wheels):
     report = _requires(wheels["odoo-addon-snn_report"])
     office = _requires(wheels["odoo-addon-snn_office"])
     incoming = _requires(wheels["odoo-addon-snn_incoming"])
+    copies = _requires(wheels["odoo-addon-snn_copy"])
     assert set(docflow) == {"odoo", "snn-sign"}  # mail and hr are Odoo's own
     assert set(signing) == {"odoo", "odoo-addon-snn_docflow", "snn-sign"}
     # each add-on names the distributions it imports: dispatch only edXML and the exchange
@@ -170,7 +180,8 @@ def test_wheels_declare_odoo_the_addons_and_the_engine(wheels):
     assert set(report) == {"odoo", "odoo-addon-snn_dispatch", "snn-sign", "xlsxwriter"}
     assert set(office) == {"odoo", "odoo-addon-snn_dispatch", "snn-office-convert", "snn-sign"}
     assert set(incoming) == {"odoo", "odoo-addon-snn_dispatch", "snn-edxml", "snn-sign"}
-    for reqs in (docflow, signing, dispatch, report, office):
+    assert set(copies) == {"odoo", "odoo-addon-snn_incoming", "snn-sign"}
+    for reqs in (docflow, signing, dispatch, report, office, incoming, copies):
         assert reqs["odoo"].specifier.contains("19.0")
         assert not reqs["odoo"].specifier.contains("18.0")
         assert not reqs["odoo"].specifier.contains("19.1")

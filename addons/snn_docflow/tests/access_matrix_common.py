@@ -17,7 +17,15 @@ from odoo.tests.common import HOST
 from .common import PDF_BYTES, DocflowCase
 from .test_chain_guards import FORGED_CONTEXT, unique_pdf
 
-SUITE = ("snn_docflow", "snn_signing", "snn_dispatch", "snn_office", "snn_report", "snn_incoming")
+SUITE = (
+    "snn_docflow",
+    "snn_signing",
+    "snn_dispatch",
+    "snn_office",
+    "snn_report",
+    "snn_incoming",
+    "snn_copy",
+)
 ROLES = (
     "drafter",  # the drafter of the documents below (unit VP)
     "drafter2",  # a drafter of another unit

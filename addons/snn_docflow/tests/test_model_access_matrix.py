@@ -130,6 +130,7 @@ ALLOWED_CREATES = {
     "snn.incoming.register.print": {"clerk", "manager"},
     "snn.register.print": {"clerk", "manager"},
     "snn.period.report": {"clerk", "manager"},
+    "snn.copy.wizard": {"clerk", "manager"},
 }
 ALLOWED_UNLINKS = {
     ("snn.document", "draft"): {"drafter", "manager"},

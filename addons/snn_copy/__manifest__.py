@@ -1,0 +1,21 @@
+{
+    "name": "Electronic Copies (Sao y, sao lục, trích sao)",
+    "summary": "The clerk makes an electronic copy of an issued or incoming document: numbered "
+    "in the organisation's series of copies of the year, sealed top right of page 1 with the "
+    "form of copy, the organisation and the time (Decree 30, Art. 25-27)",
+    "version": "19.0.1.0.0",
+    "category": "Productivity/Documents",
+    "author": "SNN Docflow contributors",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["snn_incoming"],
+    # The seal and the pages of an extract are snn-sign's (snn_sign.signing, snn_sign.extract).
+    "external_dependencies": {"python": ["snn-sign"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "wizards/snn_copy_wizard_views.xml",
+        "views/snn_document_copy_views.xml",
+        "views/snn_document_views.xml",
+        "views/snn_incoming_document_views.xml",
+    ],
+}

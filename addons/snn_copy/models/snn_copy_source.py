@@ -1,0 +1,168 @@
+"""The clerk's step "make an electronic copy", shared by the outgoing and the incoming
+document: action_make_copy → checks (_get_cannot_make_copy_reasons) → effect (_do_make_copy).
+
+The copy is made from the original's final PDF (the issued, signed file; the received file):
+a "sao y" or "sao lục" keeps every page, and the original's signatures, under the copy's seal
+(an incremental update); a "trích sao" keeps the pages asked for, without the original's
+signatures. The organisation seals it through the token bridge of the server, then the seal
+is checked against the organisation's trusted roots; only then is a number of the series of
+copies taken: a copy that cannot be sealed burns no number.
+"""
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.snn_docflow.engine_words import engine_words, line_words
+from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_now
+
+from snn_sign import sign_pdf, verify_pdf
+from snn_sign.errors import SnnSignError
+from snn_sign.extract import extract_pages, parse_pages, pdf_page_count
+from snn_sign.longterm import add_document_timestamp
+
+from .snn_document_copy import FORMS
+
+COPY_FIELD = "CopySignature"
+
+
+class SnnCopySource(models.AbstractModel):
+    _name = "snn.copy.source"
+    _description = "Document an Electronic Copy Is Made Of"
+
+    copy_ids = fields.Many2many(
+        "snn.document.copy", compute="_compute_copy_ids", string="Electronic Copies"
+    )
+    copy_count = fields.Integer(compute="_compute_copy_ids", string="Copies")
+    can_make_copy = fields.Boolean(compute="_compute_can_make_copy")
+
+    @api.model
+    def _copy_link(self):
+        """The field of snn.document.copy that names a record of this model."""
+        raise NotImplementedError
+
+    def _compute_copy_ids(self):
+        """The copies of each record the user may read (as its original: the same rules)."""
+        link = self._copy_link()
+        copies = self.env["snn.document.copy"].search([(link, "in", self.ids)])
+        for record in self:
+            record.copy_ids = copies.filtered(lambda c, r=record: c[link].id == r.id)
+            record.copy_count = len(record.copy_ids)
+
+    def _compute_can_make_copy(self):
+        for record in self:
+            record.can_make_copy = not record._get_cannot_make_copy_reasons()
+
+    # ------------------------------------------------------------------ the step
+
+    def action_open_copy_wizard(self):
+        """Clerk: the dialog that asks the form of copy (and an extract's pages)."""
+        self.ensure_one()
+        self._raise_first(self._get_cannot_make_copy_reasons)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "snn.copy.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {f"default_{self._copy_link()}": self.id},
+        }
+
+    def action_make_copy(self, form, pages=None):
+        """Clerk: an electronic copy of this document, ``form`` "sao_y", "sao_luc" or
+        "trich_sao" (of ``pages``, e.g. "1-3, 5"): sealed, checked, numbered. Returns it."""
+        self.ensure_one()
+        self._check_can_make_copy(form)
+        return self.sudo()._do_make_copy(form, pages)
+
+    def _check_can_make_copy(self, form):
+        self._raise_first(self._get_cannot_make_copy_reasons)
+        if form not in dict(FORMS):
+            raise UserError(self.env._("Choose the form of copy: sao y, sao lục or trích sao."))
+
+    def _get_cannot_make_copy_reasons(self):
+        """Why this user cannot copy this document now (first reason first)."""
+        self.ensure_one()
+        if not self.env.user.has_group("snn_docflow.group_clerk") or (
+            self.company_id not in self.env.user.company_ids
+        ):
+            return [
+                AccessError(
+                    self.env._(
+                        "Only a clerk of %s makes copies of its documents.", self.company_id.name
+                    )
+                )
+            ]
+        if self.confidentiality != "normal":
+            return [
+                UserError(
+                    self.env._(
+                        "“%s” is secret: it is copied on paper, by the rules of state secrets, "
+                        "not as an electronic copy.",
+                        self.display_name,
+                    )
+                )
+            ]
+        return self._get_cannot_copy_state_reasons()
+
+    def _get_cannot_copy_state_reasons(self):
+        """Hook: why the original has nothing to copy yet (not issued, not registered, …)."""
+        return []
+
+    def _copy_source_bytes(self):
+        """Hook: the original's final PDF (sudo)."""
+        raise NotImplementedError
+
+    def _do_make_copy(self, form, pages):
+        company = self.company_id.sudo()
+        if company.snn_seal_sign_mode != "server" or not (
+            company.snn_seal_bridge_id and company.snn_seal_key
+        ):
+            raise UserError(
+                self.env._(
+                    "Copies are sealed through the token bridge of the server, and the seal of "
+                    "%s is not set up there: ask a manager.",
+                    company.name,
+                )
+            )
+        try:
+            pdf, pages_kept = self._copy_pages(form, pages)
+            long_term = company._long_term_policy()
+            sealed = sign_pdf(
+                pdf,
+                company.snn_seal_bridge_id._signer(company.snn_seal_key),
+                appearance="copy",
+                copy_form=form,
+                org_name=company.snn_org_full_name or company.name,
+                signing_time=vietnam_now(),
+                long_term=long_term,
+                field_name=COPY_FIELD,
+            )
+            if long_term.tsa_url:  # B-LTA, as an issued file
+                sealed = add_document_timestamp(sealed, long_term)
+            report = verify_pdf(sealed, company._trust_roots())
+        except SnnSignError as error:
+            raise UserError(engine_words(self.env, error)) from None
+        seal = next(s for s in report.signatures if s.field == COPY_FIELD)
+        if not (seal.intact and seal.valid and seal.trusted):
+            words = "; ".join(line_words(self.env, reason) for reason in seal.reasons)
+            raise UserError(self.env._("The copy's seal does not verify: %s", words))
+        copy = self.env["snn.document.copy"]._make(self, form, pages_kept, sealed, seal)
+        self.message_post(
+            body=self.env._(
+                "Electronic copy %(code)s (%(form)s) made by %(user)s.",
+                code=copy.code,
+                form=dict(FORMS)[form],
+                user=self.env.user.name,
+            )
+        )
+        return copy
+
+    def _copy_pages(self, form, pages):
+        """(PDF to seal, pages kept as text): the original's file, or for an extract the pages
+        asked for."""
+        pdf = self._copy_source_bytes()
+        if not pdf:
+            raise UserError(self.env._("“%s” has no file to copy.", self.display_name))
+        if form != "trich_sao":
+            return pdf, False
+        kept = parse_pages(pages or "", pdf_page_count(pdf))
+        return extract_pages(pdf, kept), ", ".join(map(str, kept))

@@ -1,0 +1,1 @@
+from . import snn_copy_wizard

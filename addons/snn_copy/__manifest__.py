@@ -13,6 +13,7 @@
     "external_dependencies": {"python": ["snn-sign"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/ir_rule.xml",
         "wizards/snn_copy_wizard_views.xml",
         "views/snn_document_copy_views.xml",
         "views/snn_document_views.xml",

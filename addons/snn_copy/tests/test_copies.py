@@ -278,6 +278,8 @@ class TestCopies(HttpCase, SigningCase):
             .with_context(**action["context"])
             .create({"form": "trich_sao", "pages": "1"})
         )
+        with self.assertRaises(AccessError):  # the dialog is the clerk's alone
+            wizard.with_user(self.manager).write({"form": "sao_luc"})
         opened = wizard.action_make()
         copy = self.env["snn.document.copy"].browse(opened["res_id"])
         self.assertEqual(

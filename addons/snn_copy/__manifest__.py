@@ -19,4 +19,9 @@
         "views/snn_document_views.xml",
         "views/snn_incoming_document_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "snn_copy/static/tests/tours/snn_copy_tours.js",
+        ],
+    },
 }

@@ -1,1 +1,1 @@
-from . import test_copies
+from . import test_copies, test_ui_copy

@@ -6,7 +6,6 @@ pdftotext and pdfsig, and pypdf, none of which is our code."""
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 from helpers_sign import (
@@ -24,31 +23,11 @@ from snn_sign.fonts import text_width
 from snn_sign.signing import sign_pdf
 from snn_sign.stamp import page_lines
 from snn_sign.verify import verify_pdf
+from snn_sign_testkit.pdf_reading import words_in_field
 from snn_sign_testkit.sample_letter import PAGE_H, PAGE_W, make_letter_pdf
 
 MM = 72 / 25.4
 ORG = "Sở Nông nghiệp và Phát triển nông thôn tỉnh Tuyên Quang"
-
-
-def words_in(pdf: bytes, rect) -> list[str]:
-    """The words pdftotext reads on page 1 inside ``rect`` (PDF points, origin bottom left),
-    in reading order."""
-    xml = subprocess.run(
-        ["pdftotext", "-f", "1", "-l", "1", "-bbox", "-", "-"],
-        input=pdf,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    x1, y1, x2, y2 = rect
-    found = []
-    for x_min, y_min, x_max, y_max, word in re.findall(
-        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
-        xml,
-    ):
-        top, bottom = PAGE_H - float(y_min), PAGE_H - float(y_max)  # pdftotext counts down
-        if x1 <= float(x_min) and float(x_max) <= x2 and y1 <= bottom and top <= y2:
-            found.append(word)
-    return found
 
 
 @pytest.mark.parametrize(
@@ -71,7 +50,9 @@ def test_a_copy_is_sealed_top_right_with_form_organisation_and_time(
     page_ix, rect = field_widgets(signed)["CopySignature"]
     assert page_ix == 0 and rect[0] > PAGE_W / 2 and rect[3] > PAGE_H - 10 * MM
     assert rect[2] < PAGE_W and rect[3] < PAGE_H
-    assert " ".join(words_in(signed, rect)) == f"{label} {ORG} {signature.signing_time}"
+    assert " ".join(words_in_field(signed, "CopySignature")) == (
+        f"{label} {ORG} {signature.signing_time}"
+    )
     look = appearance_pdf(signed, "CopySignature")
     assert not re.search(rb"/Subtype\s*/Image", look)  # no image at all
     lines = page_lines(look, 0)
@@ -124,7 +105,7 @@ def test_the_cli_seals_a_copy(bridge, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     copy = (tmp_path / "out.pdf").read_bytes()
-    assert words_in(copy, field_widgets(copy)["CopySignature"][1])[:2] == ["SAO", "LỤC"]
+    assert words_in_field(copy, "CopySignature")[:2] == ["SAO", "LỤC"]
 
 
 # --------------------------------------------------------------------------- extracts

@@ -4,8 +4,6 @@ XML-RPC, a planted file, an edit or a deletion. The copies are read back with sn
 poppler's pdfsig and pdftotext."""
 
 import base64
-import re
-import subprocess
 from xmlrpc.client import Fault
 
 import psycopg2
@@ -23,40 +21,8 @@ from odoo.addons.snn_signing.tests.common import SigningCase, pdfsig
 
 from snn_sign import verify_pdf
 from snn_sign.extract import pdf_page_count
+from snn_sign_testkit.pdf_reading import field_box, words_in_field
 from snn_sign_testkit.sample_letter import PAGE_H, make_letter_pdf
-
-
-def copy_seal_words(pdf):
-    """The words poppler's pdftotext reads inside the copy's signature field on page 1, and
-    the field's box (PDF points)."""
-    import io  # noqa: PLC0415
-
-    from pypdf import PdfReader  # noqa: PLC0415
-
-    (widget,) = [
-        a.get_object()
-        for a in PdfReader(io.BytesIO(pdf)).pages[0].get("/Annots") or ()
-        if a.get_object().get("/T") == "CopySignature"
-    ]
-    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
-    xml = subprocess.run(
-        ["pdftotext", "-f", "1", "-l", "1", "-bbox", "-", "-"],
-        input=pdf,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    words = [
-        word
-        for left, top, right, bottom, word in re.findall(
-            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
-            xml,
-        )
-        if x1 <= float(left)
-        and float(right) <= x2
-        and y1 <= PAGE_H - float(bottom)
-        and PAGE_H - float(top) <= y2
-    ]
-    return words, (x1, y1, x2, y2)
 
 
 @tagged("post_install", "-at_install")
@@ -115,7 +81,9 @@ class TestCopies(HttpCase, SigningCase):
                 output, status = pdfsig(pdf)
                 self.assertEqual(status, 0, output)
                 self.assertEqual(output.count("Signature is Valid."), signatures, output)
-                words, (x1, _y1, _x2, y2) = copy_seal_words(pdf)
+                words = words_in_field(pdf, "CopySignature")
+                page, (x1, _y1, _x2, y2) = field_box(pdf, "CopySignature")
+                self.assertEqual(page, 0)
                 org = self.company.snn_org_full_name or self.company.name
                 self.assertEqual(" ".join(words), f"{label} {org} {copy.signing_time}")
                 self.assertGreater(x1, 595 / 2, "right half of page 1")

@@ -6,5 +6,6 @@
 - ``demo_exchange``: a loopback stand-in of the provincial document exchange;
 - ``trust_services``: the demo CA's OCSP responder, CRL and TSA on loopback;
 - ``csc_service``: a CSC API v1 remote-signing service with the demo token's keys;
-- ``sample_letter``: a sample outgoing letter as PDF (``make_letter_pdf``).
+- ``sample_letter``: a sample outgoing letter as PDF (``make_letter_pdf``);
+- ``pdf_reading``: the words poppler's pdftotext reads in a signature field.
 """

@@ -36,7 +36,7 @@ ADDONS = (
     "snn_report",
     "snn_office",
     "snn_incoming",
-    "snn_copy",
+    "snn_copies",
 )
 # The runtime distributions of packages/ (the test kit is built only on request)
 PACKAGES = ("snn-sign", "snn-token-bridge", "snn-edxml", "snn-office-convert")
@@ -60,7 +60,7 @@ module.initialize_sys_path()
 found = {"addons_path": list(odoo.addons.__path__), "modules": module.get_modules()}
 for name in (
     "snn_docflow", "snn_signing", "snn_dispatch", "snn_report", "snn_office", "snn_incoming",
-    "snn_copy",
+    "snn_copies",
 ):
     manifest = module.get_manifest(name)
     manifest.check_manifest_dependencies()  # external_dependencies: snn-sign, ... installed
@@ -171,7 +171,7 @@ def test_wheels_declare_odoo_the_addons_and_the_engine(wheels):
     report = _requires(wheels["odoo-addon-snn_report"])
     office = _requires(wheels["odoo-addon-snn_office"])
     incoming = _requires(wheels["odoo-addon-snn_incoming"])
-    copies = _requires(wheels["odoo-addon-snn_copy"])
+    copies = _requires(wheels["odoo-addon-snn_copies"])
     assert set(docflow) == {"odoo", "snn-sign"}  # mail and hr are Odoo's own
     assert set(signing) == {"odoo", "odoo-addon-snn_docflow", "snn-sign"}
     # each add-on names the distributions it imports: dispatch only edXML and the exchange

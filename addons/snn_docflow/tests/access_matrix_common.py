@@ -24,7 +24,7 @@ SUITE = (
     "snn_office",
     "snn_report",
     "snn_incoming",
-    "snn_copy",
+    "snn_copies",
 )
 ROLES = (
     "drafter",  # the drafter of the documents below (unit VP)

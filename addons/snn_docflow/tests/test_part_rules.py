@@ -24,8 +24,11 @@ class TestPartsFollowTheirDocument(AccessMatrixCase):
             for _tag, record in records
         ]
         self.assertTrue({"snn.document.recipient", "snn.approval"} <= {r._name for r, _ in parts})
-        for record, link in parts:
-            parent = record.sudo()[link]
+        for record, rules_from in parts:
+            # A part of one of several kinds of record (a copy: of an outgoing or an incoming
+            # document) follows the one it has.
+            links = rules_from if isinstance(rules_from, tuple) else (rules_from,)
+            parent = next(record.sudo()[link] for link in links if record.sudo()[link])
             for role, user in self.users.items():
                 for mode in ("read", "write", "create", "unlink"):
                     with self.subTest(model=record._name, role=role, mode=mode):

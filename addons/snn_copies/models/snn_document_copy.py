@@ -2,7 +2,7 @@
 of an incoming one: its form (sao y, sao lục, trích sao), its number in the organisation's
 series of copies of the year (01 again on 1 January), the copy's PDF sealed by the
 organisation (snn_sign's ``copy`` appearance) and checked. Made by the clerk's step on the
-original (snn_copy_steps.py); nobody writes or deletes a copy afterwards."""
+original (snn_copy_source.py); nobody writes or deletes a copy afterwards."""
 
 import base64
 import hashlib

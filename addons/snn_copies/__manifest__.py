@@ -8,6 +8,8 @@
     "author": "SNN Docflow contributors",
     "license": "LGPL-3",
     "development_status": "Alpha",
+    # Not "snn_copy": Odoo's --test-tags reads "/snn_copy" as a file path (its pattern for
+    # files, "/….py", takes any character before "py"), and would run none of its tests.
     "depends": ["snn_incoming"],
     # The seal and the pages of an extract are snn-sign's (snn_sign.signing, snn_sign.extract).
     "external_dependencies": {"python": ["snn-sign"]},
@@ -21,7 +23,7 @@
     ],
     "assets": {
         "web.assets_tests": [
-            "snn_copy/static/tests/tours/snn_copy_tours.js",
+            "snn_copies/static/tests/tours/snn_copy_tours.js",
         ],
     },
 }

@@ -1,0 +1,2 @@
+from . import test_copies
+from . import test_ui_copy

@@ -1,1 +1,0 @@
-from . import test_copies, test_ui_copy

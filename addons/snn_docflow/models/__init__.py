@@ -18,5 +18,8 @@ from . import snn_document_demo
 from . import ir_attachment
 from . import mail_followers
 from . import snn_document_queue
+from . import snn_delegation
+from . import snn_delegation_steps
+from . import snn_document_delegation
 from . import odoo_terms
 from . import ir_rule

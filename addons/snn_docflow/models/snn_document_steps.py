@@ -154,9 +154,18 @@ class SnnDocument(models.Model):
             document._raise_first(document._get_cannot_approve_reasons)
 
     def _do_approve(self):
-        self._record_step("approve", {"state": "approved", "approved_sha256": self._file_sha256()})
+        self._record_step(
+            "approve",
+            {"state": "approved", "approved_sha256": self._file_sha256()},
+            comment=self._approve_comment(),
+        )
         self._close_todos([ACTIVITY_REVIEW])
         self._schedule(ACTIVITY_ISSUE, self._clerks())
+
+    def _approve_comment(self):
+        """Hook: what the approval's trail row says besides the step (nothing here; a deputy
+        approving for the director says for whom, snn_document_delegation.py)."""
+        return None
 
     # ------------------------------------------------------------------ issue
 

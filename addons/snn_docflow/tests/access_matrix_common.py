@@ -14,6 +14,7 @@ from odoo.models import MAGIC_COLUMNS
 from odoo.tests import HttpCase, new_test_user
 from odoo.tests.common import HOST
 
+from ..models.snn_document_workflow import vietnam_today
 from .common import PDF_BYTES, DocflowCase
 from .test_chain_guards import FORGED_CONTEXT, unique_pdf
 
@@ -122,6 +123,9 @@ class AccessMatrixCase(HttpCase, DocflowCase):
             "res.users": [("director", cls.director)],
             "res.partner": [("outside", cls.partner)],
             "hr.department": [("unit", cls.unit_vp)],
+            # Recorded by the director for a later absence: still changeable, by him or a
+            # manager of the organisation only.
+            "snn.delegation": [("own", cls._delegation())],
         }
         if "snn.incoming.document" in env:  # addressed to the organisation (its clerks)
             world["snn.incoming.document"] = [
@@ -179,6 +183,22 @@ class AccessMatrixCase(HttpCase, DocflowCase):
                 tag = "own" if model_name in ORGANISATION_SETTINGS else "made"
                 world[model_name] = [(tag, made)]
         return world
+
+    @classmethod
+    def _delegation(cls):
+        start = vietnam_today() + datetime.timedelta(days=30)
+        return (
+            cls.env["snn.delegation"]
+            .with_user(cls.director)
+            .create(
+                {
+                    "delegator_id": cls.director.id,
+                    "delegate_id": cls.director2.id,
+                    "date_from": start,
+                    "date_to": start + datetime.timedelta(days=3),
+                }
+            )
+        )
 
     @classmethod
     def _make(cls, drafter, subject):

@@ -62,6 +62,12 @@ ALLOWED_WRITES = {
     ("snn.incoming.register", "own"): {"manager": "*"},
     # The office's routing suggestions: its clerks keep them.
     ("snn.incoming.route", "own"): {"clerk": "*", "manager": "*"},
+    # Who signs for whom while the director is away: he records it for himself, a manager of
+    # the organisation for any of its directors; nobody writes its state (End Now does).
+    ("snn.delegation", "own"): {
+        "director": {"delegate_id", "date_from", "date_to", "authority_line"},
+        "manager": {"delegator_id", "delegate_id", "date_from", "date_to", "authority_line"},
+    },
     # A shipped certificate is disabled or enabled, never changed.
     ("snn.trust.certificate", "own"): {"manager": {"active"}},
     ("res.users", "director"): {
@@ -122,6 +128,7 @@ ALLOWED_CREATES = {
     "snn.incoming.register": {"manager"},
     "snn.incoming.route": {"clerk", "manager"},
     "snn.trust.certificate": {"manager"},
+    "snn.delegation": {"director", "manager"},
     # Wizards: a form for a record the user may read (the issued document) does nothing yet.
     "snn.document.reason.wizard": {"drafter", "drafter2", "head", "director", "clerk", "manager"},
     "snn.paper.print": {"clerk", "manager"},
@@ -140,6 +147,7 @@ ALLOWED_UNLINKS = {
     ("snn.sign.bridge", "own"): {"manager"},
     ("snn.csc.service", "own"): {"manager"},
     ("snn.incoming.route", "own"): {"clerk", "manager"},
+    ("snn.delegation", "own"): {"director", "manager"},  # before it starts
 }
 
 

@@ -176,6 +176,16 @@ class SnnDelegation(models.Model):
 
     # ------------------------------------------------------------------ CRUD
 
+    @api.model
+    def default_get(self, fields):
+        """A client's context (``default_state``) sets no step field: a new delegation is
+        scheduled, not ended."""
+        defaults = super().default_get(fields)
+        defaults.pop("date_ended", None)
+        if "state" in defaults:
+            defaults["state"] = "scheduled"
+        return defaults
+
     @api.model_create_multi
     def create(self, vals_list):
         # No context key opens this: only the steps, as sudo() after their checks.

@@ -73,10 +73,12 @@ class TestDelegation(DocflowCase):
             with self.assertRaisesExactly(AccessError):
                 waiting.with_user(self.deputy).action_approve()
         with freeze_time(LAST_MINUTE_BEFORE):
+            self.env.invalidate_all()  # what a request computes (can_approve) on a new day
             self.Delegation._cron_start_and_end()
             self.assertEqual(delegation.state, "scheduled", "still the 2nd in Vietnam")
             self.assertFalse(waiting.with_user(self.deputy).can_approve)
         with freeze_time(FIRST_DAY):
+            self.env.invalidate_all()
             # The dates decide, not the scheduled action: the deputy may act from midnight.
             self.assertTrue(waiting.with_user(self.deputy).can_approve)
             self.Delegation._cron_start_and_end()
@@ -88,8 +90,10 @@ class TestDelegation(DocflowCase):
             forwarded = self.walk(self.make_draft(), "director_review")
             self.assertEqual(self.review_holders(forwarded), self.deputy)
         with freeze_time(LAST_DAY):
+            self.env.invalidate_all()
             self.assertTrue(forwarded.with_user(self.deputy).can_approve)
         with freeze_time(DAY_AFTER):
+            self.env.invalidate_all()
             self.assertFalse(waiting.with_user(self.deputy).can_approve)
             with self.assertRaisesExactly(AccessError):
                 waiting.with_user(self.deputy).action_approve()
@@ -207,6 +211,7 @@ class TestDelegation(DocflowCase):
                         delegation.with_user(user).action_end()
                     self.assertFalse(delegation.with_user(user).can_end)
         with freeze_time("2026-03-04 02:00:00"):
+            self.env.invalidate_all()
             self.assertTrue(delegation.with_user(self.director).can_end)
             delegation.with_user(self.director).action_end()
             self.assertEqual(delegation.state, "done")
@@ -290,6 +295,7 @@ class TestDelegation(DocflowCase):
         self.assertEqual(str(delegation.date_to), "2026-03-06")
         self.assertTrue(delegation.with_user(self.director).can_edit)
         with freeze_time(FIRST_DAY):
+            self.env.invalidate_all()
             self.assertFalse(delegation.with_user(self.director).can_edit)
             for user in (self.director, self.manager):
                 with self.subTest(user=user.login, op="write started"):

@@ -17,3 +17,4 @@ from . import test_remote_signing
 from . import test_ui_remote_signing
 from . import test_pc_token_signing
 from . import test_ui_pc_token_signing
+from . import test_delegation_issue

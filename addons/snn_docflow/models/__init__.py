@@ -12,6 +12,7 @@ from . import snn_document_recipient
 from . import snn_document
 from . import snn_document_workflow
 from . import snn_document_steps
+from . import snn_document_replace
 from . import snn_document_trail
 from . import snn_document_confidential
 from . import snn_document_demo

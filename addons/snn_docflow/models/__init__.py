@@ -1,3 +1,4 @@
+from . import snn_step_defaults
 from . import snn_document_child
 from . import snn_record_files
 from . import snn_step_mixin

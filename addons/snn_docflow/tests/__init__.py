@@ -25,3 +25,4 @@ from . import test_handed_on
 from . import test_query_counts
 from . import test_pdf_file_mixin
 from . import test_part_rules
+from . import test_replace_rpc

@@ -21,6 +21,25 @@ class SnnDocument(models.Model):
         an ``EdxmlError`` names the field that breaks a rule."""
         return build_document(self._edxml(deliveries, recall=recall))
 
+    def _edxml_business(self, recall):
+        """What the message asks of its recipients: a new document (0), the recall of one
+        (1), or, for a replacing document, the replacement (3) of the one it replaces, which
+        the recipients withdraw (a correcting letter is a new document of its own)."""
+        if recall:
+            return {"business_doc_type": 1, "business_reason": self.recall_reason or ""}
+        original = self.replaces_id
+        if original:
+            # In the organisation's language, as the document itself: the cron may run in any.
+            env = self.with_context(lang=self.company_id.partner_id.lang or self.env.lang).env
+            return {
+                "business_doc_type": 3,
+                "business_reason": env._(
+                    "Replaces %(code)s of %(date)s.", code=original.code, date=original._date()
+                ),
+                "replaces": [original._edxml_document_id()],
+            }
+        return {"business_doc_type": 0, "business_reason": ""}
+
     def _edxml(self, deliveries, recall=False, with_files=True):
         self.ensure_one()
         document = self.sudo()
@@ -51,8 +70,7 @@ class SnnDocument(models.Model):
             signer_position=document.signer_position or "",
             signer_full_name=document.signer_id.name or "",
             priority=PRIORITY[document.urgency],
-            business_doc_type=1 if recall else 0,
-            business_reason=document.recall_reason or "" if recall else "",
+            **document._edxml_business(recall),
             staff_name=self.env.user.name,
             staff_email=self.env.user.email or "",
             timestamp=vietnam_now(),

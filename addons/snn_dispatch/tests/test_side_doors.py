@@ -4,6 +4,7 @@ no question a delivery asked (a recall answer where no recall went out)."""
 
 from xmlrpc.client import Fault
 
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.snn_docflow.tests.test_chain_guards import FORGED_CONTEXT
@@ -124,6 +125,42 @@ class TestStatusesAnswerAQuestion(DispatchCase):
 
 
 @tagged("post_install", "-at_install")
+class TestNoClientDefaults(DispatchCase):
+    def test_an_issue_under_forged_defaults_makes_plain_deliveries(self):
+        """The issue creates the deliveries as superuser under the clerk's context: a
+        ``default_`` key there must not mark them sent or received before anything left."""
+        document = self.make_letter(
+            recipient_ids=[
+                Command.create({"department_id": self.unit_khtc.id}),
+                Command.create({"partner_id": self.agency.id}),
+            ]
+        )
+        self.walk(document, "approved")
+        document.with_user(self.clerk).with_context(
+            default_sent_at="2019-02-18 08:00:00",
+            default_received_at="2019-02-18 08:00:00",
+            default_edxml_document_id="forged",
+            default_status_note="forged",
+            default_attempts=99,
+        ).action_issue()
+        deliveries = document.with_env(self.env).delivery_ids
+        self.assertEqual(len(deliveries), 2)
+        for delivery in deliveries:
+            self.assertRecordValues(
+                delivery,
+                [
+                    {
+                        "state": "queued",
+                        "sent_at": False,
+                        "received_at": False,
+                        "edxml_document_id": False,
+                        "status_note": False,
+                        "attempts": 0,
+                    }
+                ],
+            )
+
+
 class TestDispatchSideDoorsRpc(HttpCase, DispatchCase):
     @classmethod
     def setUpClass(cls):

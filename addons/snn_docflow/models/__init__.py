@@ -1,3 +1,4 @@
+from . import snn_step_defaults
 from . import snn_document_child
 from . import snn_record_files
 from . import snn_step_mixin
@@ -12,6 +13,7 @@ from . import snn_document_recipient
 from . import snn_document
 from . import snn_document_workflow
 from . import snn_document_steps
+from . import snn_document_replace
 from . import snn_document_trail
 from . import snn_document_confidential
 from . import snn_document_demo

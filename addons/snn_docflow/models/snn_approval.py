@@ -39,6 +39,9 @@ ACTIONS = [
     ("issue", "Issued"),
     ("cancel", "Cancelled"),
     ("refuse", "Refused"),
+    # On an issued document, when what replaces or corrects it is issued.
+    ("replaced", "Replaced"),
+    ("corrected", "Corrected"),
 ]
 
 

@@ -19,7 +19,7 @@ DEPUTY_PREFIX = "PHÓ "
 
 class SnnDelegation(models.Model):
     _name = "snn.delegation"
-    _inherit = ["snn.organisation.record", "snn.step.mixin"]
+    _inherit = ["snn.organisation.record", "snn.step.mixin", "snn.step.defaults"]
     _description = "Delegation While a Director Is Away"
     _order = "date_from desc, id desc"
     _check_company_auto = True
@@ -176,15 +176,9 @@ class SnnDelegation(models.Model):
 
     # ------------------------------------------------------------------ CRUD
 
-    @api.model
-    def default_get(self, fields):
-        """A client's context (``default_state``) sets no step field: a new delegation is
-        scheduled, not ended."""
-        defaults = super().default_get(fields)
-        defaults.pop("date_ended", None)
-        if "state" in defaults:
-            defaults["state"] = "scheduled"
-        return defaults
+    def _step_only_fields(self):
+        # A client's default_state or the user's own ir.default never starts it ended.
+        return STEP_FIELDS
 
     @api.model_create_multi
     def create(self, vals_list):

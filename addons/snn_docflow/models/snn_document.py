@@ -65,6 +65,7 @@ class SnnDocument(models.Model):
         "snn.record.files",
         "snn.pdf.file.mixin",
         "snn.step.mixin",
+        "snn.step.defaults",
     ]
     _order = "id desc"
     _rec_name = "subject"
@@ -301,6 +302,9 @@ class SnnDocument(models.Model):
                         document.display_name,
                     )
                 )
+
+    def _step_only_fields(self):
+        return self._workflow_fields()
 
     def _workflow_fields(self):
         """Fields only the steps write; modules that add step results (files, signatures)

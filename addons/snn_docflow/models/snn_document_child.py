@@ -16,6 +16,7 @@ from odoo.exceptions import UserError
 
 class SnnDocumentChild(models.AbstractModel):
     _name = "snn.document.child"
+    _inherit = ["snn.step.defaults"]
     _description = "Part of an Outgoing Document"
 
     # The Many2one fields that tie a record to what it is part of (set once, at creation).

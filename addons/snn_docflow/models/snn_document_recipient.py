@@ -39,6 +39,9 @@ class SnnDocumentRecipient(models.Model):
                     )
                 )
 
+    def _step_only_fields(self):
+        return frozenset()  # a drafter's own lines: nothing a step sets
+
     def _check_can_add_to(self, parents):
         parents["document_id"]._check_content_editable()
 

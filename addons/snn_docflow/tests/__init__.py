@@ -27,3 +27,4 @@ from . import test_pdf_file_mixin
 from . import test_part_rules
 from . import test_delegation
 from . import test_delegation_rpc
+from . import test_replace_rpc

@@ -75,6 +75,53 @@ class TestOnlyStepsMoveADocument(DocflowCase):
                             }
                         )
 
+    def test_no_client_default_reaches_a_step_field(self):
+        """Odoo fills what create is not given from the context's default_<field> and from
+        the user's own ir.default: neither may make a draft approved, numbered or hashed."""
+        forged = {
+            "default_state": "approved",
+            "default_approved_sha256": "0" * 64,
+            "default_register_id": self.register.id,
+            "default_number": 7,
+            "default_number_year": 2019,
+            "default_code": "07/SNN-VP",
+            "default_drafter_id": self.drafter2.id,
+        }
+        Document = self.env["snn.document"].with_user(self.drafter)
+        self.env["ir.default"].with_user(self.drafter).set(
+            "snn.document", "trail_head_hash", "0" * 64, user_id=True
+        )
+        for context in (forged, {**FORGED_CONTEXT, **forged}):
+            with self.subTest(forged_su=len(context) > len(forged)):
+                document = Document.with_context(**context).create(
+                    {
+                        "subject": "x",
+                        "document_type_id": self.type_letter.id,
+                        "department_id": self.unit_vp.id,
+                    }
+                )
+                self.assertRecordValues(
+                    document.sudo(),
+                    [
+                        {
+                            "state": "draft",
+                            "approved_sha256": False,
+                            "register_id": False,
+                            "number": 0,
+                            "code": False,
+                            "drafter_id": self.drafter.id,
+                            "trail_head_hash": False,
+                        }
+                    ],
+                )
+        # A step run under such a context makes its trail row from its own values only.
+        document = self.make_draft()
+        document.with_user(self.drafter).with_context(
+            default_user_id=self.director.id, default_comment="approved by the director"
+        ).action_submit()
+        row = document.approval_ids
+        self.assertEqual((row.user_id, row.comment), (self.drafter, False))
+
     def test_duplicate_starts_a_fresh_draft(self):
         issued = self.walk(self.make_draft(), "issued")
         copy = issued.with_user(self.drafter).copy()

@@ -1,6 +1,7 @@
 from . import (
     ir_attachment,
     res_company,
+    snn_delivery,
     snn_document,
     snn_incoming_assignment,
     snn_incoming_document,

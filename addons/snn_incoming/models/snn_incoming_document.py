@@ -195,6 +195,10 @@ class SnnIncomingDocument(models.Model):
             self.sudo()._verify_signatures()
         return result
 
+    def _step_only_fields(self):
+        # What the clerk types on paper may be prefilled; the rest is the steps'.
+        return frozenset(self._fields) - PAPER_FIELDS
+
     def _check_paper_entry(self, vals):
         if vals.get("source") != "paper" or not self.env.user.has_group("snn_docflow.group_clerk"):
             raise AccessError(

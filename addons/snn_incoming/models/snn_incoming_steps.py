@@ -397,3 +397,25 @@ class SnnIncomingReasonDialogs(models.Model):
 
     def action_open_refuse_request_wizard(self):
         return self._reason_dialog("refuse_request", self.env._("Refuse the Sender's Request"))
+
+
+class SnnIncomingReplaced(models.Model):
+    """An internal copy replaced by its sender's new document (see snn_delivery.py)."""
+
+    _inherit = "snn.incoming.document"  # pylint: disable=consider-merging-classes-inherited
+
+    def _withdraw_replaced(self, replacement):
+        for incoming in self.filtered(lambda i: i.state != "withdrawn"):
+            incoming.write({"state": "withdrawn", "replaced_by_id": replacement.id})
+            incoming.activity_unlink([ACTIVITY_HANDLE, ACTIVITY_REMIND, ACTIVITY_ASSIGN])
+            incoming.message_post(
+                body=self.env._(
+                    "The sender replaced this document by %(code)s (%(subject)s), which is in "
+                    "the incoming documents.",
+                    code=replacement.code,
+                    subject=replacement.subject,
+                ),
+                partner_ids=incoming._handlers().partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )

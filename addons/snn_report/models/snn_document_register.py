@@ -82,6 +82,31 @@ class SnnDocument(models.Model):
             for line in self.recipient_ids
         ]
 
+    def _register_links(self):
+        """What replaced or corrected it, and what it replaces or corrects (Art. 18.3)."""
+        document = self.sudo()  # their number and date only, as the register prints them
+        links = []
+        if document.replaced_by_id:
+            new = document.replaced_by_id
+            links.append(
+                self.env._("Replaced by %(code)s of %(date)s", code=new.code, date=new._date())
+            )
+        if document.replaces_id:
+            old = document.replaces_id
+            links.append(
+                self.env._("Replaces %(code)s of %(date)s", code=old.code, date=old._date())
+            )
+        if document.corrects_id:
+            old = document.corrects_id
+            links.append(
+                self.env._("Corrects %(code)s of %(date)s", code=old.code, date=old._date())
+            )
+        for new in document.correction_ids.filtered(lambda c: c.state == "issued"):
+            links.append(
+                self.env._("Corrected by %(code)s of %(date)s", code=new.code, date=new._date())
+            )
+        return links
+
     def _register_note(self):
         """Column 10: what became of the number, and how the document went out."""
         notes = []
@@ -89,6 +114,7 @@ class SnnDocument(models.Model):
             notes.append(self.env._("Cancelled: %s", self.cancel_reason or ""))
         elif self.state == "recalled":
             notes.append(self.env._("Recalled: %s", self.recall_reason or ""))
+        notes.extend(self._register_links())
         if self.confidentiality != "normal":
             notes.append(
                 dict(self._fields["confidentiality"]._description_selection(self.env))[

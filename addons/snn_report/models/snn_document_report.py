@@ -23,6 +23,9 @@ MEASURES = [
     ("deliveries_received_count", "Lượt đã nhận"),
     ("recalled_count", "Thu hồi"),
     ("cancelled_count", "Hủy"),
+    ("replacing_count", "Văn bản thay thế"),
+    ("replaced_count", "Bị thay thế"),
+    ("correcting_count", "Văn bản đính chính"),
 ]
 
 
@@ -80,6 +83,18 @@ class SnnDocumentReport(models.Model):
     )
     recalled_count = fields.Integer(string="Recalled", readonly=True, aggregator="sum")
     cancelled_count = fields.Integer(string="Cancelled", readonly=True, aggregator="sum")
+    replacing_count = fields.Integer(
+        string="Replacing", readonly=True, aggregator="sum", help="Issued to replace another."
+    )
+    replaced_count = fields.Integer(
+        string="Replaced", readonly=True, aggregator="sum", help="Replaced by a later document."
+    )
+    correcting_count = fields.Integer(
+        string="Correcting",
+        readonly=True,
+        aggregator="sum",
+        help="Letters correcting an error of format in another document.",
+    )
 
     @property
     def _table_query(self):
@@ -115,7 +130,10 @@ class SnnDocumentReport(models.Model):
                    COALESCE(l.sent, 0)::int AS deliveries_sent_count,
                    COALESCE(l.received, 0)::int AS deliveries_received_count,
                    CASE WHEN d.state = 'recalled' THEN 1 ELSE 0 END AS recalled_count,
-                   CASE WHEN d.state = 'cancelled' THEN 1 ELSE 0 END AS cancelled_count
+                   CASE WHEN d.state = 'cancelled' THEN 1 ELSE 0 END AS cancelled_count,
+                   CASE WHEN d.replaces_id IS NOT NULL THEN 1 ELSE 0 END AS replacing_count,
+                   CASE WHEN d.replaced_by_id IS NOT NULL THEN 1 ELSE 0 END AS replaced_count,
+                   CASE WHEN d.corrects_id IS NOT NULL THEN 1 ELSE 0 END AS correcting_count
               FROM snn_document d
               LEFT JOIN LATERAL (
                     SELECT COUNT(*) FILTER (WHERE sent_at IS NOT NULL) AS sent,

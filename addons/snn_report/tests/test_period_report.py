@@ -1,6 +1,6 @@
 from datetime import date
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_today
@@ -19,6 +19,9 @@ ZERO = {
     "deliveries_received_count": 0,
     "recalled_count": 0,
     "cancelled_count": 0,
+    "replacing_count": 0,
+    "replaced_count": 0,
+    "correcting_count": 0,
 }
 
 
@@ -89,6 +92,25 @@ class TestPeriodReport(HttpCase, ReportCase):
         self.assertEqual(rows[("Văn phòng", "Quyết định")], decisions)
         self.assertEqual(figures["totals"], {key: letters[key] + decisions[key] for key in ZERO})
 
+    def test_replacements_and_corrections_are_counted(self):
+        original = self.env["snn.document"].search(
+            [("state", "=", "issued"), ("esign", "=", True), ("issue_date", "=", self.today)],
+            limit=1,
+        )
+        replacement = original.with_user(self.drafter).action_replace()
+        self.walk(replacement, "issued")
+        with self.assertRaisesRegex(UserError, "already replaced"):
+            original.with_user(self.drafter).action_correct()
+        correction = replacement.with_env(self.env).with_user(self.drafter).action_correct()
+        correction.write({"file": original.file, "signer_id": self.director.id})
+        self.walk(correction, "issued")
+        totals = self.wizard(self.clerk)._figures()["totals"]
+        self.assertEqual(
+            {key: totals[key] for key in ("replacing_count", "replaced_count", "correcting_count")},
+            {"replacing_count": 1, "replaced_count": 1, "correcting_count": 1},
+        )
+        self.assertEqual(totals["issued_count"], 5 + 2, "both new ones are issued documents")
+
     def test_periods_bound_the_figures(self):
         last_year = self.wizard(self.clerk, year=self.today.year - 1)._figures()
         self.assertEqual(last_year["totals"]["issued_count"], 1)
@@ -145,6 +167,9 @@ class TestPeriodReport(HttpCase, ReportCase):
             "Văn phòng",
             "Quyết định",
             "Tổng cộng",
+            "Văn bản thay thế",
+            "Bị thay thế",
+            "Văn bản đính chính",
             "Trang 1/1",
         ):
             self.assertIn(expected, text)

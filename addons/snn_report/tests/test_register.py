@@ -67,6 +67,21 @@ class TestRegister(HttpCase, ReportCase):
         self.assertEqual(fourth.sent, today, "a paper document goes out when it is printed")
         self.assertEqual(second.sent, "", "cancelled before anything was sent")
 
+    def test_replacements_and_corrections_are_noted_both_ways(self):
+        replacement = self.signed.with_user(self.drafter).action_replace()
+        self.walk(replacement, "issued")  # 05
+        correction = replacement.with_env(self.env).with_user(self.drafter).action_correct()
+        correction.write({"file": self.paper.file, "signer_id": self.director.id})
+        self.walk(correction, "issued")  # 06
+        notes = {e.code: e.note for e in self.entries(self.register)}
+        today = self.today.strftime("%d/%m/%Y")
+        self.assertEqual(notes["01/SNN-VP"], f"Replaced by 05/SNN-VP of {today}; E-signed")
+        self.assertEqual(
+            notes["05/SNN-VP"],
+            f"Replaces 01/SNN-VP of {today}; Corrected by 06/SNN-VP of {today}; E-signed",
+        )
+        self.assertEqual(notes["06/SNN-VP"], f"Corrects 05/SNN-VP of {today}; E-signed")
+
     def test_the_day_sent_is_the_first_electronic_send_or_the_paper_print(self):
         fresh = self.issue_to(self.unit_khtc)  # 05, e-signed, not sent yet
         fresh.with_user(self.clerk).action_print_paper(1, "VT")

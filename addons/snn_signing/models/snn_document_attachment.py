@@ -81,6 +81,9 @@ class SnnDocumentAttachment(models.Model):
     def _unlink_only_in_draft(self):
         self.document_id._check_content_editable()
 
+    def _step_only_fields(self):
+        return self._step_fields()
+
     def _step_fields(self):
         """What only the steps write (as superuser, after their checks)."""
         return frozenset(

@@ -338,7 +338,8 @@ class SnnDocument(models.Model):
             said.append(
                 self.env._("Seal: token bridge of the server (key “%s”)", keys["organization"])
             )
-        return "; ".join(said) or None
+        before = super()._issue_comment()  # what the chain's other steps say (a replacement)
+        return "\n".join(filter(None, ["; ".join(said), before])) or None
 
     def _personal_signature(self, signing_time, long_term):
         """(stamped, signed by the signer): the server's bridge signs now; a signature made

@@ -1,1 +1,8 @@
-from . import snn_document_copy, snn_copy_source, snn_document, snn_incoming_document
+from . import (
+    snn_copy_source,
+    snn_document,
+    snn_document_copy,
+    snn_document_register,
+    snn_incoming_document,
+    snn_period_report,
+)

@@ -4,6 +4,7 @@ XML-RPC, a planted file, an edit or a deletion. The copies are read back with sn
 poppler's pdfsig and pdftotext."""
 
 import base64
+import subprocess
 from xmlrpc.client import Fault
 
 import psycopg2
@@ -155,6 +156,61 @@ class TestCopies(HttpCase, SigningCase):
         self.assertTrue(verify_pdf(pdf, self.roots()).ok)
         self.assertEqual(pdf_page_count(pdf), 2)
         self.assertEqual(incoming.copy_ids, copy)
+
+    def test_the_register_and_the_periodic_report_count_them(self):
+        document = self.issued()
+        first, extract = self.copy_of(document), self.copy_of(document, "trich_sao", "1")
+        incoming = (
+            self.env["snn.incoming.document"]
+            .with_user(self.clerk)
+            .create(paper_values(make_letter_pdf(2)))
+        )
+        incoming.with_user(self.clerk).action_register()
+        self.copy_of(incoming, "sao_luc")
+        self.copy_of(self.issued(), "sao_y")
+        # The register: the document's row names its copies.
+        self.assertIn(f"Copies: {first.code}, {extract.code}", document._register_note())
+        # The periodic report of this year: a table of copies by form, outgoing and incoming.
+        today = vietnam_today()
+        wizard = (
+            self.env["snn.period.report"]
+            .with_user(self.clerk)
+            .create({"period": "year", "year": today.year})
+        )
+        [table] = wizard._extra_tables()
+        self.assertEqual(
+            table["rows"],
+            [
+                ["Sao y", 2, 0, 2],
+                ["Sao lục", 0, 1, 1],
+                ["Trích sao", 1, 0, 1],
+                ["Tổng cộng", 3, 1, 4],
+            ],
+        )
+        last_year = (
+            self.env["snn.period.report"]
+            .with_user(self.clerk)
+            .create({"period": "year", "year": today.year - 1})
+        )
+        self.assertEqual(last_year._extra_tables()[0]["rows"][-1], ["Tổng cộng", 0, 0, 0])
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.clerk)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("snn_report.action_report_period", wizard.ids)
+        )
+        # Row by row as poppler lays the page out.
+        lines = [
+            " ".join(line.split())
+            for line in subprocess.run(
+                ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+            )
+            .stdout.decode()
+            .splitlines()
+        ]
+        self.assertIn("Bản sao điện tử (số thứ tự riêng của bản sao)", lines)
+        for row in ("Sao y 2 0 2", "Sao lục 0 1 1", "Trích sao 1 0 1", "Tổng cộng 3 1 4"):
+            self.assertIn(row, lines)
 
     # ------------------------------------------------------------------ who, and what
 

@@ -187,6 +187,12 @@ class SnnPeriodReport(models.TransientModel):
         rows.sort(key=lambda row: (row[0].display_name or "", row[1].display_name or ""))
         return {"rows": rows, "totals": totals}
 
+    def _extra_tables(self):
+        """Hook: further tables of the period printed under the figures, each
+        {'title': str, 'headers': [str], 'rows': [[str | int]]} (the last row a total when
+        'total' is true); modules that count other records of the period add theirs."""
+        return []
+
     # ------------------------------------------------------------------ the printed header
 
     def _header_blocks(self, pdf):

@@ -101,7 +101,27 @@ class SnnCopySource(models.AbstractModel):
                     )
                 )
             ]
-        return self._get_cannot_copy_state_reasons()
+        return self._get_cannot_copy_state_reasons() or self._get_cannot_seal_copy_reasons()
+
+    def _get_cannot_seal_copy_reasons(self):
+        """The seal is made through the server's token bridge only (ROADMAP): said before the
+        dialog opens, and the button is hidden, rather than after the clerk chose a form."""
+        company = self.company_id.sudo()
+        if (
+            company.snn_seal_sign_mode == "server"
+            and company.snn_seal_bridge_id
+            and (company.snn_seal_key)
+        ):
+            return []
+        return [
+            UserError(
+                self.env._(
+                    "Copies are sealed through the token bridge of the server, and the seal of "
+                    "%s is not set up there: ask a manager.",
+                    company.name,
+                )
+            )
+        ]
 
     def _get_cannot_copy_state_reasons(self):
         """Hook: why the original has nothing to copy yet (not issued, not registered, …)."""
@@ -113,16 +133,6 @@ class SnnCopySource(models.AbstractModel):
 
     def _do_make_copy(self, form, pages):
         company = self.company_id.sudo()
-        if company.snn_seal_sign_mode != "server" or not (
-            company.snn_seal_bridge_id and company.snn_seal_key
-        ):
-            raise UserError(
-                self.env._(
-                    "Copies are sealed through the token bridge of the server, and the seal of "
-                    "%s is not set up there: ask a manager.",
-                    company.name,
-                )
-            )
         try:
             pdf, pages_kept = self._copy_pages(form, pages)
             long_term = company._long_term_policy()

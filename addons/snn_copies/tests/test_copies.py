@@ -116,6 +116,9 @@ class TestCopies(HttpCase, SigningCase):
         self.company.invalidate_recordset(["snn_seal_sign_mode"])
         with self.assertRaisesRegex(UserError, "token bridge of the server"):
             self.copy_of(document)
+        self.assertFalse(document.with_user(self.clerk).can_make_copy, "no button either")
+        with self.assertRaisesRegex(UserError, "token bridge of the server"):
+            document.with_user(self.clerk).action_open_copy_wizard()
         self.env.cr.execute(
             "UPDATE res_company SET snn_seal_sign_mode = 'server' WHERE id = %s", [self.company.id]
         )

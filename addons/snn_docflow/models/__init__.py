@@ -13,9 +13,11 @@ from . import snn_document_recipient
 from . import snn_document
 from . import snn_document_workflow
 from . import snn_document_steps
+from . import snn_document_version
 from . import snn_document_replace
 from . import snn_document_trail
 from . import snn_document_confidential
+from . import snn_document_opening
 from . import snn_document_demo
 from . import ir_attachment
 from . import mail_followers

@@ -28,3 +28,4 @@ from . import test_part_rules
 from . import test_delegation
 from . import test_delegation_rpc
 from . import test_replace_rpc
+from . import test_versions_openings

@@ -1,0 +1,79 @@
+"""Who opened a document that is not "normal", and when (Decree 30, Annex VI: the system keeps
+the access history of secret documents). Each opening of its form (``web_read``, which the
+web and mobile clients call to show a record) is a row, at most one per user and document
+every few minutes (a save reloads the form); the managers read the history on the document.
+Rows are written by this code only and never changed or deleted (a trigger refuses it)."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .snn_approval import make_append_only
+
+# A form saved and reloaded, or opened again at once, is the same opening.
+SAME_OPENING = timedelta(minutes=5)
+
+
+class SnnDocumentOpening(models.Model):
+    _name = "snn.document.opening"
+    _description = "Opening of a Secret Document"
+    _inherit = ["snn.document.child"]
+    _order = "opened_at desc, id desc"
+    _rec_name = "user_id"
+
+    document_id = fields.Many2one(
+        "snn.document", required=True, readonly=True, ondelete="restrict", index=True
+    )
+    user_id = fields.Many2one("res.users", string="Opened By", required=True, readonly=True)
+    opened_at = fields.Datetime(required=True, readonly=True)
+
+    def init(self):
+        make_append_only(self.env.cr, self._table)
+
+    def write(self, vals):  # pylint: disable=method-required-super
+        raise UserError(self.env._("The access history of a document cannot be changed."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("The access history of a document cannot be deleted."))
+
+
+class SnnDocument(models.Model):
+    _inherit = "snn.document"  # pylint: disable=consider-merging-classes-inherited
+
+    opening_ids = fields.One2many(
+        "snn.document.opening",
+        "document_id",
+        string="Access History",
+        readonly=True,
+        groups="snn_docflow.group_manager",
+    )
+
+    def web_read(self, specification):
+        result = super().web_read(specification)
+        self._log_secret_openings()
+        return result
+
+    def _log_secret_openings(self):
+        """A row per secret document read now by a person (the system's own reads aside)."""
+        if self.env.su or not self.env.user._is_internal():
+            return
+        secret = self.sudo().filtered(lambda d: d._is_secret())
+        if not secret:
+            return
+        Opening = self.env["snn.document.opening"].sudo()
+        now = fields.Datetime.now()
+        recent = Opening.search(
+            [
+                ("document_id", "in", secret.ids),
+                ("user_id", "=", self.env.uid),
+                ("opened_at", ">", now - SAME_OPENING),
+            ]
+        ).document_id
+        Opening.create(
+            [
+                {"document_id": document.id, "user_id": self.env.uid, "opened_at": now}
+                for document in secret - recent
+            ]
+        )

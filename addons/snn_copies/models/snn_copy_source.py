@@ -77,6 +77,21 @@ class SnnCopySource(models.AbstractModel):
         self._raise_first(self._get_cannot_make_copy_reasons)
         if form not in dict(FORMS):
             raise UserError(self.env._("Choose the form of copy: sao y, sao lục or trích sao."))
+        if form == "sao_luc" and not self._has_sao_y():
+            # Decree 30, Art. 25: sao lục is copying from a sao y.
+            raise UserError(
+                self.env._(
+                    "A sao lục is made from a sao y: make a sao y of “%s” first.",
+                    self.display_name,
+                )
+            )
+
+    def _has_sao_y(self):
+        return bool(
+            self.env["snn.document.copy"]
+            .sudo()
+            .search_count([(self._copy_link(), "=", self.id), ("form", "=", "sao_y")], limit=1)
+        )
 
     def _get_cannot_make_copy_reasons(self):
         """Why this user cannot copy this document now (first reason first)."""

@@ -169,6 +169,9 @@ class TestCopies(HttpCase, SigningCase):
             .create(paper_values(make_letter_pdf(2)))
         )
         incoming.with_user(self.clerk).action_register()
+        with self.assertRaisesRegex(UserError, "made from a sao y"):
+            self.copy_of(incoming, "sao_luc")
+        self.copy_of(incoming, "sao_y")
         self.copy_of(incoming, "sao_luc")
         self.copy_of(self.issued(), "sao_y")
         # The register: the document's row names its copies.
@@ -184,10 +187,10 @@ class TestCopies(HttpCase, SigningCase):
         self.assertEqual(
             table["rows"],
             [
-                ["Sao y", 2, 0, 2],
+                ["Sao y", 2, 1, 3],
                 ["Sao lục", 0, 1, 1],
                 ["Trích sao", 1, 0, 1],
-                ["Tổng cộng", 3, 1, 4],
+                ["Tổng cộng", 3, 2, 5],
             ],
         )
         last_year = (
@@ -212,7 +215,7 @@ class TestCopies(HttpCase, SigningCase):
             .splitlines()
         ]
         self.assertIn("Bản sao điện tử (số thứ tự riêng của bản sao)", lines)
-        for row in ("Sao y 2 0 2", "Sao lục 0 1 1", "Trích sao 1 0 1", "Tổng cộng 3 1 4"):
+        for row in ("Sao y 2 1 3", "Sao lục 0 1 1", "Trích sao 1 0 1", "Tổng cộng 3 2 5"):
             self.assertIn(row, lines)
 
     # ------------------------------------------------------------------ who, and what

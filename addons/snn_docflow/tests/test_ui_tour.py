@@ -102,6 +102,22 @@ class TestUiTour(TourCase):
         self.start_tour(url, "snn_docflow_cancel_dialog", login="tour_drafter")
         self.assertEqual(self.document.state, "draft")
 
+    def test_replacing_an_issued_document(self):
+        users, document = self.users, self.document
+        for user, step in (
+            ("drafter", "action_submit"),
+            ("head", "action_forward"),
+            ("director", "action_approve"),
+            ("clerk", "action_issue"),
+        ):
+            getattr(document.with_user(users[user]), step)()
+        self.assertEqual(document.code, "01/SNN-VP")
+        url = f"/odoo/action-snn_docflow.snn_document_action/{document.id}"
+        self.start_tour(url, "snn_docflow_drafter_replaces", login="tour_drafter")
+        draft = self.env["snn.document"].search([("replaces_id", "=", document.id)])
+        self.assertRecordValues(draft, [{"state": "draft", "drafter_id": users["drafter"].id}])
+        self.assertFalse(document.replaced_by_id, "in force until the new one is issued")
+
 
 @tagged("post_install", "-at_install")
 class TestUiTourPhone(TourCase):

@@ -289,3 +289,28 @@ registry.category("web_tour.tours").add("snn_docflow_cancel_dialog", {
         },
     ],
 });
+
+// The drafter replaces an issued document: one confirmation, then the new draft, linked.
+registry.category("web_tour.tours").add("snn_docflow_drafter_replaces", {
+    steps: () => [
+        expectState("Issued"),
+        clickButton("action_open_replace"),
+        {
+            content: "Asked first, in words that say the original stays in force until then",
+            trigger: '.modal:contains("stays in force until the new one is issued") .modal-footer .btn-primary',
+            run: "click",
+        },
+        {
+            content: "The new draft, which names the document it replaces",
+            trigger: '.o_form_view:has(.o_field_widget[name=replaces_id]:contains("01/SNN-VP")) .o_statusbar_status .o_arrow_button_current:contains("Draft")',
+        },
+        {
+            content: "Its subject, recipients and file to start from, editable",
+            trigger: `.o_field_widget[name=subject] input:value("${SUBJECT}")`,
+        },
+        {
+            content: "No error came",
+            trigger: "body:not(:has(.o_error_dialog))",
+        },
+    ],
+});

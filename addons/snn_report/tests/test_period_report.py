@@ -19,9 +19,6 @@ ZERO = {
     "deliveries_received_count": 0,
     "recalled_count": 0,
     "cancelled_count": 0,
-    "replacing_count": 0,
-    "replaced_count": 0,
-    "correcting_count": 0,
 }
 
 
@@ -104,11 +101,16 @@ class TestPeriodReport(HttpCase, ReportCase):
         correction = replacement.with_env(self.env).with_user(self.drafter).action_correct()
         correction.write({"file": original.file, "signer_id": self.director.id})
         self.walk(correction, "issued")
-        totals = self.wizard(self.clerk)._figures()["totals"]
+        wizard = self.wizard(self.clerk)
         self.assertEqual(
-            {key: totals[key] for key in ("replacing_count", "replaced_count", "correcting_count")},
-            {"replacing_count": 1, "replaced_count": 1, "correcting_count": 1},
+            wizard._extra_tables()[0]["rows"],
+            [
+                ["Văn bản thay thế văn bản khác", 1],
+                ["Văn bản bị thay thế", 1],
+                ["Công văn đính chính", 1],
+            ],
         )
+        totals = wizard._figures()["totals"]
         self.assertEqual(totals["issued_count"], 5 + 2, "both new ones are issued documents")
 
     def test_periods_bound_the_figures(self):
@@ -167,9 +169,9 @@ class TestPeriodReport(HttpCase, ReportCase):
             "Văn phòng",
             "Quyết định",
             "Tổng cộng",
-            "Văn bản thay thế",
-            "Bị thay thế",
-            "Văn bản đính chính",
+            "Văn bản thay thế văn bản khác",
+            "Văn bản bị thay thế",
+            "Công văn đính chính",
             "Trang 1/1",
         ):
             self.assertIn(expected, text)

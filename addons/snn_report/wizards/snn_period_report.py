@@ -15,7 +15,7 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_today
 
-from ..models.snn_document_report import MEASURES
+from ..models.snn_document_report import FOLLOW_UP_MEASURES, MEASURES
 from .snn_period_report_layout import MM, header_lines
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -188,10 +188,25 @@ class SnnPeriodReport(models.TransientModel):
         return {"rows": rows, "totals": totals}
 
     def _extra_tables(self):
-        """Hook: further tables of the period printed under the figures, each
-        {'title': str, 'headers': [str], 'rows': [[str | int]]} (the last row a total when
-        'total' is true); modules that count other records of the period add theirs."""
-        return []
+        """Further tables of the period printed under the figures, each {'title': str,
+        'headers': [str], 'rows': [[str | int]]} (the last row a total when 'total' is true):
+        here the replacing and correcting documents; modules that count other records of the
+        period add theirs."""
+        Report = self.env["snn.document.report"]
+        Report.check_access("read")
+        [sums] = Report._read_group(
+            self._domain(), [], [f"{name}:sum" for name, _label in FOLLOW_UP_MEASURES]
+        )
+        return [
+            {
+                "title": "Văn bản thay thế, đính chính (Điều 18 khoản 3 Nghị định 30/2020/NĐ-CP)",
+                "headers": ["", "Số lượng"],
+                "rows": [
+                    [label, count or 0]
+                    for (_name, label), count in zip(FOLLOW_UP_MEASURES, sums, strict=True)
+                ],
+            }
+        ]
 
     # ------------------------------------------------------------------ the printed header
 

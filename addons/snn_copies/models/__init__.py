@@ -4,5 +4,4 @@ from . import (
     snn_document_copy,
     snn_document_register,
     snn_incoming_document,
-    snn_period_report,
 )

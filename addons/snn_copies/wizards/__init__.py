@@ -1,1 +1,2 @@
 from . import snn_copy_wizard
+from . import snn_period_report

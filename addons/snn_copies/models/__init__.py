@@ -4,4 +4,5 @@ from . import (
     snn_document_copy,
     snn_document_register,
     snn_incoming_document,
+    snn_secret_copy,
 )

@@ -34,6 +34,10 @@ class SnnCopySource(models.AbstractModel):
     )
     copy_count = fields.Integer(compute="_compute_copy_ids", string="Copies")
     can_make_copy = fields.Boolean(compute="_compute_can_make_copy")
+    secret_copy_ids = fields.Many2many(
+        "snn.secret.copy", compute="_compute_copy_ids", string="Paper Copies (Secret)"
+    )
+    can_make_paper_copy = fields.Boolean(compute="_compute_can_make_copy")
 
     @api.model
     def _copy_link(self):
@@ -44,20 +48,26 @@ class SnnCopySource(models.AbstractModel):
         """The copies of each record the user may read (as its original: the same rules)."""
         link = self._copy_link()
         copies = self.env["snn.document.copy"].search([(link, "in", self.ids)])
+        paper = self.env["snn.secret.copy"].search([(link, "in", self.ids)])
         for record in self:
             record.copy_ids = copies.filtered(lambda c, r=record: c[link].id == r.id)
-            record.copy_count = len(record.copy_ids)
+            record.secret_copy_ids = paper.filtered(lambda c, r=record: c[link].id == r.id)
+            record.copy_count = len(record.copy_ids) + len(record.secret_copy_ids)
 
     def _compute_can_make_copy(self):
         for record in self:
             record.can_make_copy = not record._get_cannot_make_copy_reasons()
+            record.can_make_paper_copy = not record._get_cannot_make_paper_copy_reasons()
 
     # ------------------------------------------------------------------ the step
 
     def action_open_copy_wizard(self):
         """Clerk: the dialog that asks the form of copy (and an extract's pages)."""
         self.ensure_one()
-        self._raise_first(self._get_cannot_make_copy_reasons)
+        if self.sudo().confidentiality != "normal":
+            self._raise_first(self._get_cannot_make_paper_copy_reasons)
+        else:
+            self._raise_first(self._get_cannot_make_copy_reasons)
         return {
             "type": "ir.actions.act_window",
             "res_model": "snn.copy.wizard",
@@ -86,9 +96,9 @@ class SnnCopySource(models.AbstractModel):
                 )
             )
 
-    def _has_sao_y(self):
+    def _has_sao_y(self, model="snn.document.copy"):
         return bool(
-            self.env["snn.document.copy"]
+            self.env[model]
             .sudo()
             .search_count([(self._copy_link(), "=", self.id), ("form", "=", "sao_y")], limit=1)
         )
@@ -96,16 +106,9 @@ class SnnCopySource(models.AbstractModel):
     def _get_cannot_make_copy_reasons(self):
         """Why this user cannot copy this document now (first reason first)."""
         self.ensure_one()
-        if not self.env.user.has_group("snn_docflow.group_clerk") or (
-            self.company_id not in self.env.user.company_ids
-        ):
-            return [
-                AccessError(
-                    self.env._(
-                        "Only a clerk of %s makes copies of its documents.", self.company_id.name
-                    )
-                )
-            ]
+        reasons = self._copying_clerk_reasons()
+        if reasons:
+            return reasons
         if self.confidentiality != "normal":
             return [
                 UserError(
@@ -117,6 +120,123 @@ class SnnCopySource(models.AbstractModel):
                 )
             ]
         return self._get_cannot_copy_state_reasons() or self._get_cannot_seal_copy_reasons()
+
+    def _copying_clerk_reasons(self):
+        if self.env.user.has_group("snn_docflow.group_clerk") and (
+            self.company_id in self.env.user.company_ids
+        ):
+            return []
+        return [
+            AccessError(
+                self.env._(
+                    "Only a clerk of %s makes copies of its documents.", self.company_id.name
+                )
+            )
+        ]
+
+    # ------------------------------------------------------------------ paper, secret
+
+    def action_make_paper_copy(self, form, copies, authorised_by_id, reason, pages=None):
+        """Clerk: record ``copies`` paper copies of this secret document (``form`` as for an
+        electronic copy), authorised by ``authorised_by_id`` (a director of the organisation)
+        for ``reason``; returns the record, numbered in the confidential series."""
+        self.ensure_one()
+        authorised_by = self.env["res.users"].browse(authorised_by_id).exists()
+        self._check_can_make_paper_copy(form, copies, authorised_by, reason, pages)
+        return self.sudo()._do_make_paper_copy(
+            form, copies, authorised_by, reason.strip(), self._paper_pages(form, pages)
+        )
+
+    def _get_cannot_make_paper_copy_reasons(self):
+        self.ensure_one()
+        reasons = self._copying_clerk_reasons()
+        if reasons:
+            return reasons
+        if self.confidentiality == "normal":
+            return [
+                UserError(
+                    self.env._(
+                        "“%s” is not secret: make an electronic copy of it.", self.display_name
+                    )
+                )
+            ]
+        return self._get_cannot_copy_state_reasons(paper=True)
+
+    def _check_can_make_paper_copy(self, form, copies, authorised_by, reason, pages):
+        self._raise_first(self._get_cannot_make_paper_copy_reasons)
+        if form not in dict(FORMS):
+            raise UserError(self.env._("Choose the form of copy: sao y, sao lục or trích sao."))
+        if not isinstance(copies, int) or isinstance(copies, bool) or not 0 < copies <= 1000:
+            raise UserError(self.env._("Say how many paper copies were made (1 to 1000)."))
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why the copies are made: a reason is required."))
+        director = self.env.ref("snn_docflow.group_director")
+        if (
+            not authorised_by
+            or authorised_by.share
+            or (
+                director not in authorised_by.all_group_ids
+                or self.company_id not in authorised_by.company_ids
+            )
+        ):
+            raise UserError(
+                self.env._(
+                    "Copies of a secret document are authorised by a director of %s: choose "
+                    "who authorised them.",
+                    self.company_id.name,
+                )
+            )
+        if form == "sao_luc" and not self._has_sao_y("snn.secret.copy"):
+            raise UserError(
+                self.env._(
+                    "A sao lục is made from a sao y: make a sao y of “%s” first.",
+                    self.display_name,
+                )
+            )
+
+    def _paper_pages(self, form, pages):
+        """The pages of an extract: checked against the original's file where it has one (a
+        secret document issued on paper has the approved PDF; a paper incoming one its scan)."""
+        if form != "trich_sao":
+            return False
+        pages = (pages or "").strip()
+        if not pages:
+            raise UserError(self.env._("Say which pages to extract, e.g. 1-3, 5."))
+        data = self._paper_source_bytes()
+        if not data:
+            return pages
+        try:
+            kept = parse_pages(pages, pdf_page_count(data))
+        except SnnSignError as error:
+            raise UserError(engine_words(self.env, error)) from None
+        return ", ".join(map(str, kept))
+
+    def _paper_source_bytes(self):
+        """Hook: the original's PDF, if any, to count its pages (sudo)."""
+        return self._copy_source_bytes()
+
+    def _do_make_paper_copy(self, form, copies, authorised_by, reason, pages):
+        made = {
+            "form": form,
+            "copies": copies,
+            "authorised_by_id": authorised_by.id,
+            "reason": reason,
+            "pages": pages,
+        }
+        copy = self.env["snn.secret.copy"]._make(self, made)
+        self.message_post(
+            body=self.env._(
+                "Paper copies recorded: %(count)s (%(form)s), number %(number)s of the "
+                "confidential series, authorised by %(who)s.",
+                count=copies,
+                form=dict(FORMS)[form],
+                number=f"{copy.number:02d}",
+                who=authorised_by.name,
+            )
+        )
+        return copy
+
+    # ------------------------------------------------------------------ seal
 
     def _get_cannot_seal_copy_reasons(self):
         """The seal is made through the server's token bridge only (ROADMAP): said before the
@@ -138,8 +258,9 @@ class SnnCopySource(models.AbstractModel):
             )
         ]
 
-    def _get_cannot_copy_state_reasons(self):
-        """Hook: why the original has nothing to copy yet (not issued, not registered, …)."""
+    def _get_cannot_copy_state_reasons(self, paper=False):
+        """Hook: why the original has nothing to copy yet (not issued, not registered, …);
+        ``paper``: for paper copies (the original may be on paper)."""
         return []
 
     def _copy_source_bytes(self):

@@ -11,7 +11,7 @@ class SnnIncomingDocument(models.Model):
     def _copy_link(self):
         return "incoming_id"
 
-    def _get_cannot_copy_state_reasons(self):
+    def _get_cannot_copy_state_reasons(self, paper=False):
         """Copies are of a registered incoming document (it has its số đến), not withdrawn or
         refused."""
         if not self.incoming_number or self.state in ("refused", "withdrawn"):

@@ -233,6 +233,107 @@ class TestCopies(HttpCase, SigningCase):
             self.copy_of(secret)
         self.assertFalse(self.env["snn.document.copy"].sudo().search([]))
 
+    def test_a_secret_document_is_copied_on_paper_in_the_confidential_series(self):
+        secret = self.issued(confidentiality="secret").with_env(self.env)
+        self.assertFalse(secret.signed_file, "issued on paper")
+        normal_copy = self.copy_of(self.issued())  # the electronic series goes on apart
+        year = vietnam_today().year
+
+        def paper(
+            form="sao_y", copies=2, who=None, reason="Gửi Thanh tra tỉnh", pages=None, user=None
+        ):
+            return secret.with_user(user or self.clerk).action_make_paper_copy(
+                form, copies, (who or self.director).id, reason, pages
+            )
+
+        with self.assertRaisesRegex(UserError, "made from a sao y"):
+            paper("sao_luc")
+        first = paper()
+        extract = paper("trich_sao", 1, pages="1")
+        second = paper("sao_luc", 1)
+        self.assertEqual(
+            [(c.number, c.number_year, c.form, c.copies) for c in (first, extract, second)],
+            [(1, year, "sao_y", 2), (2, year, "trich_sao", 1), (3, year, "sao_luc", 1)],
+        )
+        self.assertRecordValues(
+            first,
+            [
+                {
+                    "document_id": secret.id,
+                    "authorised_by_id": self.director.id,
+                    "made_by_id": self.clerk.id,
+                    "reason": "Gửi Thanh tra tỉnh",
+                    "source_code": secret.code,
+                }
+            ],
+        )
+        self.assertEqual(extract.pages, "1")
+        self.assertEqual(normal_copy.number, 1, "its own series")
+        self.assertEqual(secret.with_user(self.clerk).secret_copy_ids, first | extract | second)
+        self.assertFalse(secret.copy_ids, "no electronic copy of it")
+        # Each wrong input refused, and no number burnt by it.
+        for values, words in (
+            ({"copies": 0}, "how many"),
+            ({"reason": "  "}, "reason"),
+            ({"who": self.clerk}, "authorised by a director"),
+            ({"who": self.director2, "form": "photocopy"}, "form of copy"),
+            ({"form": "trich_sao", "pages": "9"}, "page"),
+        ):
+            with self.subTest(values=values), self.assertRaisesRegex(UserError, words):
+                paper(**values)
+        for user in (self.drafter, self.director, self.clerk_b):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                paper(user=user)
+        with self.assertRaisesRegex(UserError, "not secret"):
+            self.issued().with_user(self.clerk).action_make_paper_copy(
+                "sao_y", 1, self.director.id, "x"
+            )
+        self.assertEqual(paper().number, 4, "no gap")
+        # Nobody changes or deletes the record; over XML-RPC nobody plants one.
+        for user in (self.clerk, self.manager):
+            with self.assertRaises(UserError):
+                first.with_user(user).write({"copies": 20})
+            with self.assertRaises(UserError):
+                first.with_user(user).unlink()
+        with self.assertRaises(Fault):
+            xmlrpc_as(
+                self,
+                self.manager,
+                "snn.secret.copy",
+                "create",
+                [
+                    [
+                        {
+                            "document_id": secret.id,
+                            "company_id": self.company.id,
+                            "form": "sao_y",
+                            "copies": 1,
+                            "number": 99,
+                            "authorised_by_id": self.director.id,
+                            "reason": "x",
+                        }
+                    ]
+                ],
+                FORGED_CONTEXT,
+            )
+        self.assertEqual(len(secret.sudo().secret_copy_ids), 4)
+
+    def test_the_clerks_dialog_records_paper_copies_of_a_secret_document(self):
+        secret = self.issued(confidentiality="secret").with_env(self.env)
+        self.assertTrue(secret.with_user(self.clerk).can_make_paper_copy)
+        self.assertFalse(secret.with_user(self.clerk).can_make_copy)
+        action = secret.with_user(self.clerk).action_open_copy_wizard()
+        wizard = (
+            self.env["snn.copy.wizard"]
+            .with_user(self.clerk)
+            .with_context(**action["context"])
+            .create({"copies": 3, "authorised_by_id": self.director.id, "reason": "Lưu hồ sơ"})
+        )
+        self.assertTrue(wizard.on_paper)
+        result = wizard.action_make()
+        self.assertIn("01", result["params"]["message"])
+        self.assertEqual(secret.secret_copy_ids.copies, 3)
+
     def test_nobody_changes_deletes_or_plants_a_copy(self):
         copy = self.copy_of(self.issued())
         for user in (self.clerk, self.manager):

@@ -4,7 +4,12 @@ from odoo import api, fields, models
 
 # Namespace of this module's advisory locks (the bytes "SNN"), so they never meet another's.
 _LOCK_NAMESPACE = 0x534E4E
-_LOCK_SPACES = {"snn_document": 0, "snn_incoming_document": 1 << 30, "snn_document_copy": 1 << 29}
+_LOCK_SPACES = {
+    "snn_document": 0,
+    "snn_incoming_document": 1 << 30,
+    "snn_document_copy": 1 << 29,
+    "snn_secret_copy": 1 << 28,  # snn_copies: the confidential series of paper copies
+}
 
 
 class SnnRegister(models.Model):

@@ -1,0 +1,104 @@
+"""Paper copies of a document that is not "normal" (Decree 30 Art. 25-27 leave them to the law
+on state secrets: no electronic copy). The clerk records each one: the form, how many sheets
+of copies were made, who authorised it and why; it takes a number in the organisation's
+confidential series of copies of the year (a series of its own, apart from the electronic
+copies' one; 01 again on 1 January). Nothing is sealed or stored but the record, which nobody
+changes or deletes afterwards."""
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.snn_docflow.models.snn_approval import make_append_only
+from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_today
+from odoo.addons.snn_docflow.models.snn_register import create_numbered
+
+from .snn_document_copy import FORMS
+
+
+class SnnSecretCopy(models.Model):
+    _name = "snn.secret.copy"
+    _description = "Paper Copy of a Secret Document"
+    _inherit = ["snn.document.child"]
+    _snn_parent_fields = ("document_id", "incoming_id")
+    _snn_rules_from = ("document_id", "incoming_id")
+    _order = "number_year desc, number desc, id desc"
+
+    company_id = fields.Many2one(
+        "res.company", string="Copying Organisation", required=True, readonly=True, index=True
+    )
+    document_id = fields.Many2one(
+        "snn.document", string="Outgoing Document", readonly=True, ondelete="restrict", index=True
+    )
+    incoming_id = fields.Many2one(
+        "snn.incoming.document",
+        string="Incoming Document",
+        readonly=True,
+        ondelete="restrict",
+        index=True,
+    )
+    form = fields.Selection(FORMS, string="Form of Copy", required=True, readonly=True)
+    pages = fields.Char(string="Pages Extracted", readonly=True)
+    copies = fields.Integer(string="Paper Copies Made", required=True, readonly=True)
+    number = fields.Integer(readonly=True)
+    number_year = fields.Integer(string="Year", readonly=True)
+    source_code = fields.Char(string="Original", readonly=True)
+    authorised_by_id = fields.Many2one(
+        "res.users", string="Authorised By", required=True, readonly=True
+    )
+    reason = fields.Text(required=True, readonly=True)
+    made_by_id = fields.Many2one("res.users", readonly=True)
+    made_on = fields.Date(readonly=True)
+
+    _number_unique = models.UniqueIndex(
+        "(company_id, number_year, number) WHERE number IS NOT NULL",
+        "A number of the confidential series of copies is taken once a year.",
+    )
+    _one_original = models.Constraint(
+        "CHECK ((document_id IS NULL) <> (incoming_id IS NULL))",
+        "A copy is of exactly one document.",
+    )
+    _some_copies = models.Constraint("CHECK (copies > 0)", "At least one paper copy is made.")
+
+    def init(self):
+        make_append_only(self.env.cr, self._table)
+
+    @api.depends("number", "form")
+    def _compute_display_name(self):
+        forms = dict(self._fields["form"]._description_selection(self.env))
+        for copy in self:
+            copy.display_name = f"{copy.number:02d} ({forms.get(copy.form, '')})"
+
+    def write(self, vals):  # pylint: disable=method-required-super
+        raise UserError(self.env._("A paper copy's record cannot be changed: record a new one."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("A paper copy's record cannot be deleted: it is numbered."))
+
+    @api.model
+    def _make(self, original, made):
+        """The record of paper copies of ``original`` (sudo), numbered in its organisation's
+        confidential series of the year; ``made``: the clerk's checked values (form, copies,
+        authorised_by_id, reason, pages)."""
+        link = "document_id" if original._name == "snn.document" else "incoming_id"
+        today = vietnam_today()
+
+        def values(number):
+            return {
+                "company_id": original.company_id.id,
+                link: original.id,
+                **made,
+                "number": number,
+                "number_year": today.year,
+                "source_code": original.code,
+                "made_by_id": self.env.uid,
+                "made_on": today,
+            }
+
+        return create_numbered(
+            self.sudo(),
+            original.company_id.id,
+            today.year,
+            ("company_id", "number_year", "number"),
+            values,
+        )

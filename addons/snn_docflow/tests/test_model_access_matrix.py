@@ -129,6 +129,7 @@ ALLOWED_CREATES = {
     "snn.incoming.assign.wizard": {"clerk", "manager"},
     "snn.incoming.register.print": {"clerk", "manager"},
     "snn.register.print": {"clerk", "manager"},
+    "snn.metadata.export": {"clerk", "manager"},
     "snn.period.report": {"clerk", "manager"},
     "snn.copy.wizard": {"clerk", "manager"},
 }

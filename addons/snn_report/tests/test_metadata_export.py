@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 from datetime import timedelta
+from unittest.mock import patch
 from xmlrpc.client import Fault
 
 import openpyxl
@@ -138,6 +139,12 @@ class TestMetadataExport(HttpCase, ReportCase):
         secret = dict(zip(COLUMNS, rows[3], strict=True))
         self.assertEqual(secret["Subject"], self.secret.subject)
         self.assertEqual(secret["IssuedAmount"], 0, "never sent electronically, not printed")
+
+    def test_batches_give_the_same_rows(self):
+        wizard = self.wizard()
+        whole = wizard._rows()
+        with patch("odoo.addons.snn_report.wizards.snn_metadata_export.BATCH", 3):
+            self.assertEqual(wizard._rows(), whole, "4 documents read as a batch of 3 and of 1")
 
     def test_the_page_count_is_stored_at_issue_and_filled_for_older_documents(self):
         self.assertEqual(self.signed.page_count, pages_of(self.signed.signed_file))

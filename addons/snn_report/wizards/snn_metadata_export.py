@@ -92,6 +92,7 @@ class SnnMetadataExport(models.TransientModel):
     # ------------------------------------------------------------------ who exports what
 
     def _check_can_export(self):
+        self.check_access("write")  # the request is its maker's: it receives the file
         self._check_readable_links()
         if not self.env.user.has_group("snn_docflow.group_clerk"):
             raise AccessError(
@@ -119,12 +120,14 @@ class SnnMetadataExport(models.TransientModel):
         self._check_can_export()
         company = self.env.company
         organ_name = company.snn_org_full_name or company.name
-        documents = self.env["snn.document"].search(
+        Document = self.env["snn.document"]
+        document_ids = Document.search(
             self._document_domain(), order="issue_date, register_id, number_year, number, id"
-        )
+        ).ids
         rows = []
-        for start in range(0, len(documents), BATCH):
-            batch = documents[start : start + BATCH]
+        for start in range(0, len(document_ids), BATCH):
+            # A recordset of its own: nothing of the batch prefetches the other documents.
+            batch = Document.browse(document_ids[start : start + BATCH])
             batch.fetch(READ_FIELDS)
             batch._fill_page_count()
             recipients = self._recipients(batch)
@@ -132,7 +135,7 @@ class SnnMetadataExport(models.TransientModel):
             batch.signer_id.fetch(["name"])
             for document in batch:
                 number, _slash, notation = (document.code or "").partition("/")
-                ids, names = recipients.get(document.id, ([], []))
+                organ_ids, names = recipients.get(document.id, ([], []))
                 rows.append(
                     [
                         number,
@@ -142,7 +145,7 @@ class SnnMetadataExport(models.TransientModel):
                         document.subject or "",
                         document.signer_position or "",
                         document.signer_id.name or "",
-                        "; ".join(ids),
+                        "; ".join(organ_ids),
                         "; ".join(names),
                         PRIORITY[document.urgency],
                         sent.get(document.id, 0) + document.paper_copies,

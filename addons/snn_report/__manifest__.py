@@ -2,7 +2,7 @@
     "name": "Outgoing Documents: Registers and Reports (Sổ đăng ký, báo cáo)",
     "summary": "The outgoing register of Decree 30 (PDF and spreadsheet), paper originals with "
     "their copies counted, the periodic report to the province, and search in the PDFs' text",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Productivity/Documents",
     "author": "SNN Docflow contributors",
     "license": "LGPL-3",
@@ -24,6 +24,7 @@
         "report/period_outgoing.xml",
         "wizards/snn_paper_print_views.xml",
         "wizards/snn_register_print_views.xml",
+        "wizards/snn_metadata_export_views.xml",
         "wizards/snn_period_report_views.xml",
         "views/snn_document_views.xml",
         "views/snn_register_views.xml",

@@ -7,3 +7,4 @@ from . import snn_incoming_document_search
 from . import snn_document_register
 from . import snn_register
 from . import snn_document_report
+from . import snn_document_metadata

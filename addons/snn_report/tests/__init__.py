@@ -10,3 +10,4 @@ from . import test_paper_print_once
 from . import test_period_document
 from . import test_ui_period_document
 from . import test_query_counts
+from . import test_metadata_export

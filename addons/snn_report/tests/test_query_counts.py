@@ -58,3 +58,11 @@ class TestQueryCounts(QueryCountMixin, ReportCase):
                     lambda domain=domain: first_page(Document, domain, spec)
                 )
                 self.assertEqual((before, after), ((found,) * 2, (found + 2 * N,) * 2))
+
+    def test_metadata_export(self):
+        """The metadata export reads its documents' recipients, deliveries and prints per
+        batch, not per document."""
+        self.make_records(self.N)
+        wizard = self.env["snn.metadata.export"].with_user(self.clerk).create({})
+        before, after = self.assertQueriesDoNotGrow(lambda: len(wizard._rows()))
+        self.assertEqual((before, after), (self.N, 3 * self.N))

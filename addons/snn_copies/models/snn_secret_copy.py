@@ -42,9 +42,7 @@ class SnnSecretCopy(models.Model):
     number = fields.Integer(readonly=True)
     number_year = fields.Integer(string="Year", readonly=True)
     source_code = fields.Char(string="Original", readonly=True)
-    authorised_by_id = fields.Many2one(
-        "res.users", string="Authorised By", required=True, readonly=True
-    )
+    authorised_by_id = fields.Many2one("res.users", required=True, readonly=True)
     reason = fields.Text(required=True, readonly=True)
     made_by_id = fields.Many2one("res.users", readonly=True)
     made_on = fields.Date(readonly=True)

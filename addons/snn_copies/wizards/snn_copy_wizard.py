@@ -19,7 +19,6 @@ class SnnCopyWizard(models.TransientModel):
     copies = fields.Integer(string="Paper Copies Made", default=1)
     authorised_by_id = fields.Many2one(
         "res.users",
-        string="Authorised By",
         domain=lambda self: [
             ("group_ids", "in", self.env.ref("snn_docflow.group_director").ids),
             ("share", "=", False),

@@ -29,13 +29,10 @@ class SnnDocument(models.Model):
             return {"business_doc_type": 1, "business_reason": self.recall_reason or ""}
         original = self.replaces_id
         if original:
-            # In the organisation's language, as the document itself: the cron may run in any.
-            env = self.with_context(lang=self.company_id.partner_id.lang or self.env.lang).env
             return {
                 "business_doc_type": 3,
-                "business_reason": env._(
-                    "Replaces %(code)s of %(date)s.", code=original.code, date=original._date()
-                ),
+                # Part of the message, as its other fields in Vietnamese, whoever sends it.
+                "business_reason": f"Thay thế văn bản số {original.code} ngày {original._date()}",
                 "replaces": [original._edxml_document_id()],
             }
         return {"business_doc_type": 0, "business_reason": ""}

@@ -174,12 +174,10 @@ class SnnDocument(models.Model):
         )
         return {
             **self._follow_up_common_values(),
-            "subject": self.env._(
-                "Correcting document %(code)s of %(date)s: %(subject)s",
-                code=self.code,
-                date=self._date(),
-                subject=self.subject,
-            )[:SUBJECT_MAX_LENGTH],
+            # The document's own words, in Vietnamese whoever drafts it (the user edits them).
+            "subject": f"V/v đính chính văn bản số {self.code} ngày {self._date()}"[
+                :SUBJECT_MAX_LENGTH
+            ],
             "document_type_id": (letter or self.document_type_id).id,
         }
 

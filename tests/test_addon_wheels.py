@@ -180,7 +180,7 @@ def test_wheels_declare_odoo_the_addons_and_the_engine(wheels):
     assert set(report) == {"odoo", "odoo-addon-snn_dispatch", "snn-sign", "xlsxwriter"}
     assert set(office) == {"odoo", "odoo-addon-snn_dispatch", "snn-office-convert", "snn-sign"}
     assert set(incoming) == {"odoo", "odoo-addon-snn_dispatch", "snn-edxml", "snn-sign"}
-    assert set(copies) == {"odoo", "odoo-addon-snn_incoming", "snn-sign"}
+    assert set(copies) == {"odoo", "odoo-addon-snn_incoming", "odoo-addon-snn_report", "snn-sign"}
     for reqs in (docflow, signing, dispatch, report, office, incoming, copies):
         assert reqs["odoo"].specifier.contains("19.0")
         assert not reqs["odoo"].specifier.contains("18.0")

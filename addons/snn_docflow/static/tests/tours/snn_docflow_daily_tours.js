@@ -8,6 +8,29 @@ import { waitUntil } from "@odoo/hoot-dom";
 
 const tours = registry.category("web_tour.tours");
 
+/**
+ * The last step of a tour on a form with a PDF preview: pdf.js may still be fetching the file
+ * (a discard or a dialog re-renders the form); a fetch cut by the end of the tour throws in
+ * pdf.js ("Failed to construct 'Headers'", "network error") after the tour passed, which can
+ * fail the test. The tour ends with none in flight; a form without a preview ends at once.
+ */
+function previewSettled() {
+    return {
+        content: "The preview, if any, has its whole file",
+        trigger: "body",
+        async run() {
+            const frame = document.querySelector("iframe.o_pdfview_iframe");
+            if (!frame) {
+                return;
+            }
+            await waitUntil(() => frame.contentWindow?.PDFViewerApplication?.pdfDocument, {
+                timeout: 20000,
+            });
+            await frame.contentWindow.PDFViewerApplication.pdfDocument.getDownloadInfo();
+        },
+    };
+}
+
 function mine() {
     return `Daily: for ${user.login}`;
 }
@@ -234,19 +257,7 @@ tours.add("snn_docflow_wrong_upload", {
             content: "Nothing to save",
             trigger: ".o_form_view:not(:has(.o_form_button_cancel:visible))",
         },
-        {
-            // pdf.js in the preview may still be fetching the file (the discard re-renders the
-            // form): a fetch cut by the end of the tour throws in pdf.js ("Failed to construct
-            // 'Headers'"), which fails the test after it passed. The tour ends with none.
-            content: "The preview has its whole file",
-            trigger: "iframe.o_pdfview_iframe[name=file]",
-            async run({ anchor }) {
-                await waitUntil(() => anchor.contentWindow?.PDFViewerApplication?.pdfDocument, {
-                    timeout: 20000,
-                });
-                await anchor.contentWindow.PDFViewerApplication.pdfDocument.getDownloadInfo();
-            },
-        },
+        previewSettled(),
     ],
 });
 
@@ -278,6 +289,7 @@ tours.add("snn_docflow_delete_refused_in_vietnamese", {
             trigger: ".modal-footer .btn-primary",
             run: "click",
         },
+        previewSettled(),
     ],
 });
 
@@ -306,5 +318,6 @@ tours.add("snn_docflow_return_without_reason_in_vietnamese", {
             trigger: ".o_error_dialog .modal-footer .btn-primary, .modal:has(.o_error_dialog) .modal-footer .btn-primary",
             run: "click",
         },
+        previewSettled(),
     ],
 });

@@ -8,9 +8,7 @@ import base64
 import hashlib
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
-from odoo.addons.snn_docflow.models.snn_approval import make_append_only
 from odoo.addons.snn_docflow.models.snn_register import create_numbered
 
 FORMS = [("sao_y", "Sao y"), ("sao_luc", "Sao lục"), ("trich_sao", "Trích sao")]
@@ -23,7 +21,7 @@ class SnnDocumentCopy(models.Model):
     _description = "Electronic Copy"
     # Seen by whoever may read its original (models/ir_rule.py in snn_docflow); its file is
     # written by its own creation only.
-    _inherit = ["snn.document.child", "snn.record.files"]
+    _inherit = ["snn.append.only", "snn.document.child", "snn.record.files"]
     _snn_parent_fields = ("document_id", "incoming_id")
     _snn_rules_from = ("document_id", "incoming_id")
     _order = "number_year desc, number desc, id desc"
@@ -65,15 +63,11 @@ class SnnDocumentCopy(models.Model):
         "A copy is of exactly one document.",
     )
 
-    def init(self):
-        make_append_only(self.env.cr, self._table)
-
-    def write(self, vals):  # pylint: disable=method-required-super
-        raise UserError(self.env._("An electronic copy cannot be changed: make a new one."))
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("An electronic copy cannot be deleted: it is in the register."))
+    def _append_only_refusals(self):
+        return (
+            self.env._("An electronic copy cannot be changed: make a new one."),
+            self.env._("An electronic copy cannot be deleted: it is in the register."),
+        )
 
     # ------------------------------------------------------------------ made by the step
 

@@ -6,9 +6,7 @@ copies' one; 01 again on 1 January). Nothing is sealed or stored but the record,
 changes or deletes afterwards."""
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
-from odoo.addons.snn_docflow.models.snn_approval import make_append_only
 from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_today
 from odoo.addons.snn_docflow.models.snn_register import create_numbered
 
@@ -18,7 +16,7 @@ from .snn_document_copy import FORMS
 class SnnSecretCopy(models.Model):
     _name = "snn.secret.copy"
     _description = "Paper Copy of a Secret Document"
-    _inherit = ["snn.document.child"]
+    _inherit = ["snn.append.only", "snn.document.child"]
     _snn_parent_fields = ("document_id", "incoming_id")
     _snn_rules_from = ("document_id", "incoming_id")
     _order = "number_year desc, number desc, id desc"
@@ -57,21 +55,17 @@ class SnnSecretCopy(models.Model):
     )
     _some_copies = models.Constraint("CHECK (copies > 0)", "At least one paper copy is made.")
 
-    def init(self):
-        make_append_only(self.env.cr, self._table)
-
     @api.depends("number", "form")
     def _compute_display_name(self):
         forms = dict(self._fields["form"]._description_selection(self.env))
         for copy in self:
             copy.display_name = f"{copy.number:02d} ({forms.get(copy.form, '')})"
 
-    def write(self, vals):  # pylint: disable=method-required-super
-        raise UserError(self.env._("A paper copy's record cannot be changed: record a new one."))
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("A paper copy's record cannot be deleted: it is numbered."))
+    def _append_only_refusals(self):
+        return (
+            self.env._("A paper copy's record cannot be changed: record a new one."),
+            self.env._("A paper copy's record cannot be deleted: it is numbered."),
+        )
 
     @api.model
     def _make(self, original, made):

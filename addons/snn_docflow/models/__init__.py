@@ -1,5 +1,6 @@
 from . import snn_step_defaults
 from . import snn_document_child
+from . import snn_append_only
 from . import snn_record_files
 from . import snn_step_mixin
 from . import snn_pdf_file_mixin

@@ -6,10 +6,7 @@ Rows are written by this code only and never changed or deleted (a trigger refus
 
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError
-
-from .snn_approval import make_append_only
+from odoo import fields, models
 
 # A form saved and reloaded, or opened again at once, is the same opening.
 SAME_OPENING = timedelta(minutes=5)
@@ -18,7 +15,7 @@ SAME_OPENING = timedelta(minutes=5)
 class SnnDocumentOpening(models.Model):
     _name = "snn.document.opening"
     _description = "Opening of a Secret Document"
-    _inherit = ["snn.document.child"]
+    _inherit = ["snn.append.only", "snn.document.child"]
     _order = "opened_at desc, id desc"
     _rec_name = "user_id"
 
@@ -28,15 +25,11 @@ class SnnDocumentOpening(models.Model):
     user_id = fields.Many2one("res.users", string="Opened By", required=True, readonly=True)
     opened_at = fields.Datetime(required=True, readonly=True)
 
-    def init(self):
-        make_append_only(self.env.cr, self._table)
-
-    def write(self, vals):  # pylint: disable=method-required-super
-        raise UserError(self.env._("The access history of a document cannot be changed."))
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("The access history of a document cannot be deleted."))
+    def _append_only_refusals(self):
+        return (
+            self.env._("The access history of a document cannot be changed."),
+            self.env._("The access history of a document cannot be deleted."),
+        )
 
 
 class SnnDocument(models.Model):

@@ -6,16 +6,13 @@ Made by the submit step only; nobody changes or deletes a version (a trigger ref
 import base64
 import hashlib
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError
-
-from .snn_approval import make_append_only
+from odoo import fields, models
 
 
 class SnnDocumentVersion(models.Model):
     _name = "snn.document.version"
     _description = "Submitted Draft Version"
-    _inherit = ["snn.document.child", "snn.record.files"]
+    _inherit = ["snn.append.only", "snn.document.child", "snn.record.files"]
     _order = "document_id, sequence desc"
     _rec_name = "file_name"
 
@@ -36,15 +33,11 @@ class SnnDocumentVersion(models.Model):
         "UNIQUE(document_id, sequence)", "A version number is taken once per document."
     )
 
-    def init(self):
-        make_append_only(self.env.cr, self._table)
-
-    def write(self, vals):  # pylint: disable=method-required-super
-        raise UserError(self.env._("A submitted version of a draft cannot be changed."))
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("A submitted version of a draft cannot be deleted."))
+    def _append_only_refusals(self):
+        return (
+            self.env._("A submitted version of a draft cannot be changed."),
+            self.env._("A submitted version of a draft cannot be deleted."),
+        )
 
 
 class SnnDocument(models.Model):

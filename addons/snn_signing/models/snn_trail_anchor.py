@@ -1,10 +1,8 @@
 import base64
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
 
 from odoo.addons.snn_docflow.engine_words import line_words
-from odoo.addons.snn_docflow.models.snn_approval import make_append_only
 
 from snn_sign.detached import verify_detached
 
@@ -19,7 +17,7 @@ class SnnTrailAnchor(models.Model):
     """
 
     _name = "snn.trail.anchor"
-    _inherit = ["snn.document.child"]
+    _inherit = ["snn.append.only", "snn.document.child"]
     _description = "Signed Head of a Document Trail"
     _order = "document_id, id"
 
@@ -29,15 +27,11 @@ class SnnTrailAnchor(models.Model):
     key_label = fields.Char()
     signer_subject = fields.Char()
 
-    def init(self):
-        make_append_only(self.env.cr, self._table)
-
-    def write(self, vals):  # pylint: disable=method-required-super
-        raise UserError(self.env._("The signed head of a trail cannot be changed."))
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("The signed head of a trail cannot be deleted."))
+    def _append_only_refusals(self):
+        return (
+            self.env._("The signed head of a trail cannot be changed."),
+            self.env._("The signed head of a trail cannot be deleted."),
+        )
 
     def _problems(self, rows, trust_roots):
         """What is wrong with this anchor against the trail ``rows`` (in words)."""

@@ -36,6 +36,7 @@ ACTIONS = [
     ("forward", "Forwarded"),
     ("return", "Returned"),
     ("approve", "Approved"),
+    ("check_format", "Format Checked"),
     ("issue", "Issued"),
     ("cancel", "Cancelled"),
     ("refuse", "Refused"),

@@ -178,6 +178,7 @@ class SnnDocument(models.Model):
     can_approve = fields.Boolean(compute="_compute_can_act")
     can_issue = fields.Boolean(compute="_compute_can_act")
     can_cancel = fields.Boolean(compute="_compute_can_act")
+    can_check_format = fields.Boolean(compute="_compute_can_check_format")
     can_edit = fields.Boolean(compute="_compute_can_act")
 
     _number_uniq = models.Constraint(
@@ -225,6 +226,12 @@ class SnnDocument(models.Model):
             document.can_issue = not document._get_cannot_issue_reasons()
             document.can_cancel = not document._get_cannot_cancel_reasons()
             document.can_edit = document.state == "draft" and document._is_drafter_or_manager()
+
+    @api.depends("state", "approval_ids")
+    @api.depends_context("uid")
+    def _compute_can_check_format(self):
+        for document in self:
+            document.can_check_format = not document._get_cannot_check_format_reasons()
 
     @api.onchange("signer_id")
     def _onchange_signer_suggest_lines(self):

@@ -167,6 +167,59 @@ class SnnDocument(models.Model):
         approving for the director says for whom, snn_document_delegation.py)."""
         return None
 
+    # ------------------------------------------------------------------ check the format
+
+    def action_check_format(self):
+        """Clerk: the format checked (Decree 30, Art. 13: thể thức, kỹ thuật trình bày) on an
+        approved document, its own trail row, separate from the approval of its content. The
+        issue records it too when nobody did before (the clerk who issues has checked it)."""
+        self._check_can_check_format()
+        for document in self:
+            document.sudo()._do_check_format()
+        return self._step_done(self.env._("Format checked. It can be issued."))
+
+    def _get_cannot_check_format_reasons(self):
+        self.ensure_one()
+        reasons = self._state_reasons(("approved",)) or self._who_reasons(
+            self.env.user.has_group("snn_docflow.group_clerk"),
+            self.env._("Only a clerk checks the format."),
+        )
+        if not reasons and self._format_checked():
+            reasons.append(
+                UserError(
+                    self.env._(
+                        "The format of “%(doc)s” was already checked by %(who)s.",
+                        doc=self.display_name,
+                        who=self._format_checked().user_id.name,
+                    )
+                )
+            )
+        if not reasons and self._breaks_four_eyes():
+            reasons.append(self._four_eyes_refusal())
+        return reasons
+
+    def _check_can_check_format(self):
+        for document in self:
+            document._raise_first(document._get_cannot_check_format_reasons)
+
+    def _do_check_format(self):
+        self._record_step("check_format", {})
+
+    def _format_checked(self):
+        """The trail row of the format's check since the last approval, if any (a document
+        returned and approved again is checked again)."""
+        rows = self.sudo().approval_ids.filtered(
+            lambda row: row.action in ("approve", "check_format")
+        )
+        last = rows.sorted("id")[-1:]
+        return last if last.action == "check_format" else last.browse()
+
+    def _record_format_check_at_issue(self):
+        """Part of the issue (sudo, after its checks): the clerk who issues has checked the
+        format, said in a row of its own when nobody did it before."""
+        if not self._format_checked():
+            self._record_step("check_format", {}, comment=self.env._("Checked at issue."))
+
     # ------------------------------------------------------------------ issue
 
     def action_issue(self):
@@ -184,16 +237,17 @@ class SnnDocument(models.Model):
             self.env._("Only a clerk issues it."),
         )
         if not reasons and self._breaks_four_eyes():
-            reasons.append(
-                AccessError(
-                    self.env._(
-                        "You approved “%s” yourself: another person issues it (four eyes). "
-                        "A manager can allow this in the company's settings.",
-                        self.display_name,
-                    )
-                )
-            )
+            reasons.append(self._four_eyes_refusal())
         return reasons
+
+    def _four_eyes_refusal(self):
+        return AccessError(
+            self.env._(
+                "You approved “%s” yourself: another person issues it (four eyes). "
+                "A manager can allow this in the company's settings.",
+                self.display_name,
+            )
+        )
 
     def _check_can_issue(self):
         """The reasons, then what reads the files (not part of ``can_issue``: the form would
@@ -221,6 +275,7 @@ class SnnDocument(models.Model):
     def _do_issue(self):
         """Number and date, the files the issue makes (none here; snn_signing stamps and
         signs), then issued with its trail row."""
+        self._record_format_check_at_issue()
         self.write(self._numbering_values())
         self.write(self._issue_files())
         self._record_step("issue", {"state": "issued"}, comment=self._issue_comment())

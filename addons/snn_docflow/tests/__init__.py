@@ -29,3 +29,4 @@ from . import test_delegation
 from . import test_delegation_rpc
 from . import test_replace_rpc
 from . import test_versions_openings
+from . import test_format_check

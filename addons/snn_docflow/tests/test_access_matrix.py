@@ -26,6 +26,8 @@ ALLOWED = {
         "approved": {"clerk", "manager"},
     },
     "approve": {"director_review": {"director"}},
+    # The format's check, a row of its own (Decree 30, Art. 13), by whoever may issue it.
+    "check_format": {"approved": {"clerk", "manager"}},
     "issue": {"approved": {"clerk", "manager"}},
     "cancel": {
         "draft": {"drafter", "manager"},
@@ -40,6 +42,7 @@ TARGET = {
     "forward": "director_review",
     "return": "draft",
     "approve": "approved",
+    "check_format": "approved",
     "issue": "issued",
     "cancel": "cancelled",
 }
@@ -78,7 +81,8 @@ class TestAccessMatrix(DocflowCase):
                         self.assertEqual(document.state, state, "a refusal changes nothing")
             self.assertEqual(
                 len(document.approval_ids),
-                {"draft": 0, "cancelled": 1}.get(state, STATES.index(state)),
+                # An issue adds the format's check when nobody made it before.
+                {"draft": 0, "cancelled": 1, "issued": 5}.get(state, STATES.index(state)),
                 "a refusal writes no trail row",
             )
 

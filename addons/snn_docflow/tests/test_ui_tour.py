@@ -83,7 +83,7 @@ class TestUiTour(TourCase):
         self.assertEqual(
             trail.mapped("action"),
             "submit return submit forward return submit forward approve "
-            "return submit forward approve issue".split(),
+            "return submit forward approve check_format issue".split(),
         )
         clerk_return = trail.filtered(
             lambda row: row.action == "return" and row.from_state == "approved"

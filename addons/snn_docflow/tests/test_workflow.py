@@ -48,7 +48,9 @@ class TestWorkflow(DocflowCase):
         self.assertFalse(document.activity_ids, "no to-do is left once the document is issued")
 
         trail = document.approval_ids
-        self.assertEqual(trail.mapped("action"), ["submit", "forward", "approve", "issue"])
+        self.assertEqual(
+            trail.mapped("action"), ["submit", "forward", "approve", "check_format", "issue"]
+        )
         self.assertEqual(
             trail.mapped("user_id"), self.drafter | self.head | self.director | self.clerk
         )

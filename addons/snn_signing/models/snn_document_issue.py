@@ -262,6 +262,8 @@ class SnnDocument(models.Model):
         if step:
             try:
                 with self.env.cr.savepoint():
+                    # Checked when the clerk asks, not when the signature comes back.
+                    self._record_format_check_at_issue()
                     self._request_signature(*step)
             except (UserError, SnnSignError) as error:
                 raise self._issue_refusal(error) from None

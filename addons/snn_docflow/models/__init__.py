@@ -21,6 +21,7 @@ from . import snn_document_confidential
 from . import snn_document_opening
 from . import snn_document_demo
 from . import ir_attachment
+from . import ir_binary
 from . import mail_followers
 from . import snn_document_queue
 from . import snn_delegation

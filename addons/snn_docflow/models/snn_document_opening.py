@@ -1,8 +1,11 @@
 """Who opened a document that is not "normal", and when (Decree 30, Annex VI: the system keeps
 the access history of secret documents). Each opening of its form (``web_read``, which the
-web and mobile clients call to show a record) is a row, at most one per user and document
-every few minutes (a save reloads the form); the managers read the history on the document.
-Rows are written by this code only and never changed or deleted (a trigger refuses it)."""
+web and mobile clients call to show a record) is a row, and so is each download of one of its
+files, or of a file of one of its parts (ir_binary.py: ``/web/content``, which a link or a
+script can call without the form); at most one row per user, document and kind every few
+minutes (a save reloads the form, the preview fetches the file); the managers read the history
+on the document. Rows are written by this code only and never changed or deleted (a trigger
+refuses it)."""
 
 from datetime import timedelta
 
@@ -10,6 +13,7 @@ from odoo import fields, models
 
 # A form saved and reloaded, or opened again at once, is the same opening.
 SAME_OPENING = timedelta(minutes=5)
+HOW = [("form", "Form Opened"), ("file", "File Downloaded")]
 
 
 class SnnDocumentOpening(models.Model):
@@ -24,6 +28,7 @@ class SnnDocumentOpening(models.Model):
     )
     user_id = fields.Many2one("res.users", string="Opened By", required=True, readonly=True)
     opened_at = fields.Datetime(required=True, readonly=True)
+    how = fields.Selection(HOW, string="Opened As", required=True, readonly=True, default="form")
 
     def _append_only_refusals(self):
         return (
@@ -48,8 +53,9 @@ class SnnDocument(models.Model):
         self._log_secret_openings()
         return result
 
-    def _log_secret_openings(self):
-        """A row per secret document read now by a person (the system's own reads aside)."""
+    def _log_secret_openings(self, how="form"):
+        """A row per secret document read now by a person (the system's own reads aside),
+        ``how``: its form opened, or a file of it downloaded."""
         if self.env.su or not self.env.user._is_internal():
             return
         secret = self.sudo().filtered(lambda d: d._is_secret())
@@ -61,12 +67,13 @@ class SnnDocument(models.Model):
             [
                 ("document_id", "in", secret.ids),
                 ("user_id", "=", self.env.uid),
+                ("how", "=", how),
                 ("opened_at", ">", now - SAME_OPENING),
             ]
         ).document_id
         Opening.create(
             [
-                {"document_id": document.id, "user_id": self.env.uid, "opened_at": now}
+                {"document_id": document.id, "user_id": self.env.uid, "opened_at": now, "how": how}
                 for document in secret - recent
             ]
         )

@@ -127,3 +127,36 @@ class TestVersionsAndOpenings(HttpCase, DocflowCase):
             with self.subTest(method=method), self.assertRaises(Fault):
                 xmlrpc_as(self, self.manager, "snn.document.opening", method, args, FORGED_CONTEXT)
         self.assertEqual(len(secret.sudo().opening_ids), 3)
+
+    def test_a_secret_file_downloaded_by_its_url_is_an_opening(self):
+        secret = self.make_draft(confidentiality="secret")
+        normal = self.make_draft()
+        secret.with_user(self.drafter).action_submit()
+        self.authenticate(self.head.login, self.head.login)
+        for _again in range(2):  # the preview fetching the file again: one row
+            response = self.url_open(f"/web/content/snn.document/{secret.id}/file")
+            self.assertEqual(response.status_code, 200)
+            self.assertTrue(response.content.startswith(b"%PDF"))
+        rows = secret.sudo().opening_ids
+        self.assertEqual(
+            [(row.user_id, row.how) for row in rows], [(self.head, "file")], "no form was opened"
+        )
+        # The stored attachment by its own id, and a version submitted: the same document.
+        attachment = self.stored_file(secret)
+        version = secret.sudo().version_ids
+        self.authenticate(self.drafter.login, self.drafter.login)
+        response = self.url_open(f"/web/content/snn.document.version/{version.id}/file")
+        self.assertEqual(response.status_code, 200)
+        response = self.url_open(f"/web/content/{attachment.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            secret.sudo().opening_ids.filtered(lambda r: r.user_id == self.drafter).mapped("how"),
+            ["file"],
+        )
+        # Who may not read it gets no file, and leaves no row; a normal document logs nothing.
+        self.authenticate(self.clerk.login, self.clerk.login)
+        response = self.url_open(f"/web/content/snn.document/{secret.id}/file")
+        self.assertNotEqual(response.status_code, 200)
+        self.url_open(f"/web/content/snn.document/{normal.id}/file")
+        self.assertFalse(secret.sudo().opening_ids.filtered(lambda r: r.user_id == self.clerk))
+        self.assertFalse(normal.sudo().opening_ids)

@@ -253,13 +253,23 @@ class SnnIncomingDocument(models.Model):
                 )
 
     def _withdraw(self, reason):
-        """The sender recalled it: withdrawn, its to-dos closed, its holders told."""
+        """The sender recalled it."""
+        self._withdraw_telling(self.env._("The sender recalled this document: %s", reason))
+
+    def _withdraw_telling(self, note, values=None):
+        """Withdrawn (with ``values``), every to-do on it closed, its holders told ``note``:
+        a recall and a replacement alike."""
         for incoming in self.filtered(lambda i: i.state != "withdrawn"):
-            incoming.write({"state": "withdrawn"})
-            incoming.activity_unlink([ACTIVITY_HANDLE])
+            incoming.write({"state": "withdrawn", **(values or {})})
+            incoming.activity_unlink(incoming._withdrawn_todos())
             incoming.message_post(
-                body=self.env._("The sender recalled this document: %s", reason),
+                body=note,
                 partner_ids=incoming._handlers().partner_id.ids,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
+
+    def _withdrawn_todos(self):
+        """Hook: the kinds of to-do a withdrawn document no longer needs (a module that adds
+        one adds it here)."""
+        return [ACTIVITY_HANDLE]

@@ -359,9 +359,13 @@ class SnnIncomingSenderRequest(models.Model):
         self.write({"sender_request": False})
         if request in ("recall", "replace"):
             self.write({"state": "withdrawn"})
-            self.activity_unlink([ACTIVITY_HANDLE, ACTIVITY_REMIND, ACTIVITY_ASSIGN])
+            self.activity_unlink(self._withdrawn_todos())
         self.message_post(body=self.env._("The sender's request (%s) was agreed to.", words))
         self._queue_status("15")
+
+    def _withdrawn_todos(self):
+        # Withdrawn, it is handled by nobody: the reminders and the assignments' to-dos too.
+        return [*super()._withdrawn_todos(), ACTIVITY_REMIND, ACTIVITY_ASSIGN]
 
     def _do_refuse_sender_request(self, reason):
         words = self._sender_request_words()
@@ -405,17 +409,12 @@ class SnnIncomingReplaced(models.Model):
     _inherit = "snn.incoming.document"  # pylint: disable=consider-merging-classes-inherited
 
     def _withdraw_replaced(self, replacement):
-        for incoming in self.filtered(lambda i: i.state != "withdrawn"):
-            incoming.write({"state": "withdrawn", "replaced_by_id": replacement.id})
-            incoming.activity_unlink([ACTIVITY_HANDLE, ACTIVITY_REMIND, ACTIVITY_ASSIGN])
-            incoming.message_post(
-                body=self.env._(
-                    "The sender replaced this document by %(code)s (%(subject)s), which is in "
-                    "the incoming documents.",
-                    code=replacement.code,
-                    subject=replacement.subject,
-                ),
-                partner_ids=incoming._handlers().partner_id.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
+        self._withdraw_telling(
+            self.env._(
+                "The sender replaced this document by %(code)s (%(subject)s), which is in the "
+                "incoming documents.",
+                code=replacement.code,
+                subject=replacement.subject,
+            ),
+            {"replaced_by_id": replacement.id},
+        )

@@ -10,3 +10,4 @@ from . import test_routing_reminders
 from . import test_ui_incoming
 from . import test_overdue_report
 from . import test_replace_correct
+from . import test_withdrawn_todos

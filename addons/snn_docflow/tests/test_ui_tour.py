@@ -85,6 +85,9 @@ class TestUiTour(TourCase):
             "submit return submit forward return submit forward approve "
             "return submit forward approve check_format issue".split(),
         )
+        check = trail.filtered(lambda row: row.action == "check_format")
+        self.assertEqual(check.user_id, self.users["clerk"])
+        self.assertFalse(check.comment, "checked by its button, not at issue")
         clerk_return = trail.filtered(
             lambda row: row.action == "return" and row.from_state == "approved"
         )

@@ -187,6 +187,13 @@ registry.category("web_tour.tours").add("snn_docflow_clerk_issues", {
     url: "/odoo",
     steps: () => [
         ...openFrom("snn_docflow.snn_document_menu_to_issue"),
+        // The format's check first, a step of its own in the trail (Decree 30, Art. 13).
+        clickButton("action_check_format"),
+        { content: "The check is confirmed", trigger: '.o_notification:contains("Format checked.")' },
+        {
+            content: "Checked once: the button is gone, Issue is still offered",
+            trigger: '.o_form_view:not(:has(button[name="action_check_format"])) button[name="action_issue"]',
+        },
         clickButton("action_issue"),
         {
             content: "Confirm taking the number",

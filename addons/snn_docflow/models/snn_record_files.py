@@ -19,6 +19,7 @@ for the record's own writes.
 
 import contextlib
 import contextvars
+import os
 
 from odoo import api, models
 from odoo.exceptions import UserError
@@ -54,6 +55,39 @@ class SnnRecordFiles(models.AbstractModel):
             for name, field in self._fields.items()
             if field.type == "binary" and field.attachment
         }
+
+    def _files_not_in_store(self, field_names=None):
+        """The guarded fields of this record (of ``field_names``) whose file is gone from the
+        filestore while its attachment row is still in the database: a database restored
+        without its filestore. Odoo then reads such a file as empty, which would pass for "no
+        file"; what checks a file (Verify Again) says this instead."""
+        self.ensure_one()
+        names = self._guarded_file_fields() & set(field_names or self._guarded_file_fields())
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("res_field", "in", sorted(names)),
+                ]
+            )
+        )
+        return {
+            attachment.res_field
+            for attachment in attachments
+            if attachment.store_fname
+            and not os.path.isfile(attachment._full_path(attachment.store_fname))
+        }
+
+    def _not_in_store_words(self):
+        return self.env._(
+            "The file of “%s” is not in the filestore (its record is in the database): a "
+            "database restored without its filestore? Restore the filestore of the same "
+            "backup.",
+            self.display_name,
+        )
 
     def _frozen_file_fields(self):
         """Hook: the guarded fields frozen now, even for the record's own writes."""

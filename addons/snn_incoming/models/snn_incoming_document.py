@@ -250,6 +250,8 @@ class SnnIncomingDocument(models.Model):
             )
 
     def _signature_verdict(self, data):
+        if not data and self._files_not_in_store(["file"]):
+            return "invalid", self._not_in_store_words()
         if not data:
             return "unsigned", self.env._("No file came with this document.")
         company = self.company_id

@@ -82,6 +82,10 @@ class SnnDocument(models.Model):
     def action_verify_signatures(self):
         """ "Verify again": the stored signed file, checked anew against the trusted roots."""
         self.check_access("read")
+        for document in self.sudo().filtered(lambda d: d._files_not_in_store(["signed_file"])):
+            document.signature_ids.write(
+                {"valid": False, "reasons": document._not_in_store_words()}
+            )
         for document in self.sudo().with_context(bin_size=False).filtered("signed_file"):
             signed = base64.b64decode(document.signed_file)
             report = verify_pdf(signed, document.company_id._trust_roots())

@@ -118,6 +118,11 @@ class SnnDocument(models.Model):
     def action_verify_signatures(self):
         result = super().action_verify_signatures()
         for document in self.sudo():
+            for attachment in document.attachment_ids:
+                if attachment._files_not_in_store(["sealed_file"]):
+                    attachment.signature_ids.write(
+                        {"valid": False, "reasons": attachment._not_in_store_words()}
+                    )
             for attachment in document.attachment_ids.filtered("sealed_file"):
                 sealed = attachment._file_bytes("sealed_file")
                 report = verify_pdf(sealed, document.company_id._trust_roots())

@@ -17,6 +17,7 @@
         "security/ir.model.access.csv",
         "security/ir_rule.xml",
         "wizards/snn_copy_wizard_views.xml",
+        "wizards/snn_copy_send_wizard_views.xml",
         "views/snn_document_copy_views.xml",
         "views/snn_document_views.xml",
         "views/snn_incoming_document_views.xml",

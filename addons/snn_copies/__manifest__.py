@@ -3,7 +3,7 @@
     "summary": "The clerk makes an electronic copy of an issued or incoming document: numbered "
     "in the organisation's series of copies of the year, sealed top right of page 1 with the "
     "form of copy, the organisation and the time (Decree 30, Art. 25-27)",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Productivity/Documents",
     "author": "SNN Docflow contributors",
     "license": "LGPL-3",
@@ -17,6 +17,7 @@
         "security/ir.model.access.csv",
         "security/ir_rule.xml",
         "wizards/snn_copy_wizard_views.xml",
+        "wizards/snn_copy_send_wizard_views.xml",
         "views/snn_document_copy_views.xml",
         "views/snn_document_views.xml",
         "views/snn_incoming_document_views.xml",

@@ -9,48 +9,26 @@ from xmlrpc.client import Fault
 
 import psycopg2
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_today
 from odoo.addons.snn_docflow.tests.common import xmlrpc_as
 from odoo.addons.snn_docflow.tests.test_chain_guards import FORGED_CONTEXT
 from odoo.addons.snn_incoming.tests.test_paper import paper_values
-from odoo.addons.snn_signing.tests.common import SigningCase, pdfsig
+from odoo.addons.snn_signing.tests.common import pdfsig
 
 from snn_sign import verify_pdf
 from snn_sign.extract import pdf_page_count
 from snn_sign_testkit.pdf_reading import field_box, words_in_field
 from snn_sign_testkit.sample_letter import PAGE_H, make_letter_pdf
 
+from .common import CopyCase
+
 
 @tagged("post_install", "-at_install")
-class TestCopies(HttpCase, SigningCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company_b = cls.env["res.company"].create(
-            {"name": "Sở Xây dựng", "snn_org_code": "SXD"}
-        )
-        cls.clerk_b = new_test_user(
-            cls.env,
-            "t_clerk_sxd",
-            "snn_docflow.group_clerk",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
-        )
-
-    def issued(self, **values):
-        return self.walk(self.make_letter(**values), "issued")
-
-    def copy_of(self, original, form="sao_y", pages=None, user=None):
-        return original.with_user(user or self.clerk).action_make_copy(form, pages)
-
-    def roots(self):
-        return [self.running.pki.ca_cert.read_bytes()]
-
+class TestCopies(CopyCase):
     # ------------------------------------------------------------------ making copies
 
     def test_each_form_is_sealed_top_right_and_numbered_in_the_series_of_the_year(self):

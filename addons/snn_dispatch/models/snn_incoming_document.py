@@ -230,9 +230,12 @@ class SnnIncomingDocument(models.Model):
         self.write({"state": state, "refuse_reason": reason or False})
         self.activity_feedback([ACTIVITY_HANDLE], user_id=self.env.uid)
         self.activity_unlink([ACTIVITY_HANDLE])
-        self.delivery_id._receive_status(
-            status_code, reason or "", source=f"incoming document {self.id}"
-        )
+        # An electronic copy sent inside Odoo (snn_copies) came without a delivery: nobody
+        # is waiting for its statuses.
+        if self.delivery_id:
+            self.delivery_id._receive_status(
+                status_code, reason or "", source=f"incoming document {self.id}"
+            )
 
     # ------------------------------------------------------------------ arrival and recall
 

@@ -171,8 +171,9 @@ class AccessMatrixCase(HttpCase, DocflowCase):
         # made as superuser from the required fields, attached to the issued document. Never
         # a record another test left in the database (Odoo's runner shares it).
         documents = draft | approved | issued
-        # Parents before the parts that need one (an incoming document before its assignments).
-        parents_first = ("snn.incoming.document",)
+        # Parents before the parts that need one (an incoming document before its assignments,
+        # an electronic copy before its deliveries and its send dialog).
+        parents_first = ("snn.incoming.document", "snn.document.copy")
         for model_name in sorted(cls._suite_models(), key=lambda n: (n not in parents_first, n)):
             if model_name not in world:
                 Model = env[model_name].sudo()

@@ -140,6 +140,7 @@ ALLOWED_CREATES = {
     "snn.metadata.export": {"clerk", "manager", "clerk_b", "manager_b"},
     "snn.period.report": {"clerk", "manager"},
     "snn.copy.wizard": {"clerk", "manager"},
+    "snn.copy.send.wizard": {"clerk", "manager"},
 }
 ALLOWED_UNLINKS = {
     ("snn.document", "draft"): {"drafter", "manager"},

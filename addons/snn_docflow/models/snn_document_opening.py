@@ -7,6 +7,7 @@ minutes (a save reloads the form, the preview fetches the file); the managers re
 on the document. Rows are written by this code only and never changed or deleted (a trigger
 refuses it)."""
 
+import contextlib
 from datetime import timedelta
 
 from odoo import fields, models
@@ -61,19 +62,38 @@ class SnnDocument(models.Model):
         secret = self.sudo().filtered(lambda d: d._is_secret())
         if not secret:
             return
-        Opening = self.env["snn.document.opening"].sudo()
-        now = fields.Datetime.now()
-        recent = Opening.search(
-            [
-                ("document_id", "in", secret.ids),
-                ("user_id", "=", self.env.uid),
-                ("how", "=", how),
-                ("opened_at", ">", now - SAME_OPENING),
-            ]
-        ).document_id
-        Opening.create(
-            [
-                {"document_id": document.id, "user_id": self.env.uid, "opened_at": now, "how": how}
-                for document in secret - recent
-            ]
-        )
+        with self._opening_cursor() as cr:
+            Opening = self.env(cr=cr, su=True)["snn.document.opening"]
+            now = fields.Datetime.now()
+            recent = Opening.search(
+                [
+                    ("document_id", "in", secret.ids),
+                    ("user_id", "=", self.env.uid),
+                    ("how", "=", how),
+                    ("opened_at", ">", now - SAME_OPENING),
+                ]
+            ).document_id
+            Opening.create(
+                [
+                    {
+                        "document_id": document.id,
+                        "user_id": self.env.uid,
+                        "opened_at": now,
+                        "how": how,
+                    }
+                    for document in secret - recent.with_env(self.env)
+                ]
+            )
+
+    def _opening_cursor(self):
+        """Where the row is written: the request's cursor, unless it is read-only. Odoo 19
+        serves a form's read (``web_read``) and a file's download on a read-only cursor when
+        a replica is configured (``db_replica_host``; Odoo's HttpCase simulates one): the row
+        then goes through a cursor of its own on the primary, rather than failing the read
+        there and making Odoo run the whole request again on the primary (with a warning and
+        a traceback in its log)."""
+        if self.env.cr.readonly:
+            # As Odoo's own /web/assets does: the read-only transaction has nothing to keep.
+            self.env.cr.rollback()
+            return self.env.registry.cursor(readonly=False)
+        return contextlib.nullcontext(self.env.cr)

@@ -13,7 +13,10 @@ Progress is committed after each batch (``ir.cron._commit_progress``), so a cras
 most the batch in hand, which is then sent again, as above.
 """
 
+import functools
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 
 from psycopg2.errors import SerializationFailure
@@ -40,6 +43,20 @@ RETRY_DELAYS = (
 )
 ACTIVITY_FAILED = "snn_dispatch.mail_activity_type_delivery_failed"
 STATUS_FOLLOW_UP = timedelta(minutes=1)
+# Messages to the exchange in flight at once, per cron worker: enough to hide its answer time
+# behind the rest of a batch (bench/dispatch_bench.py --latency-ms), few enough for its limits.
+EXCHANGE_THREADS = 8
+
+
+@dataclass
+class ExchangePosting:
+    """One message handed to the pool: its bytes and the answer to come, or why it was not
+    posted (a refusal to say; an unexpected error to raise where it is guarded)."""
+
+    message: bytes | None = None
+    answer: Future | None = None
+    refusal: str | None = None
+    crash: Exception | None = None
 
 
 class SnnDelivery(models.Model):
@@ -112,25 +129,40 @@ class SnnDelivery(models.Model):
     # ------------------------------------------------------------------ channels
 
     def _send(self):
-        """Send each claimed delivery on its channel; one failure never stops the others."""
+        """Send each claimed delivery on its channel; one failure never stops the others.
+
+        What takes time is the exchange's answer (50 to 200 ms a message on a real one): the
+        batch's messages to it are posted at once by a bounded pool of threads that speak
+        HTTP and nothing else, while this thread makes the internal deliveries and the
+        e-mails; then each answer is written here, in its own savepoint, as before. The pool
+        never touches the ORM or the cursor; a message posted twice (a crash before the
+        commit) is still answered "duplicate" by the exchange."""
+        sendable = self.browse()
         for document in self.document_id:
             mine = self.filtered(lambda d, doc=document: d.document_id == doc)
-            recalls = mine.filtered(lambda d: d.recall_state == "queued")
-            news = mine - recalls
             try:
                 document._check_sendable()
             except UserError as error:
-                news._to_paper(str(error))
+                recalls = mine.filtered(lambda d: d.recall_state == "queued")
+                (mine - recalls)._to_paper(str(error))
                 recalls.write({"recall_state": False})
                 continue
+            sendable |= mine
+        recalls = sendable.filtered(lambda d: d.recall_state == "queued")
+        news = sendable - recalls
+        exchange = news.filtered(lambda d: d.channel == "exchange")
+        with ThreadPoolExecutor(EXCHANGE_THREADS, thread_name_prefix="snn-exchange") as pool:
+            posted = [(group, group._post_exchange(pool)) for group in exchange._per_document()]
             for delivery in news.filtered(lambda d: d.channel in ("internal", "email")):
                 delivery._send_guarded(getattr(delivery, f"_send_{delivery.channel}"))
-            exchange = news.filtered(lambda d: d.channel == "exchange")
-            if exchange:
-                exchange._send_guarded(exchange._send_exchange)
-            if recalls:
-                recalls._send_guarded(recalls._send_exchange_recall)
+            for group, posting in posted:
+                group._send_guarded(functools.partial(group._apply_exchange, posting))
+        for group in recalls._per_document():
+            group._send_guarded(group._send_exchange_recall)
         self._wake_followers()
+
+    def _per_document(self):
+        return [self.filtered(lambda d, doc=doc: d.document_id == doc) for doc in self.document_id]
 
     def _wake_followers(self):
         """Once per batch: Odoo's mail queue (hourly unless woken) for the e-mails just
@@ -264,24 +296,36 @@ class SnnDelivery(models.Model):
             }
         )
 
-    def _send_exchange(self):
-        """One edXML message for this document's exchange recipients in the batch."""
+    def _post_exchange(self, pool):
+        """This document's exchange deliveries of the batch: one edXML message, built here and
+        posted by ``pool``; what _apply_exchange writes once it is answered."""
         document = self.document_id
         try:
             client = document.company_id._exchange_client()
             message = document._edxml_message(self)
         except (UserError, EdxmlError) as error:
-            # Unconfigured, or a field breaks a rule: say it, no retry.
-            self._fail(engine_words(self.env, error))
+            # Unconfigured, or a field breaks a rule: said, no retry.
+            return ExchangePosting(refusal=engine_words(self.env, error))
+        except Exception as error:  # raised again in _apply_exchange, where it is guarded
+            return ExchangePosting(crash=error)
+        return ExchangePosting(message=message, answer=pool.submit(client.send, message))
+
+    def _apply_exchange(self, posting):
+        """The exchange's answer to this document's message, per agency."""
+        if posting.crash:
+            raise posting.crash  # _send_guarded logs it and tries again later
+        if posting.refusal:
+            self._fail(posting.refusal)
             return
         try:
-            results = client.send(message)
+            results = posting.answer.result()
         except ExchangeUnavailable as error:
             self._retry_later(engine_words(self.env, error))
             return
         except ExchangeRefused as error:
             self._fail(engine_words(self.env, error))
             return
+        document = self.document_id
         for delivery in self:
             result = results.get(delivery.organ_id)
             if result is None:
@@ -300,7 +344,7 @@ class SnnDelivery(models.Model):
                 if delivery.email:
                     # A copy by e-mail (the status comes from the exchange); the message as
                     # sent when it went to this agency alone.
-                    delivery._queue_mail(message if len(self) == 1 else None)
+                    delivery._queue_mail(posting.message if len(self) == 1 else None)
             else:
                 delivery._fail(result.reason or self.env._("The exchange refused this agency."))
 

@@ -16,9 +16,10 @@ refusals, outages and status messages can be shown and tested.
     running.statuses_for("sys-b")                  # the statuses sys-b has sent
 
 ``python -m snn_sign_testkit.demo_exchange DIR [--port N] [--system-id ID] [--directory ID ...]
-[--organ SYSTEM_ID=ORGAN_ID ...] [--no-auto-arrived]`` runs it in the foreground until SIGTERM
-or Ctrl-C. It creates DIR/exchange/system.secret (mode 0600) unless present and prints one
-JSON line (url, system_id, secret_file, pid, log) and nothing more on stdout. More systems
+[--organ SYSTEM_ID=ORGAN_ID ...] [--no-auto-arrived] [--latency-ms N]`` runs it in the
+foreground until SIGTERM or Ctrl-C. It creates DIR/exchange/system.secret (mode 0600) unless
+present and prints one JSON line (url, system_id, secret_file, pid, log) and nothing more on
+stdout. More systems
 (e.g. a receiving agency's) are the files DIR/exchange/systems/<system id>.secret. Received
 messages, dedup keys, mailboxes and status messages are kept in
 DIR/exchange/exchange.sqlite3, so a restart keeps dedup and what is not acknowledged; each
@@ -27,6 +28,8 @@ secret).
 
 What it does beyond the protocol:
 
+- ``--latency-ms`` / ``latency_ms``: each message is answered that late (a real exchange takes
+  50 to 200 ms), without holding the others: requests in flight overlap as on a real server.
 - ``directory``: the OrganIds it knows; another recipient is "refused" ("unknown agency").
   None: any OrganId is accepted.
 - ``organs`` / ``--organ SYSTEM_ID=ORGAN_ID``: which system serves which agency codes (an
@@ -233,8 +236,10 @@ class StandIn:
         directory: list[str] | None = None,
         auto_arrived: bool = True,
         organs: dict[str, list[str]] | None = None,
+        latency: float = 0.0,
     ):
         self.auth = Authenticator(systems)
+        self.latency = latency  # seconds before each message is answered
         self.systems = set(systems)
         self.directory = None if directory is None else set(directory)
         self.auto_arrived = auto_arrived
@@ -326,6 +331,8 @@ class StandIn:
 
     # -- the protocol ------------------------------------------------------------------------
     async def post_message(self, request: web.Request) -> web.Response:
+        if self.latency:  # a real exchange answers in 50-200 ms; requests overlap meanwhile
+            await asyncio.sleep(self.latency)
         return self._accept(request, request["system"], request["body"])
 
     def _serves(self, system: str, organ: str) -> bool:
@@ -712,6 +719,7 @@ def start_exchange(
     system_id: str = DEFAULT_SYSTEM_ID,
     timeout: float = 30.0,
     organs: dict[str, list[str]] | None = None,
+    latency_ms: int = 0,
 ) -> RunningExchange:
     """Start ``python -m snn_sign_testkit.demo_exchange workdir`` on a loopback port (``port``,
     default a free one) and wait until it answers. ``systems``: more systems it knows besides
@@ -740,6 +748,8 @@ def start_exchange(
         command += ["--directory", *directory] if directory else ["--directory"]
     if not auto_arrived:
         command.append("--no-auto-arrived")
+    if latency_ms:
+        command += ["--latency-ms", str(latency_ms)]
     for bound, organ_ids in (organs or {}).items():
         for organ in organ_ids:
             command += ["--organ", f"{bound}={organ}"]
@@ -827,6 +837,12 @@ def main(argv: list[str] | None = None) -> int:
         help="the system serving that agency code: it alone reads its mailbox (repeatable)",
     )
     parser.add_argument("--no-auto-arrived", action="store_true", help="no status 01 by itself")
+    parser.add_argument(
+        "--latency-ms",
+        type=int,
+        default=0,
+        help="answer each message after this many milliseconds (a real exchange: 50-200)",
+    )
     args = parser.parse_args(argv)
     bindings: dict[str, list[str]] = {}
     for binding in args.bindings:
@@ -857,6 +873,7 @@ def main(argv: list[str] | None = None) -> int:
             directory=args.organs,
             auto_arrived=not args.no_auto_arrived,
             organs=bindings,
+            latency=max(args.latency_ms, 0) / 1000,
         )
     except ValueError as exc:
         parser.error(str(exc))

@@ -20,6 +20,10 @@ SYSTEM_PACKAGES = {
     "wkhtmltopdf": "/usr/bin/wkhtmltopdf",  # Odoo's QWeb PDF reports (registers, periodic report)
     # soffice (from libreoffice-common, which it pulls in) converts .docx/.odt drafts to PDF
     "libreoffice-writer-nogui": "/usr/lib/libreoffice/program/libswlo.so",
+    # tests/test_config_files.py checks config/nginx.example.conf and config/logrotate.example
+    # with the real tools (`nginx -t`, `logrotate -d`)
+    "nginx": "/usr/sbin/nginx",
+    "logrotate": "/usr/sbin/logrotate",
 }
 
 

@@ -11,7 +11,8 @@ e-mail; the provincial exchange does not carry copies yet (ROADMAP).
 
 import base64
 
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import html_escape
 
 CHANNELS = [("internal", "Internal (in Odoo)"), ("email", "E-mail")]
@@ -25,7 +26,7 @@ STATES = [
 
 class SnnCopyDelivery(models.Model):
     _name = "snn.copy.delivery"
-    _inherit = ["snn.document.child"]
+    _inherit = ["snn.document.child", "snn.step.mixin"]
     _description = "Electronic Copy Delivery"
     # Part of its copy for life, and read as it (whose rules are its original's).
     _snn_parent_fields = ("copy_id",)
@@ -66,10 +67,59 @@ class SnnCopyDelivery(models.Model):
     last_error = fields.Text(readonly=True)
     sent_by_id = fields.Many2one("res.users", readonly=True)
 
+    can_retry = fields.Boolean(compute="_compute_can_retry")
+
     _copy_partner_uniq = models.Constraint(
         "UNIQUE(copy_id, partner_id)",
         "An electronic copy is sent once to each organisation.",
     )
+
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_can_retry(self):
+        for delivery in self:
+            delivery.can_retry = not delivery._get_cannot_retry_reasons()
+
+    # ------------------------------------------------------------------ send again
+
+    def action_retry(self):
+        """Clerk: an e-mail of the copy that failed, sent again (a new e-mail, to the
+        organisation's address as it is now): one delivery per organisation stays the rule."""
+        for delivery in self:
+            delivery._raise_first(delivery._get_cannot_retry_reasons)
+        for delivery in self:
+            delivery.sudo()._do_retry()
+        return True
+
+    def _get_cannot_retry_reasons(self):
+        self.ensure_one()
+        reasons = self.copy_id._get_cannot_send_reasons()  # its clerks, while still in force
+        if reasons:
+            return reasons
+        if self.state != "failed":
+            return [
+                UserError(
+                    self.env._(
+                        "Only a delivery that failed is sent again: the one to %s is not.",
+                        self.recipient_name,
+                    )
+                )
+            ]
+        if not self.sudo().partner_id.email:
+            return [
+                UserError(
+                    self.env._(
+                        "%s has no e-mail address: add it to the organisation, then send again.",
+                        self.recipient_name,
+                    )
+                )
+            ]
+        return []
+
+    def _do_retry(self):
+        self.write({"state": "queued", "last_error": False, "email": self.partner_id.email})
+        self._send()
+        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
     # ------------------------------------------------------------------ channels (sudo)
 

@@ -122,6 +122,21 @@ class TestCopySend(CopyCase, MockEmail):
         self.assertEqual(delivery.state, "failed")
         self.assertIn("SMTP down", delivery.last_error)
         self.assertIn("was not delivered", "".join(copy.document_id.message_ids.mapped("body")))
+        # Not a dead end: its clerk sends it again (a new e-mail), nobody else.
+        for user in (self.drafter, self.clerk_b):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                delivery.with_user(user).action_retry()
+        self.assertTrue(delivery.with_user(self.clerk).can_retry)
+        first_mail = delivery.mail_id
+        delivery.with_user(self.clerk).action_retry()
+        self.assertEqual((delivery.state, delivery.last_error), ("queued", False))
+        self.assertNotEqual(delivery.mail_id, first_mail)
+        with self.mock_mail_gateway():
+            delivery.mail_id.send(raise_exception=False)
+        self.assertEqual(delivery.state, "sent")
+        self.assertEqual(len(self._mails), 1)
+        with self.assertRaisesRegex(UserError, "Only a delivery that failed"):
+            delivery.with_user(self.clerk).action_retry()
 
     def test_text_typed_by_people_is_escaped_in_the_mail(self):
         copy = self.copy_of(self.issued(subject='V/v <img src=x onerror="alert(1)">'))

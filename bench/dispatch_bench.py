@@ -366,12 +366,12 @@ def dispatch(args: argparse.Namespace) -> int:
     """The timed cron call, then the checks on what it committed."""
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
+    registry = exchange_registry(args)  # the addons path is set from here on
     from odoo.addons.snn_dispatch.models import snn_delivery_send  # noqa: PLC0415
 
-    if args.threads:
+    if args.threads:  # read by each batch's _send
         snn_delivery_send.EXCHANGE_THREADS = args.threads
     threads = snn_delivery_send.EXCHANGE_THREADS
-    registry = exchange_registry(args)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         cron_uid = env.ref(DISPATCH_CRON).user_id.id

@@ -1,6 +1,7 @@
 from . import (
     mail_mail,
     snn_copy_delivery,
+    snn_copy_record,
     snn_copy_source,
     snn_document,
     snn_document_copy,

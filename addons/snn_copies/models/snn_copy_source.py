@@ -20,7 +20,7 @@ from snn_sign.errors import SnnSignError
 from snn_sign.extract import extract_pages, parse_pages, pdf_page_count
 from snn_sign.longterm import add_document_timestamp
 
-from .snn_document_copy import FORMS
+from .snn_copy_record import FORMS
 
 COPY_FIELD = "CopySignature"
 

@@ -11,7 +11,6 @@ from odoo import api, fields, models
 
 from odoo.addons.snn_docflow.models.snn_register import create_numbered
 
-FORMS = [("sao_y", "Sao y"), ("sao_luc", "Sao lục"), ("trich_sao", "Trích sao")]
 # The abbreviations of the forms of copy in a copy's number and notation (Decree 30, Annex III).
 NOTATIONS = {"sao_y": "SY", "sao_luc": "SL", "trich_sao": "TS"}
 
@@ -21,38 +20,16 @@ class SnnDocumentCopy(models.Model):
     _description = "Electronic Copy"
     # Seen by whoever may read its original (models/ir_rule.py in snn_docflow); its file is
     # written by its own creation only.
-    _inherit = ["snn.append.only", "snn.document.child", "snn.record.files"]
-    _snn_parent_fields = ("document_id", "incoming_id")
-    _snn_rules_from = ("document_id", "incoming_id")
-    _order = "number_year desc, number desc, id desc"
+    _inherit = ["snn.copy.record", "snn.record.files"]
     _rec_name = "code"
 
-    company_id = fields.Many2one(
-        "res.company", string="Copying Organisation", required=True, readonly=True, index=True
-    )
-    document_id = fields.Many2one(
-        "snn.document", string="Outgoing Document", readonly=True, ondelete="restrict", index=True
-    )
-    incoming_id = fields.Many2one(
-        "snn.incoming.document",
-        string="Incoming Document",
-        readonly=True,
-        ondelete="restrict",
-        index=True,
-    )
-    form = fields.Selection(FORMS, string="Form of Copy", required=True, readonly=True)
-    pages = fields.Char(string="Pages Extracted", readonly=True, help="Of an extract (trích sao).")
-    number = fields.Integer(readonly=True, copy=False)
-    number_year = fields.Integer(string="Year", readonly=True, copy=False)
     code = fields.Char(string="Number and Notation", readonly=True, copy=False, index=True)
-    source_code = fields.Char(string="Original", readonly=True)
     subject = fields.Char(readonly=True)
     file = fields.Binary(string="Copy (PDF)", attachment=True, readonly=True)
     file_name = fields.Char(readonly=True)
     sha256 = fields.Char(string="SHA-256", readonly=True)
     signing_time = fields.Char(string="Sealed At", readonly=True, help="ISO 8601, Vietnam time.")
     seal_subject = fields.Char(string="Sealed By", readonly=True)
-    made_by_id = fields.Many2one("res.users", readonly=True)
 
     _number_unique = models.UniqueIndex(
         "(company_id, number_year, number) WHERE number IS NOT NULL",
@@ -76,14 +53,14 @@ class SnnDocumentCopy(models.Model):
         """The copy of ``original`` (snn.document or snn.incoming.document, sudo): numbered in
         its organisation's series of the year of its seal, ``sealed`` and the verdict on its
         seal (``seal``, snn_sign's SignatureReport) kept."""
-        link = "document_id" if original._name == "snn.document" else "incoming_id"
+        link, original_id = self._link_to(original)
         stem = (original.code or str(original.id)).replace("/", "-")
         notation = NOTATIONS[form]
 
         def values(number):
             return {
                 "company_id": original.company_id.id,
-                link: original.id,
+                link: original_id,
                 "form": form,
                 "pages": pages,
                 "number": number,

@@ -10,39 +10,15 @@ from odoo import api, fields, models
 from odoo.addons.snn_docflow.models.snn_document_workflow import vietnam_today
 from odoo.addons.snn_docflow.models.snn_register import create_numbered
 
-from .snn_document_copy import FORMS
-
 
 class SnnSecretCopy(models.Model):
     _name = "snn.secret.copy"
     _description = "Paper Copy of a Secret Document"
-    _inherit = ["snn.append.only", "snn.document.child"]
-    _snn_parent_fields = ("document_id", "incoming_id")
-    _snn_rules_from = ("document_id", "incoming_id")
-    _order = "number_year desc, number desc, id desc"
+    _inherit = ["snn.copy.record"]
 
-    company_id = fields.Many2one(
-        "res.company", string="Copying Organisation", required=True, readonly=True, index=True
-    )
-    document_id = fields.Many2one(
-        "snn.document", string="Outgoing Document", readonly=True, ondelete="restrict", index=True
-    )
-    incoming_id = fields.Many2one(
-        "snn.incoming.document",
-        string="Incoming Document",
-        readonly=True,
-        ondelete="restrict",
-        index=True,
-    )
-    form = fields.Selection(FORMS, string="Form of Copy", required=True, readonly=True)
-    pages = fields.Char(string="Pages Extracted", readonly=True)
     copies = fields.Integer(string="Paper Copies Made", required=True, readonly=True)
-    number = fields.Integer(readonly=True)
-    number_year = fields.Integer(string="Year", readonly=True)
-    source_code = fields.Char(string="Original", readonly=True)
     authorised_by_id = fields.Many2one("res.users", required=True, readonly=True)
     reason = fields.Text(required=True, readonly=True)
-    made_by_id = fields.Many2one("res.users", readonly=True)
     made_on = fields.Date(readonly=True)
 
     _number_unique = models.UniqueIndex(
@@ -72,13 +48,13 @@ class SnnSecretCopy(models.Model):
         """The record of paper copies of ``original`` (sudo), numbered in its organisation's
         confidential series of the year; ``made``: the clerk's checked values (form, copies,
         authorised_by_id, reason, pages)."""
-        link = "document_id" if original._name == "snn.document" else "incoming_id"
+        link, original_id = self._link_to(original)
         today = vietnam_today()
 
         def values(number):
             return {
                 "company_id": original.company_id.id,
-                link: original.id,
+                link: original_id,
                 **made,
                 "number": number,
                 "number_year": today.year,

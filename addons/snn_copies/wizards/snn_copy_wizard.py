@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..models.snn_document_copy import FORMS
+from ..models.snn_copy_record import FORMS
 
 
 class SnnCopyWizard(models.TransientModel):

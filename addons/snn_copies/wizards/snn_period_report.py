@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from odoo import models
 
-from ..models.snn_document_copy import FORMS
+from ..models.snn_copy_record import FORMS
 
 
 class SnnPeriodReport(models.TransientModel):

@@ -119,13 +119,14 @@ class SnnCopyDelivery(models.Model):
     def _do_retry(self):
         self.write({"state": "queued", "last_error": False, "email": self.partner_id.email})
         self._send()
-        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
     # ------------------------------------------------------------------ channels (sudo)
 
     def _send(self):
         for delivery in self:
             getattr(delivery, f"_send_{delivery.channel}")()
+        if "email" in self.mapped("channel"):  # the mail queue at once, not hourly
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
     def _send_internal(self):
         """An incoming document at the receiving organisation, as an internal delivery of a

@@ -141,8 +141,6 @@ class SnnDocumentCopy(models.Model):
             [self._delivery_values(partner) for partner in partners]
         )
         deliveries._send()
-        if "email" in deliveries.mapped("channel"):  # the mail queue at once, not hourly
-            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         (self.document_id or self.incoming_id).message_post(
             body=self.env._(
                 "Copy %(code)s sent to %(who)s by %(user)s.",

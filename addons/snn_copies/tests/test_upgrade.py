@@ -59,6 +59,19 @@ FIELDS_BY_MODULE = """
       JOIN ir_model_data d ON d.model = 'ir.model.fields' AND d.res_id = f.id
      WHERE d.module = ANY(%s)
 """
+# The tables of the suite's models (and the indexes it adds to Odoo's attachments) as
+# PostgreSQL has them: an upgraded database must have the same as a fresh install.
+COLUMNS = """
+    SELECT table_name, column_name, data_type, is_nullable
+      FROM information_schema.columns
+     WHERE table_schema = current_schema AND table_name LIKE 'snn\\_%'
+"""
+INDEXES = """
+    SELECT tablename, indexname, indexdef
+      FROM pg_indexes
+     WHERE schemaname = current_schema
+       AND (tablename LIKE 'snn\\_%' OR indexname LIKE 'ir\\_attachment%')
+"""
 TIMEOUT = 900  # seconds for one Odoo run: an install of every module takes about two minutes
 
 
@@ -184,6 +197,16 @@ class TestUpgrade(BaseCase):
                 fields.setdefault(module, set()).add(tuple(field))
         return versions, fields
 
+    @staticmethod
+    def _tables(dbname):
+        """The columns and indexes of the suite's tables in ``dbname``."""
+        with sql_db.db_connect(dbname).cursor() as cr:
+            cr.execute(COLUMNS)
+            columns = set(cr.fetchall())
+            cr.execute(INDEXES)
+            indexes = set(cr.fetchall())
+        return columns, indexes
+
     # ------------------------------------------------------------------ the test
 
     def test_a_database_of_the_previous_release_upgrades_with_nothing_lost(self):
@@ -227,6 +250,14 @@ class TestUpgrade(BaseCase):
             {(i["company"], i["signature_state"]) for i in after["incoming"]},
             {("SNN", "valid"), ("SXD", "valid")},
         )
+
+        # The upgraded database has the tables, columns, NOT NULLs and indexes (the searches'
+        # trigram ones among them) of a database installed with the current code: this test's.
+        upgraded, fresh = self._tables(self.dbname), self._tables(get_db_name())
+        self.assertIn(("snn_document", "number", "integer", "YES"), fresh[0])
+        self.assertIn("snn_document_pkey", {name for _table, name, _sql in fresh[1]})
+        self.assertEqual(upgraded[0], fresh[0], "columns")
+        self.assertEqual(upgraded[1], fresh[1], "indexes")
 
         # A module whose fields changed carries a higher version than it had.
         for module in MODULES:

@@ -40,6 +40,7 @@ import base64
 import os
 import secrets
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -296,9 +297,14 @@ def _mb(size: int) -> str:
     return f"{size / 2**20:.0f} MB"
 
 
-def _print_burst(label: str, burst, users: int):
-    from load_client import percentiles  # noqa: PLC0415
+def _burst(label: str, sessions, window: float, workdir: Path):
+    """The burst, printed with what the kernel and nginx said about it."""
+    from load_client import login_burst, percentiles  # noqa: PLC0415
+    from load_servers import listen_counters, nginx_errors  # noqa: PLC0415
 
+    before, said = listen_counters(), nginx_errors(workdir)
+    burst = login_burst(sessions, window)
+    users = len(sessions)
     p50, p95, p99 = percentiles(sorted(burst.times))
     refused = [e for e in burst.errors if e.startswith("connection")]
     print(
@@ -307,21 +313,39 @@ def _print_burst(label: str, burst, users: int):
         f"connections refused/reset {len(refused)}; other errors {len(burst.errors) - len(refused)}"
     )
     for error in sorted(set(burst.errors))[:5]:
-        print(f"    {error}")
+        print(f"    {error} (x{burst.errors.count(error)})")
+    if burst.failed_after:
+        print(
+            f"    the failed ones failed after {min(burst.failed_after):.1f} to "
+            f"{max(burst.failed_after):.1f} s"
+        )
+    after = listen_counters()
+    print(
+        "    kernel, whole machine, during the burst: "
+        + ", ".join(f"{name} +{after[name] - before.get(name, 0)}" for name in after)
+    )
+    for message, count in nginx_errors(workdir).items():
+        if count > said.get(message, 0):
+            print(f"    nginx: {message[:200]} (x{count - said.get(message, 0)})")
+    return burst
 
 
 def run_level(n, built, nginx, args, *, sampler):
-    from load_client import Session, login_burst, play  # noqa: PLC0415
+    from load_client import Session, play  # noqa: PLC0415
 
     officials = [o for org in built.officials[: n // ORG_SIZE] for o in org]
     sessions = [Session(nginx.url, nginx.cert, args.inner_db, o, built.password) for o in officials]
     sampler.reset()
     print(f"\n== {n} users ({n // ORG_SIZE} organisations), think {args.think} s")
-    burst = login_burst(sessions, args.burst_window)
-    _print_burst("8 a.m. burst through nginx", burst, n)
+    burst = _burst("8 a.m. burst through nginx", sessions, args.burst_window, nginx.workdir)
+    cpu = time.process_time()
     recorder, issued, elapsed = play(sessions, args.seconds, args.think_range)
+    cpu = time.process_time() - cpu
     load = os.getloadavg()
-    print(f"  {elapsed:.0f} s of work; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(
+        f"  {elapsed:.0f} s of work; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
+        f"the simulated users (this process) used {cpu / elapsed:.0%} of a core"
+    )
     print(f"  {'action':<18}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     failures = 0
     for action, count, p50, p95, p99, errors in recorder.rows():
@@ -339,10 +363,11 @@ def run_level(n, built, nginx, args, *, sampler):
 
 
 def measure(args: argparse.Namespace) -> int:
-    from load_client import Session, login_burst  # noqa: PLC0415
+    from load_client import Session  # noqa: PLC0415
     from load_servers import (  # noqa: PLC0415
         MemorySampler,
         log_problems,
+        login_rate,
         nginx_proxy,
         odoo_server,
         workers_for,
@@ -367,7 +392,8 @@ def measure(args: argparse.Namespace) -> int:
             print(
                 f"\n{cores} cores; Odoo {workers} HTTP workers + {args.cron} cron + gevent "
                 f"(config/odoo.example.conf's limits), nginx with TLS (self-signed) on "
-                f"{nginx.url}; load average before: {os.getloadavg()[0]:.2f}"
+                f"{nginx.url}, logins queued at {login_rate()}/s; "
+                f"load average before: {os.getloadavg()[0]:.2f}"
             )
             failures = 0
             with MemorySampler(odoo.process.pid).running() as sampler:
@@ -381,10 +407,8 @@ def measure(args: argparse.Namespace) -> int:
                         Session(base, None, args.inner_db, o, built.password) for o in officials
                     ]
                     print()
-                    _print_burst(
-                        "burst straight to Odoo (no nginx)",
-                        login_burst(sessions, args.burst_window),
-                        len(sessions),
+                    _burst(
+                        "burst straight to Odoo (no nginx)", sessions, args.burst_window, workdir
                     )
             seen = len(sampler.pids)
             problems = log_problems(odoo.log)

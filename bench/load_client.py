@@ -316,12 +316,13 @@ class Burst:
     seconds: float  # first login asked -> last answered
     times: list
     errors: list
+    failed_after: list  # seconds, of the logins that failed
 
 
 def login_burst(sessions, window: float) -> Burst:
     """Every session logs in at a random instant within ``window`` seconds (all threads
     started first, then released together)."""
-    go, times, errors, lock = threading.Event(), [], [], threading.Lock()
+    go, times, errors, failed_after, lock = threading.Event(), [], [], [], threading.Lock()
 
     def one(session):
         go.wait()
@@ -336,6 +337,7 @@ def login_burst(sessions, window: float) -> Burst:
             times.append(time.perf_counter() - start)
             if error:
                 errors.append(error)
+                failed_after.append(times[-1])
 
     threads = [threading.Thread(target=one, args=(s,), daemon=True) for s in sessions]
     for thread in threads:
@@ -344,7 +346,7 @@ def login_burst(sessions, window: float) -> Burst:
     go.set()
     for thread in threads:
         thread.join()
-    return Burst(time.perf_counter() - began, times, errors)
+    return Burst(time.perf_counter() - began, times, errors, failed_after)
 
 
 def play(sessions, seconds: float, think) -> tuple[Recorder, int, float]:

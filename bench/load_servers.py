@@ -188,6 +188,10 @@ def self_signed(workdir: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+def login_rate() -> int:
+    return 2 * (os.cpu_count() or 1)
+
+
 def nginx_site(odoo: OdooServer, port: int, cert: Path, key: Path) -> str:
     """config/nginx.example.conf for this run: the HTTPS server only (no port-80 redirect, no
     IPv6), on 127.0.0.1:``port``, the upstreams on Odoo's ports, the placeholders filled."""
@@ -198,6 +202,8 @@ def nginx_site(odoo: OdooServer, port: int, cert: Path, key: Path) -> str:
     text = text.replace("127.0.0.1:8069", f"127.0.0.1:{odoo.http_port}")
     text = text.replace("127.0.0.1:8072", f"127.0.0.1:{odoo.gevent_port}")
     text = text.replace("<odoo-host>", "127.0.0.1")
+    # The logins' rate, 2 per core per second, as the example's comment sizes it.
+    text = re.sub(r"rate=\d+r/s;", f"rate={login_rate()}r/s;", text)
     text = text.replace("<certificate.pem>", str(cert)).replace("<private-key.pem>", str(key))
     if "<" in re.sub(r"#.*", "", text):
         raise RuntimeError("a placeholder of nginx.example.conf is left unfilled")
@@ -229,6 +235,7 @@ class Nginx:
     process: subprocess.Popen
     url: str
     cert: Path
+    workdir: Path
 
 
 @contextlib.contextmanager
@@ -248,7 +255,7 @@ def nginx_proxy(workdir: Path, odoo: OdooServer):
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
                 break
             time.sleep(0.2)
-        yield Nginx(process, f"https://127.0.0.1:{port}", cert)
+        yield Nginx(process, f"https://127.0.0.1:{port}", cert, workdir)
     finally:
         process.terminate()  # SIGTERM: fast shutdown of master and workers
         try:
@@ -309,8 +316,39 @@ class MemorySampler:
 
 
 def log_problems(log: Path) -> list[str]:
-    """Odoo log lines that say a worker was replaced or killed, or anything at ERROR."""
-    wanted = re.compile(r" (ERROR|CRITICAL) |memory limit|timeout after|Pool Is Full|serializ")
+    """Odoo log lines that say a worker was replaced or killed, a request was retried after a
+    concurrency failure (Odoo retries up to 5 times, sleeping up to 2^n s: the user only waits
+    longer), or anything at ERROR."""
+    wanted = re.compile(
+        r" (ERROR|CRITICAL) |memory limit|timeout after|Pool Is Full|tries left|number of tries"
+    )
     if not log.exists():
         return []
     return [line for line in log.read_text(errors="replace").splitlines() if wanted.search(line)]
+
+
+def nginx_errors(workdir: Path) -> dict:
+    """nginx's [error] lines, the variable parts (time, ids, addresses) cut: message -> count."""
+    log = workdir / "nginx-error.log"
+    counts: dict = {}
+    if log.exists():
+        for line in log.read_text(errors="replace").splitlines():
+            if "[error]" not in line:
+                continue
+            message = re.sub(r"^.*?\[error\] \S+ \S+ ", "", line)
+            message = re.sub(r", client: .*", "", message)
+            counts[message] = counts.get(message, 0) + 1
+    return counts
+
+
+LISTEN_COUNTERS = ("ListenOverflows", "ListenDrops", "TCPReqQFullDrop", "SyncookiesSent")
+
+
+def listen_counters() -> dict:
+    """The kernel's TCP counters of full listen queues (/proc/net/netstat, whole machine)."""
+    lines = Path("/proc/net/netstat").read_text().splitlines()
+    for names, values in zip(lines[::2], lines[1::2], strict=True):
+        if names.startswith("TcpExt:"):
+            table = dict(zip(names.split()[1:], map(int, values.split()[1:]), strict=True))
+            return {name: table.get(name, 0) for name in LISTEN_COUNTERS}
+    return {}

@@ -3,7 +3,7 @@
     .venv/bin/python bench/load_bench.py [--users 50,100,200] [--seconds 120] [--think 3,12]
                                          [--burst-window 3] [--workers N] [--direct-burst N]
 
-About 15 minutes with the defaults (set-up 3-4 min, each level: its burst of logins, then
+About 11 minutes with the defaults (set-up 2 min, each level: its burst of logins, then
 --seconds of work, then the checks). Sets everything up itself, as the other benches do: a
 throwaway PostgreSQL cluster and a database with snn_docflow, snn_signing and snn_report
 (tools/devenv.py); a demo PKI on SoftHSM2 and the real token bridge (bench/common.py,

@@ -27,6 +27,7 @@ Printed per level: each action's count, p50/p95/p99 (ms) and errors (with their 
 documents issued per minute, the largest resident memory of one Odoo process and of all of
 them, the load average. At the end: every register's numbers taken once each and without gaps,
 a sample of signed files verified (snn_sign.verify), the Odoo log's errors, workers replaced.
+--think 1,3: an overload (several times what 2 cores serve) shows what breaks past capacity.
 --direct-burst N: then N logins within the window straight to Odoo's port, no nginx (the
 deployment the README advises against), for comparison.
 Not a test: figures are printed; the exit status is 1 when an action failed or a check did.
@@ -38,6 +39,7 @@ from __future__ import annotations
 import argparse
 import base64
 import os
+import re
 import secrets
 import sys
 import time
@@ -416,9 +418,14 @@ def measure(args: argparse.Namespace) -> int:
         checks.append(check_signed(registry, running.pki.ca_cert.read_bytes()))
     expected = workers + args.cron + 1
     print(f"\nOdoo processes seen: {seen} (started {expected}; more: workers replaced)")
-    print(f"Odoo log: {len(problems)} line(s) at ERROR or about limits/serialization")
-    for line in problems[:15]:
-        print(f"  {line[:300]}")
+    print(f"Odoo log: {len(problems)} line(s) at ERROR or about limits/concurrency retries")
+    kinds = {}
+    for line in problems:
+        kind = re.sub(r"^\S+ \S+ \d+ ", "", line)  # without date, time and pid
+        kind = re.sub(r"\[\d\d/\w+/\d{4} [\d:]+\]|\d+(\.\d+)?", "#", kind)
+        kinds[kind] = kinds.get(kind, 0) + 1
+    for kind, count in sorted(kinds.items(), key=lambda item: -item[1])[:15]:
+        print(f"  {count} x {kind[:240]}")
     for label, ok, detail in checks:
         print(f"check: {label}: {'OK' if ok else 'FAILED'} ({detail})")
     return 0 if not failures and all(ok for _l, ok, _d in checks) else 1

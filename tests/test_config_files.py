@@ -336,6 +336,28 @@ def test_nginx_example_agrees_with_odoo_example():
     assert "return 301 https://$host$request_uri;" in site
 
 
+def test_nginx_example_queues_the_login_burst():
+    """The 8 a.m. logins wait in nginx and reach Odoo at a rate its cores hash (2 per core per
+    second), not all at once: beyond Odoo's listen queue (8 x workers) they failed with 502
+    (bench/load_bench.py). Only POSTs count; queued, never refused (no nodelay)."""
+    site = re.sub(r"#.*", "", NGINX_CONF.read_text(encoding="utf-8"))
+    options = odoo_options()
+    # odoo.example.conf's processes: (2 x cores) + 1 = workers + cron workers
+    cores = (int(options["workers"]) + int(options["max_cron_threads"]) - 1) // 2
+    zone = re.search(r"limit_req_zone \$(\w+) zone=odoo_login:\w+ rate=(\d+)r/s;", site)
+    assert zone, "no limit_req_zone for the logins"
+    assert int(zone.group(2)) == 2 * cores
+    key = re.search(rf"map \$request_method \${zone.group(1)} \{{(.*?)\}}", site, re.S).group(1)
+    assert re.search(r"^\s*POST\s+\S+;", key, re.M) and re.search(r"default\s+'';", key)
+    for path in ("/web/login", "/web/session/authenticate"):
+        location = re.search(rf"location = {re.escape(path)} \{{(.*?)\}}", site, re.S)
+        assert location, path
+        body = location.group(1)
+        burst = re.search(r"limit_req zone=odoo_login burst=(\d+)([^;]*);", body)
+        assert burst and int(burst.group(1)) >= 1000 and "nodelay" not in burst.group(2), path
+        assert "proxy_pass http://odoo_http;" in body, path
+
+
 # ---------------------------------------------------------------------------------- systemd
 
 

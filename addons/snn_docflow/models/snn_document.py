@@ -144,7 +144,12 @@ class SnnDocument(models.Model):
         string="Authority Line", help="E.g. KT. GIÁM ĐỐC (signing on behalf of the director)."
     )
     signer_position = fields.Char(string="Signer's Position", help="E.g. PHÓ GIÁM ĐỐC.")
-    recipient_ids = fields.One2many("snn.document.recipient", "document_id", copy=True)
+    # bypass_search_access: a search by recipient finds the lines without the rules they
+    # take from their document (snn.document.child), which the documents found pass anyway;
+    # with them, each line found (of every organisation) was joined back to its document.
+    recipient_ids = fields.One2many(
+        "snn.document.recipient", "document_id", copy=True, bypass_search_access=True
+    )
     related_document_ids = fields.Many2many(
         "snn.document",
         "snn_document_related_rel",

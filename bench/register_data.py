@@ -26,6 +26,26 @@ COMPANIES = [  # abbreviation, name, agency code
     ("SNV", "Sở Nội vụ", "000.00.16.H53"),
     ("SCT", "Sở Công Thương", "000.00.17.H53"),
     ("SKHCN", "Sở Khoa học và Công nghệ", "000.00.18.H53"),
+    # The province's other agencies and communes (--organisations up to 40).
+    ("STP", "Sở Tư pháp", "000.00.19.H53"),
+    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", "000.00.20.H53"),
+    ("SDTTG", "Sở Dân tộc và Tôn giáo", "000.00.21.H53"),
+    ("TTT", "Thanh tra tỉnh", "000.00.22.H53"),
+    ("BQLKCN", "Ban Quản lý các khu công nghiệp", "000.00.23.H53"),
+    ("BQLDA", "Ban Quản lý dự án đầu tư xây dựng", "000.00.24.H53"),
+    ("VPUB", "Văn phòng Ủy ban nhân dân", "000.00.25.H53"),
+    ("SNGV", "Sở Ngoại vụ", "000.00.26.H53"),
+]
+COMMUNES = (
+    "Yên Sơn", "Sơn Dương", "Hàm Yên", "Chiêm Hóa", "Na Hang", "Lâm Bình", "Tân Trào",
+    "Minh Thanh", "Trung Sơn", "Thái Bình", "Kim Bình", "Hòa An", "Phúc Ứng", "Hồng Thái",
+    "Thượng Lâm", "Côn Lôn", "Yên Hoa", "Đông Thọ", "Hợp Hòa", "Kháng Nhật", "Tân Long",
+    "Xuân Vân", "Bình Xa", "Thái Sơn", "Nhữ Khê", "Phù Lưu", "Tân Mỹ", "Kiên Đài",
+    "Vinh Quang", "Hùng Lợi", "Mỹ Bằng", "Lực Hành",
+)  # fmt: skip
+COMPANIES += [  # communes (UBND xã), the bulk of a province's organisations
+    (f"UBX{index:02d}", f"Ủy ban nhân dân xã {name}", f"000.{index:02d}.31.H53")
+    for index, name in enumerate(COMMUNES, 1)
 ]
 UNITS = [
     ("VP", "Văn phòng"),
@@ -81,6 +101,17 @@ QUEUE_SINCE = datetime.datetime(2026, 11, 5, 8, 0)  # the queues were drafted si
 RECENT_FROM = datetime.date(2026, 11, 2)  # the last month's flow, the same at every size
 RECENT_PER_DAY = 8  # documents issued per organisation and working day in that month
 ESIGN_FROM = datetime.date(2022, 7, 1)  # before: some on paper by the clerk's choice
+PDF_TEXT_SHARE = 3  # 1 document in 3 has the text of its PDF indexed (see pdf_text())
+LEGAL_BASES = [
+    "Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư",
+    "Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025",
+    "Nghị định số 45/2020/NĐ-CP về thực hiện thủ tục hành chính trên môi trường điện tử",
+    "Quyết định số 28/2018/QĐ-TTg về gửi, nhận văn bản điện tử giữa các cơ quan",
+    "Luật Ngân sách nhà nước số 89/2025/QH15",
+    "Nghị định số 136/2020/NĐ-CP quy định chi tiết Luật Phòng cháy và chữa cháy",
+    "Kế hoạch số 112/KH-UBND của Ủy ban nhân dân tỉnh",
+    "Chỉ thị số 05/CT-UBND về tăng cường kỷ luật, kỷ cương hành chính",
+]
 
 
 # --------------------------------------------------------------------------- Odoo side
@@ -118,7 +149,7 @@ def setup(args: argparse.Namespace) -> int:
         }
         env = api.Environment(cr, SUPERUSER_ID, quiet)
         companies = []
-        for index, (code, name, organ_id) in enumerate(COMPANIES, 1):
+        for index, (code, name, organ_id) in enumerate(COMPANIES[: args.organisations], 1):
             values = {
                 "name": f"{name} tỉnh Tuyên Quang",
                 "snn_org_code": code,
@@ -573,6 +604,54 @@ class Plan:
                 ]  # fmt: skip
                 next_id += 1
 
+    ATTACHMENT_COLUMNS = (
+        "id", "name", "res_model", "res_field", "res_id", "company_id", "type", "public",
+        "mimetype", "file_size", "index_content", "create_uid", "create_date", "write_uid",
+        "write_date",
+    )  # fmt: skip
+
+    def attachment_rows(self, first_id: int):
+        """The PDF of 1 document in PDF_TEXT_SHARE, as attachment_indexation leaves it: no
+        file (nothing reads it), its text in index_content (pdf_text()); the signed PDF of an
+        e-signed document, else the PDF of the draft."""
+        rng = self.rng
+        next_id = first_id
+        for doc in self.docs:
+            if rng.randrange(PDF_TEXT_SHARE):
+                continue
+            field = "signed_file" if doc.get("signed_sha256") else "file"
+            text = self.pdf_text(doc)
+            yield [
+                next_id, doc.get("signed_file_name") or "du-thao.pdf", "snn.document", field,
+                doc["id"], doc["company_id"], "binary", False, "application/pdf",
+                len(text) * 40, text, doc["create_uid"], doc["write_date"], doc["create_uid"],
+                doc["write_date"],
+            ]  # fmt: skip
+            next_id += 1
+
+    def pdf_text(self, doc) -> str:
+        """A document's PDF as pdfminer reads it and snn_report indexes it (NFC, single
+        spaces): the heading, number and date, subject, two legal bases, a request, the
+        recipients and the signer; some 600 to 900 bytes."""
+        rng = self.rng
+        company = doc["company"]
+        day = doc.get("issue_date") or doc["create_date"].date()
+        bases = rng.sample(LEGAL_BASES, 2)
+        body = rng.sample(TOPICS, 2)
+        parts = [
+                "ỦY BAN NHÂN DÂN TỈNH TUYÊN QUANG", company["name"].upper(),
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc",
+                f"Số: {doc.get('code') or '/'}",
+                f"Tuyên Quang, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}",
+                doc["subject"] + ".", f"Căn cứ {bases[0]};", f"Căn cứ {bases[1]};",
+                f"{company['name']} đề nghị các cơ quan, đơn vị {body[0]} và {body[1]},",
+                f"trước hết tại xã {rng.choice(COMMUNES)}, báo cáo kết quả trước ngày 25",
+                "hằng tháng để tổng hợp.",
+                "Nơi nhận: - Như trên; - Lưu: VT,", doc["unit"]["code"] + ".",
+                doc["signer_authority"] or "", doc["signer_position"],
+        ]  # fmt: skip
+        return " ".join(part for part in parts if part)
+
 
 SUPERUSER = 1
 TYPES_BY_CODE = {code: name for name, code, _w in TYPES if code}
@@ -632,6 +711,7 @@ def generate(args: argparse.Namespace) -> int:
         lines = plan.lines()
         built = time.perf_counter() - began
         cr.execute("DELETE FROM mail_activity WHERE res_model = 'snn.document'")
+        cr.execute("DELETE FROM ir_attachment WHERE res_model = 'snn.document'")
         cr.execute("TRUNCATE snn_document CASCADE")  # lines, deliveries, trails, incoming
         first = _reserve_ids(cr, "snn_document", len(plan.docs))
         counts["documents"] = _copy(
@@ -650,11 +730,22 @@ def generate(args: argparse.Namespace) -> int:
         counts["to-dos"] = _copy(
             cr, "mail_activity", Plan.ACTIVITY_COLUMNS, plan.activity_rows(first)
         )
+        first = _reserve_ids(cr, "ir_attachment", len(plan.docs))  # at most one each
+        counts["PDF texts"] = _copy(
+            cr, "ir_attachment", Plan.ATTACHMENT_COLUMNS, plan.attachment_rows(first)
+        )
         cr.commit()
         copied = time.perf_counter() - began - built
-        cr.execute("ANALYZE")
-        cr.commit()
+        # VACUUM as autovacuum would have by the time anyone reads them: the visibility map
+        # set (index-only scans), the statistics fresh. Outside a transaction block.
+        cr._cnx.autocommit = True
+        try:
+            cr.execute("VACUUM ANALYZE")
+        finally:
+            cr._cnx.autocommit = False
         elapsed = time.perf_counter() - began
+        cr.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        size = cr.fetchone()[0]
         cr.execute("SELECT state, count(*) FROM snn_document GROUP BY 1 ORDER BY 2 DESC")
         states = cr.fetchall()
         company = state["companies"][0]
@@ -671,8 +762,9 @@ def generate(args: argparse.Namespace) -> int:
         queue = dict(cr.fetchall())
     print(
         f"generated {args.size:,} documents in {elapsed:.1f} s (rows built in Python "
-        f"{built:.1f} s, COPY {copied:.1f} s, ANALYZE {elapsed - built - copied:.1f} s): "
+        f"{built:.1f} s, COPY {copied:.1f} s, VACUUM ANALYZE {elapsed - built - copied:.1f} s): "
         + ", ".join(f"{count:,} {name}" for name, count in counts.items())
+        + f"; database {size}"
     )
     print("  states: " + ", ".join(f"{name} {count:,}" for name, count in states))
     print(

@@ -2,7 +2,7 @@
     "name": "Outgoing Documents (Văn bản đi)",
     "summary": "Draft, review, approve, number and issue outgoing documents "
     "of a Vietnamese government department (Decree 30/2020/NĐ-CP)",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Productivity/Documents",
     "author": "SNN Docflow contributors",
     "license": "LGPL-3",

@@ -2,7 +2,7 @@
     "name": "Outgoing Documents: Registers and Reports (Sổ đăng ký, báo cáo)",
     "summary": "The outgoing register of Decree 30 (PDF and spreadsheet), paper originals with "
     "their copies counted, the periodic report to the province, and search in the PDFs' text",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Productivity/Documents",
     "author": "SNN Docflow contributors",
     "license": "LGPL-3",

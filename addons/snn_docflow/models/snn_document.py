@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.db import FunctionStatus
 
 SUBJECT_MAX_LENGTH = 500  # edXML Subject, and what fits under the number line
 
@@ -10,6 +11,26 @@ CONFIDENTIALITY = [
     ("secret", "Secret"),
     ("top_secret", "Top Secret"),
 ]
+
+
+def trigram_index(column):
+    """A models.Index definition: the GIN trigram index Odoo makes for index='trigram'
+    (Registry.check_indexes), on unaccent(column) when the database's unaccent is indexable,
+    as an ilike then compares; none without pg_trgm. For a column that keeps its btree index
+    (index=True) for equality: Odoo names both the same, so index='trigram' would not replace
+    the btree an existing database has."""
+
+    def definition(registry):
+        if not registry.has_trigram:
+            return ""
+        expression = f'"{column}"'
+        if registry.has_unaccent == FunctionStatus.INDEXABLE:
+            expression = registry.unaccent(expression)
+        return f"USING gin ({expression} gin_trgm_ops)"
+
+    return definition
+
+
 STATES = [
     ("draft", "Draft"),
     ("head_review", "Head Review"),
@@ -73,7 +94,13 @@ class SnnDocument(models.Model):
     # Reviewers only read documents; they still comment on them.
     _mail_post_access = "read"
 
-    subject = fields.Char(required=True, tracking=True, help="Trích yếu: at most 500 characters.")
+    # index="trigram": searched by any words of it (a GIN trigram index serves ilike).
+    subject = fields.Char(
+        required=True,
+        tracking=True,
+        index="trigram",
+        help="Trích yếu: at most 500 characters.",
+    )
     document_type_id = fields.Many2one(
         "snn.document.type", required=True, tracking=True, ondelete="restrict", check_company=True
     )
@@ -93,8 +120,14 @@ class SnnDocument(models.Model):
         string="Head of Unit",
         related="department_id.manager_id.user_id",
     )
+    # Indexed: "My Documents" and the drafters' record rule count a drafter's documents.
     drafter_id = fields.Many2one(
-        "res.users", required=True, default=lambda self: self.env.user, readonly=True, copy=False
+        "res.users",
+        required=True,
+        default=lambda self: self.env.user,
+        readonly=True,
+        copy=False,
+        index=True,
     )
     signer_id = fields.Many2one(
         "res.users",
@@ -111,7 +144,12 @@ class SnnDocument(models.Model):
         string="Authority Line", help="E.g. KT. GIÁM ĐỐC (signing on behalf of the director)."
     )
     signer_position = fields.Char(string="Signer's Position", help="E.g. PHÓ GIÁM ĐỐC.")
-    recipient_ids = fields.One2many("snn.document.recipient", "document_id", copy=True)
+    # bypass_search_access: a search by recipient finds the lines without the rules they
+    # take from their document (snn.document.child), which the documents found pass anyway;
+    # with them, each line found (of every organisation) was joined back to its document.
+    recipient_ids = fields.One2many(
+        "snn.document.recipient", "document_id", copy=True, bypass_search_access=True
+    )
     related_document_ids = fields.Many2many(
         "snn.document",
         "snn_document_related_rel",
@@ -192,6 +230,9 @@ class SnnDocument(models.Model):
     # Every read is of one organisation (company rule): its kanban columns (one state, newest
     # first) read at most their own rows, and its counts only its rows (bench/register_bench.py).
     _company_state_id_idx = models.Index("(company_id, state, id)")
+    # Searched by a part of it ("15/QĐ", "QĐ-SNNMT"): a trigram index beside the btree
+    # (code_conflict compares whole codes).
+    _code_trigram_idx = models.Index(trigram_index("code"))
 
     @api.depends("approval_ids", "trail_head_hash")
     def _compute_trail_intact(self):

@@ -12,11 +12,19 @@ class SnnDocumentRecipient(models.Model):
 
     sequence = fields.Integer(default=10)
     document_id = fields.Many2one("snn.document", required=True, ondelete="cascade", index=True)
+    # Indexed: the documents list is searched by recipient (the partner's or unit's name
+    # first, then the lines that name them); each line names one of the two.
     partner_id = fields.Many2one(
-        "res.partner", string="Outside Organisation", help="Receives by e-mail and edXML."
+        "res.partner",
+        string="Outside Organisation",
+        index="btree_not_null",
+        help="Receives by e-mail and edXML.",
     )
     department_id = fields.Many2one(
-        "hr.department", string="Internal Unit", help="Sees the document in Odoo."
+        "hr.department",
+        string="Internal Unit",
+        index="btree_not_null",
+        help="Sees the document in Odoo.",
     )
     purpose = fields.Selection(
         [

@@ -71,10 +71,22 @@ def search_filter(Model, name):
     return safe_eval(node.get("domain"), {"uid": Model.env.uid})
 
 
-def first_page(Model, domain, spec):
-    """web_search_read of a list's first page: (records shown, count)."""
+def search_field(Model, name, value):
+    """The domain the web client makes of ``value`` typed in the search bar and chosen for the
+    field ``name`` of ``Model``'s default search view: its filter_domain with ``self`` the text,
+    else ``(name, 'ilike', value)`` (a text or a record's name, as for a Char or a Many2one)."""
+    arch = Model.get_views([(False, "search")])["views"]["search"]["arch"]
+    node = etree.fromstring(arch).find(f".//field[@name='{name}']")
+    if node.get("filter_domain"):
+        return safe_eval(node.get("filter_domain"), {"self": value, "uid": Model.env.uid})
+    return [(name, "ilike", value)]
+
+
+def first_page(Model, domain, spec, limit=PAGE):
+    """web_search_read of a list's first page (of an ungrouped kanban's with ``limit``
+    KANBAN_PAGE): (records shown, count)."""
     result = Model.web_search_read(
-        domain, spec, offset=0, limit=PAGE, order="", count_limit=COUNT_LIMIT
+        domain, spec, offset=0, limit=limit, order="", count_limit=COUNT_LIMIT
     )
     return len(result["records"]), result["length"]
 

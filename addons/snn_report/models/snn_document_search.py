@@ -26,6 +26,10 @@ class SnnDocument(models.Model):
 class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
+    # index="trigram": the text of a PDF is searched for any words of it (a GIN trigram index
+    # serves ilike; snn_pdf_text_mixin.py), among the PDFs of a whole province.
+    index_content = fields.Text(index="trigram")
+
     @api.model
     def _index(self, bin_data, mimetype, checksum=None):
         """A PDF's text in NFC, its white space in single spaces (see snn_pdf_text_mixin.py)."""

@@ -7,7 +7,9 @@ signed file once there is one, as it carries the stamped number and date, "Số:
 binary fields are hidden from attachment searches unless the domain names ``res_field``; they
 are searched here as superuser, by id only (never their content), and the answer is a
 condition on the records' ids: the user's own record rules still decide which of them they
-see, so a secret document never shows to someone who may not read it.
+see, so a secret document never shows to someone who may not read it. The condition is a
+subquery, not a list of ids: the database finds the page (the text through the trigram index
+of index_content, snn_document_search.py) however many records match, in the same queries.
 
 pdfminer's text is indexed in NFC with single spaces (``IrAttachment._index``,
 snn_document_search.py), and the words searched for are put the same way: a word typed in
@@ -21,6 +23,7 @@ import unicodedata
 from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 # '=' reaches a search method as 'in' (the ORM rewrites it first).
 PATTERN_OPERATORS = frozenset({"ilike", "=ilike", "like", "=like"})
@@ -68,24 +71,31 @@ class SnnPdfTextMixin(models.AbstractModel):
                 )
             )
         pdf_fields = self._pdf_text_fields
-        Attachment = self.env["ir.attachment"].sudo()
-        of_model = Domain("res_model", "=", self._name) & Domain("res_id", "!=", False)
-        # res_id and res_field only: index_content is compared in SQL, never loaded.
-        matches = Attachment.search_fetch(
-            of_model & Domain("res_field", "in", pdf_fields) & content, ["res_id", "res_field"]
+        # res_id only: index_content is compared in SQL, never loaded.
+        query = (
+            self.env["ir.attachment"]
+            .sudo()
+            ._search(
+                Domain("res_model", "=", self._name)
+                & Domain("res_id", "!=", False)
+                & Domain("res_field", "in", pdf_fields)
+                & content
+            )
         )
-        ids = set()
-        for rank, field_name in enumerate(pdf_fields):
-            found = {a.res_id for a in matches if a.res_field == field_name}
-            preferred = pdf_fields[:rank]
-            if found and preferred:
-                # A record with a preferred PDF (the signed one) is searched in that one only.
-                shadowed = Attachment.search_fetch(
-                    of_model
-                    & Domain("res_field", "in", preferred)
-                    & Domain("res_id", "in", sorted(found)),
-                    ["res_id"],
+        attachment = SQL.identifier(query.table)
+        # A record with a preferred PDF (the signed one) is searched in that one only: each
+        # text found is of the record's most preferred PDF, a PDF no preferred one shadows.
+        for rank, field_name in enumerate(pdf_fields[1:], 1):
+            query.add_where(
+                SQL(
+                    "(%(field)s != %(name)s OR NOT EXISTS(SELECT FROM ir_attachment preferred"
+                    " WHERE preferred.res_model = %(model)s AND preferred.res_id = %(res_id)s"
+                    " AND preferred.res_field IN %(preferred)s))",
+                    field=SQL("%s.res_field", attachment),
+                    name=field_name,
+                    model=self._name,
+                    res_id=SQL("%s.res_id", attachment),
+                    preferred=tuple(pdf_fields[:rank]),
                 )
-                found -= set(shadowed.mapped("res_id"))
-            ids |= found
-        return [("id", "in", sorted(ids))]
+            )
+        return Domain("id", "any!", query.subselect(SQL("%s.res_id", attachment)))

@@ -156,7 +156,6 @@ BENCH_INDEXES = {
     "snn_document_recipient__department_id_index": (
         "snn.document.recipient department_id, snn_docflow"
     ),
-    "ir_attachment__index_content_index": "ir.attachment index_content (trigram), snn_report",
 }
 
 

@@ -26,9 +26,9 @@ class SnnDocument(models.Model):
 class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
-    # index="trigram": the text of a PDF is searched for any words of it (a GIN trigram index
-    # serves ilike; snn_pdf_text_mixin.py), among the PDFs of a whole province.
-    index_content = fields.Text(index="trigram")
+    # No trigram index on index_content: at 1,000,000 documents (bench/register_bench.py) it
+    # made a common phrase three times slower (the planner rechecks every candidate's whole
+    # text) and a rare one only a third faster, for a GIN index over every attachment's text.
 
     @api.model
     def _index(self, bin_data, mimetype, checksum=None):

@@ -8,8 +8,8 @@ binary fields are hidden from attachment searches unless the domain names ``res_
 are searched here as superuser, by id only (never their content), and the answer is a
 condition on the records' ids: the user's own record rules still decide which of them they
 see, so a secret document never shows to someone who may not read it. The condition is a
-subquery, not a list of ids: the database finds the page (the text through the trigram index
-of index_content, snn_document_search.py) however many records match, in the same queries.
+subquery, not a list of ids: the database finds the page however many records match, in the
+same queries.
 
 pdfminer's text is indexed in NFC with single spaces (``IrAttachment._index``,
 snn_document_search.py), and the words searched for are put the same way: a word typed in

@@ -152,7 +152,9 @@ BENCH_INDEXES = {
     "snn_document__subject_index": "snn.document subject (trigram), snn_docflow",
     "snn_document_code_trigram_idx": "snn.document code (trigram), snn_docflow",
     "snn_document__drafter_id_index": "snn.document drafter_id, snn_docflow",
-    "snn_document_recipient__partner_id_index": "snn.document.recipient partner_id, snn_docflow",
+    "snn_document_recipient_partner_company_idx": (
+        "snn.document.recipient (partner_id, company_id), snn_docflow"
+    ),
     "snn_document_recipient__department_id_index": (
         "snn.document.recipient department_id, snn_docflow"
     ),

@@ -502,7 +502,7 @@ class Plan:
         return lines
 
     LINE_COLUMNS = (
-        "id", "sequence", "document_id", "partner_id", "department_id", "purpose",
+        "id", "sequence", "document_id", "company_id", "partner_id", "department_id", "purpose",
         "create_uid", "create_date", "write_uid", "write_date",
     )  # fmt: skip
 
@@ -512,7 +512,7 @@ class Plan:
             line["id"] = first_id + offset
             doc = line["doc"]
             yield [
-                line["id"], line["sequence"], doc["id"],
+                line["id"], line["sequence"], doc["id"], doc["company_id"],
                 line["partner"][0] if "partner" in line else None,
                 line["unit"]["id"] if "unit" in line else None,
                 line["purpose"], doc["create_uid"], doc["create_date"], doc["create_uid"],

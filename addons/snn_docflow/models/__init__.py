@@ -17,6 +17,7 @@ from . import snn_document_steps
 from . import snn_document_version
 from . import snn_document_replace
 from . import snn_document_trail
+from . import snn_document_search
 from . import snn_document_confidential
 from . import snn_document_opening
 from . import snn_document_demo

@@ -50,8 +50,13 @@ class SnnDocumentChild(models.AbstractModel):
         change (``parents``: {field: records}). Models users never create (deliveries,
         signatures, trail rows) rely on their access rights and add nothing here."""
 
+    def _kept_fields(self):
+        """Hook: the fields set once, at creation, and never changed: the links to the parents;
+        a model adds what follows them (a stored related field of its parent)."""
+        return self._snn_parent_fields
+
     def _check_parents_kept(self, vals):
-        for name in self._snn_parent_fields:
+        for name in self._kept_fields():
             if name not in vals:
                 continue
             new_id = getattr(vals[name], "id", vals[name]) or False

@@ -91,3 +91,45 @@ class TestTwoCompanies(DocflowCase):
         with self.assertRaisesExactly(UserError):
             document.with_user(self.clerk).action_issue()
         self.assertFalse(document.number)
+
+    def test_the_search_by_recipient_finds_the_lines_of_the_users_organisations(self):
+        """ "Recipient" in the search bar: by the agency's or the unit's name, among the lines of
+        the organisations the user works in now (the agency receives from both)."""
+        unit_b = self.env["hr.department"].create(
+            {"name": "Văn phòng STC", "snn_code": "VP", "company_id": self.company_b.id}
+        )
+        ours = self.make_draft()
+        theirs = (
+            self.env["snn.document"]
+            .sudo()
+            .create(
+                {
+                    "subject": "STC",
+                    "document_type_id": self.type_b.id,
+                    "department_id": unit_b.id,
+                    "company_id": self.company_b.id,
+                    "drafter_id": self.env.uid,
+                    "recipient_ids": [Command.create({"partner_id": self.partner.id})],
+                }
+            )
+        )
+        self.assertEqual(theirs.recipient_ids.company_id, self.company_b)
+        self.assertEqual(ours.recipient_ids.company_id, self.company)
+        self.manager.write({"company_ids": [Command.link(self.company_b.id)]})
+        Document = self.env["snn.document"].with_user(self.manager)
+        both = self.company | self.company_b
+
+        def found(value, companies=self.company, operator="ilike"):
+            domain = [("recipient_search", operator, value), ("id", "in", (ours | theirs).ids)]
+            return Document.with_context(allowed_company_ids=companies.ids).search(domain)
+
+        self.assertEqual(found("tỉnh Tuyên Quang"), ours)
+        self.assertEqual(found("tỉnh Tuyên Quang", both), ours | theirs)
+        self.assertEqual(found("Kế hoạch"), ours, "an internal unit by its name")
+        self.assertFalse(found("Kế hoạch", self.company_b))
+        self.assertEqual(found("Kế hoạch", both, "not ilike"), theirs)
+        # A company the user does not work in is not searched (Odoo refuses it).
+        with self.assertRaises(AccessError):
+            Document.with_user(self.clerk).with_context(allowed_company_ids=both.ids).search(
+                [("recipient_search", "ilike", "Tuyên Quang")]
+            )

@@ -18,6 +18,9 @@ class TestTwoCompanies(DocflowCase):
         cls.register_b = cls.env["snn.register"].create(
             {"name": "Sổ đi STC", "company_id": cls.company_b.id}
         )
+        cls.unit_b = cls.env["hr.department"].create(
+            {"name": "Văn phòng STC", "snn_code": "VP", "company_id": cls.company_b.id}
+        )
         cls.type_b = cls.env["snn.document.type"].create(
             {
                 "name": "Công văn STC",
@@ -54,24 +57,8 @@ class TestTwoCompanies(DocflowCase):
                 "group_ids": [Command.set(self.env.ref("snn_docflow.group_clerk").ids)],
             }
         )
-        unit_b = self.env["hr.department"].create(
-            {"name": "Văn phòng STC", "snn_code": "VP", "company_id": self.company_b.id}
-        )
         ours = self.walk(self.make_draft(), "issued")
-        theirs = (
-            self.env["snn.document"]
-            .sudo()
-            .create(
-                {
-                    "subject": "STC",
-                    "document_type_id": self.type_b.id,
-                    "department_id": unit_b.id,
-                    "company_id": self.company_b.id,
-                    "drafter_id": self.env.uid,
-                    "state": "approved",
-                }
-            )
-        )
+        theirs = self.their_document(state="approved")
         theirs.with_user(clerk_b).with_company(self.company_b).action_issue()
         self.assertEqual(ours.register_id, self.register)
         self.assertEqual(theirs.register_id, self.register_b)
@@ -92,26 +79,29 @@ class TestTwoCompanies(DocflowCase):
             document.with_user(self.clerk).action_issue()
         self.assertFalse(document.number)
 
-    def test_the_search_by_recipient_finds_the_lines_of_the_users_organisations(self):
-        """ "Recipient" in the search bar: by the agency's or the unit's name, among the lines of
-        the organisations the user works in now (the agency receives from both)."""
-        unit_b = self.env["hr.department"].create(
-            {"name": "Văn phòng STC", "snn_code": "VP", "company_id": self.company_b.id}
-        )
-        ours = self.make_draft()
-        theirs = (
+    def their_document(self, **values):
+        """A document of the other organisation (made as superuser: its people are not set up)."""
+        return (
             self.env["snn.document"]
             .sudo()
             .create(
                 {
                     "subject": "STC",
                     "document_type_id": self.type_b.id,
-                    "department_id": unit_b.id,
+                    "department_id": self.unit_b.id,
                     "company_id": self.company_b.id,
                     "drafter_id": self.env.uid,
-                    "recipient_ids": [Command.create({"partner_id": self.partner.id})],
+                    **values,
                 }
             )
+        )
+
+    def test_the_search_by_recipient_finds_the_lines_of_the_users_organisations(self):
+        """The search bar's "Recipient": by the agency's or the unit's name, among the lines of
+        the organisations the user works in now (the agency receives from both)."""
+        ours = self.make_draft()
+        theirs = self.their_document(
+            recipient_ids=[Command.create({"partner_id": self.partner.id})]
         )
         self.assertEqual(theirs.recipient_ids.company_id, self.company_b)
         self.assertEqual(ours.recipient_ids.company_id, self.company)
